@@ -1,0 +1,33 @@
+"""Open a store from one setting: ``memory:PATH`` or a ``neo4j://`` / ``bolt://`` URI."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from graph.memory import MemoryStore
+from graph.settings import Settings
+from graph.store import Store, StoreError
+
+NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+
+
+def open_store(spec: str | None = None, settings: Settings | None = None) -> Store:
+    """The store named by `spec` (default: the settings' store, else NEO4J_URI if set).
+
+    >>> open_store("memory:").name
+    'memory'
+    """
+    settings = settings or Settings()
+    spec = spec or settings.store
+    if spec.startswith("memory:"):
+        return MemoryStore(spec.removeprefix("memory:") or None)
+    if spec == "neo4j" and settings.neo4j_uri:
+        spec = settings.neo4j_uri
+    if urlsplit(spec).scheme in NEO4J_SCHEMES:
+        if not settings.neo4j_password:
+            raise StoreError("NEO4J_PASSWORD is not set; it is needed to reach " + spec)
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore(spec, settings.neo4j_user, settings.neo4j_password,
+                          settings.neo4j_database)
+    raise StoreError(f"unknown store {spec!r}: use memory:PATH or a neo4j:// / bolt:// URI")

@@ -1,0 +1,174 @@
+"""The embedded default store: a networkx MultiDiGraph persisted to a local folder.
+
+Successive CLI commands share the folder. Saving writes a new file and renames it over the
+old one, so a process killed mid-save leaves the previous state intact.
+
+>>> store = MemoryStore()
+>>> from graph.store import EntityRow
+>>> row = EntityRow("郑州市市场监督管理局", {"name": "郑州市市场监督管理局"})
+>>> store.upsert_nodes("Authority", [row]).created
+1
+>>> store.get_node("郑州市市场监督管理局").kind
+'Authority'
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.model import MODEL
+from graph.records import Edge, Node
+from graph.store import Direction, Store, VersionedRow, WriteResult
+from graph.timeline import possibly_valid
+
+GRAPH_FILE = "graph.pickle"
+#: Attribute names of the node kind and edge type, apart from declared properties.
+KIND, TYPE = "_kind", "_type"
+
+
+class MemoryStore(Store):
+    """networkx-backed store; `path=None` keeps it in memory only."""
+
+    name = "memory"
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path else None
+        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        if self.path and (self.path / GRAPH_FILE).exists():
+            with open(self.path / GRAPH_FILE, "rb") as fh:
+                self.graph = pickle.load(fh)  # our own folder, written by flush()
+
+    # --- writes -------------------------------------------------------------------
+    @staticmethod
+    def _apply(attrs: dict[str, Any], row: VersionedRow) -> bool | None:
+        """Apply a versioned row to stored attributes; None = created, True = updated."""
+        old = attrs.get("fp")
+        if old == row.fp:
+            return False
+        history = [] if old is None else [*attrs.get("history", []), attrs["snapshot"]]
+        kept = {k: attrs[k] for k in (KIND, TYPE) if k in attrs}
+        attrs.clear()
+        attrs.update(kept)
+        attrs.update({k: v for k, v in row.props.items() if v is not None})
+        attrs.update(fp=row.fp, snapshot=row.snapshot, history=history)
+        return None if old is None else True
+
+    @staticmethod
+    def _count(result: WriteResult, outcome: bool | None) -> None:
+        if outcome is None:
+            result.created += 1
+        elif outcome:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+
+    def write_nodes(self, kind: str, rows: Sequence[VersionedRow]) -> WriteResult:
+        result = WriteResult()
+        for row in rows:
+            if row.uid not in self.graph:
+                self.graph.add_node(row.uid, **{KIND: kind})
+            self._count(result, self._apply(self.graph.nodes[row.uid], row))
+        return result
+
+    def write_edges(self, rel_type: str, rows: Sequence[VersionedRow]) -> WriteResult:
+        rel = MODEL.rel(rel_type)
+        sources, targets = MODEL.labels_of(rel.source), MODEL.labels_of(rel.target)
+        result = WriteResult()
+        for row in rows:
+            s, t = row.source, row.target
+            if (
+                s not in self.graph or t not in self.graph
+                or self.graph.nodes[s][KIND] not in sources
+                or self.graph.nodes[t][KIND] not in targets
+            ):
+                continue
+            if not self.graph.has_edge(s, t, key=row.uid):
+                self.graph.add_edge(s, t, key=row.uid, **{TYPE: rel_type})
+            self._count(result, self._apply(self.graph.edges[s, t, row.uid], row))
+        return result
+
+    # --- reads --------------------------------------------------------------------
+    def _node(self, uid: str) -> Node:
+        attrs = self.graph.nodes[uid]
+        return Node(attrs[KIND], uid, {k: v for k, v in attrs.items() if k != KIND})
+
+    @staticmethod
+    def _edge(s: str, t: str, key: str, attrs: dict[str, Any]) -> Edge:
+        return Edge(attrs[TYPE], s, t, key, {k: v for k, v in attrs.items() if k != TYPE})
+
+    def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
+        return {uid: self._node(uid) for uid in uids if uid in self.graph}
+
+    def adjacent(
+        self,
+        uids: Iterable[str],
+        types: Sequence[str] | None = None,
+        direction: Direction = "both",
+        on: str | None = None,
+    ) -> list[Edge]:
+        found: dict[str, Edge] = {}
+        for uid in uids:
+            if uid not in self.graph:
+                continue
+            views = []
+            if direction in ("out", "both"):
+                views.append(self.graph.out_edges(uid, keys=True, data=True))
+            if direction in ("in", "both"):
+                views.append(self.graph.in_edges(uid, keys=True, data=True))
+            for view in views:
+                for s, t, key, attrs in view:
+                    if types is not None and attrs[TYPE] not in types:
+                        continue
+                    start, end = attrs.get("start"), attrs.get("end")
+                    if on is not None and not possibly_valid(start, end, on):
+                        continue
+                    found.setdefault(key, self._edge(s, t, key, attrs))
+        return list(found.values())
+
+    def nodes(self, kind: str) -> Iterator[Node]:
+        for uid, attrs in self.graph.nodes(data=True):
+            if attrs[KIND] == kind:
+                yield self._node(uid)
+
+    def edges(self, rel_type: str) -> Iterator[Edge]:
+        for s, t, key, attrs in self.graph.edges(keys=True, data=True):
+            if attrs[TYPE] == rel_type:
+                yield self._edge(s, t, key, attrs)
+
+    def search(self, text: str, limit: int = 20) -> list[Node]:
+        parties = MODEL.labels_of("Party")
+        upper = text.upper()
+        hits = [
+            uid for uid, attrs in self.graph.nodes(data=True)
+            if attrs[KIND] in parties
+            and (text in attrs.get("name", "") or uid.startswith((text, upper)))
+        ]
+        return [self._node(uid) for uid in sorted(hits)[:limit]]
+
+    def counts(self) -> dict[str, int]:
+        result = {kind.name: 0 for kind in MODEL.nodes} | {rel.name: 0 for rel in MODEL.rels}
+        for _, kind in self.graph.nodes(data=KIND):
+            result[kind] += 1
+        for _, _, rel_type in self.graph.edges(data=TYPE):
+            result[rel_type] += 1
+        return result
+
+    # --- lifecycle ----------------------------------------------------------------
+    def flush(self) -> None:
+        if self.path is None:
+            return
+        self.path.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path, prefix=".graph-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(self.graph, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path / GRAPH_FILE)
+
+    def clear(self) -> None:
+        self.graph = nx.MultiDiGraph()

@@ -1,0 +1,204 @@
+"""The one declaration of credtrace's graph model.
+
+Node kinds, relationship kinds, their properties, keys and display are declared here once.
+Neo4j constraints, ingest validation, the networkx attributes and the picture legends all
+read this module; nothing else names a label or a relationship type.
+
+>>> MODEL.node("Enterprise").label_zh
+'市场主体'
+>>> MODEL.role_type("legal_representative")
+'LEGAL_REPRESENTATIVE'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+PropType = Literal["str", "date", "float", "int", "bool", "list"]
+Category = Literal["role", "shareholding", "measure", "authority", "event", "suspected"]
+
+#: Properties every node and relationship carries for provenance (source, file, line, run).
+PROVENANCE = ("source", "file", "line", "run_id")
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A declared property: its name, type and whether it is personal data."""
+
+    name: str
+    type: PropType = "str"
+    label_zh: str = ""
+    personal: bool = False
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    """A node label; `uid` is its unique key in both stores."""
+
+    name: str
+    label_zh: str
+    colour: str
+    shape: str
+    props: tuple[Prop, ...]
+    labels: tuple[str, ...] = ()  # extra labels, e.g. Party for enterprises and persons
+
+    @property
+    def prop_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.props)
+
+
+@dataclass(frozen=True)
+class RelKind:
+    """A relationship type with its endpoints' labels, category and display."""
+
+    name: str
+    category: Category
+    source: str  # a node kind or a shared label such as Party
+    target: str
+    label_zh: str
+    colour: str
+    props: tuple[Prop, ...] = ()
+    role: str | None = None  # the role name used in bundles, for role relationships
+
+    @property
+    def prop_names(self) -> tuple[str, ...]:
+        return ("start", "end", *(p.name for p in self.props))
+
+
+@dataclass(frozen=True)
+class Model:
+    """All node and relationship kinds, with lookups."""
+
+    nodes: tuple[NodeKind, ...]
+    rels: tuple[RelKind, ...]
+    shared_labels: tuple[str, ...] = field(default=("Party",))
+
+    def node(self, name: str) -> NodeKind:
+        for kind in self.nodes:
+            if kind.name == name:
+                return kind
+        raise KeyError(f"unknown node kind {name!r}")
+
+    def rel(self, name: str) -> RelKind:
+        for kind in self.rels:
+            if kind.name == name:
+                return kind
+        raise KeyError(f"unknown relationship type {name!r}")
+
+    @property
+    def roles(self) -> dict[str, str]:
+        """Bundle role name -> relationship type."""
+        return {r.role: r.name for r in self.rels if r.role}
+
+    def role_type(self, role: str) -> str:
+        try:
+            return self.roles[role]
+        except KeyError:
+            raise KeyError(f"unknown role {role!r}") from None
+
+    def rels_of(self, category: Category) -> tuple[str, ...]:
+        return tuple(r.name for r in self.rels if r.category == category)
+
+    def labels_of(self, label: str) -> tuple[str, ...]:
+        """Node kinds answering to a label (a kind's own name or a shared label)."""
+        return tuple(n.name for n in self.nodes if label == n.name or label in n.labels)
+
+
+def _role(name: str, role: str, zh: str, colour: str, source: str = "Person") -> RelKind:
+    return RelKind(name, "role", source, "Enterprise", zh, colour, role=role)
+
+
+MODEL = Model(
+    nodes=(
+        NodeKind(
+            "Enterprise", "市场主体", "#1f77b4", "box",
+            (
+                Prop("name", label_zh="名称"), Prop("kind", label_zh="类型"),
+                Prop("status", label_zh="状态"), Prop("established", "date", "成立日期"),
+                Prop("address", label_zh="地址"), Prop("phone", label_zh="电话"),
+                Prop("email", label_zh="邮箱"),
+            ),
+            labels=("Party",),
+        ),
+        NodeKind(
+            "Person", "自然人", "#2ca02c", "dot",
+            (
+                Prop("name", label_zh="姓名"), Prop("id_type", label_zh="证件类型"),
+                Prop("id_number", label_zh="证件号码", personal=True),
+            ),
+            labels=("Party",),
+        ),
+        NodeKind("Authority", "认定部门", "#7f7f7f", "triangle", (Prop("name", label_zh="名称"),)),
+        NodeKind(
+            "Measure", "惩戒措施", "#d62728", "diamond",
+            (
+                Prop("kind", label_zh="措施类型"), Prop("conduct_date", "date", "行为日期"),
+                Prop("start", "date", "起始日期"), Prop("end", "date", "终止日期"),
+                Prop("authority", label_zh="认定部门"), Prop("legal_basis", label_zh="法律依据"),
+                Prop("status", label_zh="状态"), Prop("subject", label_zh="对象"),
+                Prop("subject_kind", label_zh="对象类型"),
+            ),
+        ),
+        NodeKind(
+            "MeasureEvent", "程序事件", "#ff7f0e", "star",
+            (
+                Prop("measure_id", label_zh="措施编号"), Prop("event", label_zh="事件"),
+                Prop("date", "date", "日期"), Prop("note", label_zh="说明"),
+            ),
+        ),
+        NodeKind(
+            "MeasureKind", "措施种类", "#9467bd", "ellipse",
+            (
+                Prop("name_zh", label_zh="名称"), Prop("reaches_persons", "bool", "及于个人"),
+                Prop("roles", "list", "及于角色"), Prop("scenarios", "list", "适用场景"),
+                Prop("forbids_roles", "list", "禁止担任"), Prop("severity", "int", "严重程度"),
+            ),
+        ),
+        NodeKind(
+            "Contact", "联系信息", "#bcbd22", "square",
+            (Prop("field", label_zh="类别"), Prop("value", label_zh="值")),
+        ),
+        NodeKind(
+            "IngestRun", "导入批次", "#17becf", "hexagon",
+            (
+                Prop("started", label_zh="开始"), Prop("finished", label_zh="结束"),
+                Prop("status", label_zh="状态"), Prop("path", label_zh="路径"),
+                Prop("format", label_zh="格式"), Prop("counts", label_zh="计数"),
+                Prop("rejects", "int", "拒收行数"),
+            ),
+        ),
+    ),
+    rels=(
+        _role("LEGAL_REPRESENTATIVE", "legal_representative", "法定代表人", "#d62728"),
+        _role("PRINCIPAL", "principal", "主要负责人", "#e377c2"),
+        _role("DIRECTOR", "director", "董事", "#8c564b"),
+        _role("SUPERVISOR", "supervisor", "监事", "#8c564b"),
+        _role("MANAGER", "manager", "经理", "#8c564b"),
+        _role("CFO", "cfo", "财务负责人", "#8c564b"),
+        _role("BOARD_SECRETARY", "board_secretary", "董事会秘书", "#8c564b"),
+        _role("ACTUAL_CONTROLLER", "actual_controller", "实际控制人", "#9467bd", "Party"),
+        _role("DIRECTLY_RESPONSIBLE", "directly_responsible", "直接责任人", "#ff7f0e"),
+        RelKind(
+            "HOLDS_SHARES", "shareholding", "Party", "Enterprise", "股东", "#1f77b4",
+            (
+                Prop("percentage", "float", "持股比例"), Prop("pct_min", "float", "最低比例"),
+                Prop("pct_max", "float", "最高比例"), Prop("capital", "float", "出资额"),
+                Prop("interest", label_zh="权益类型"), Prop("direct", "bool", "直接持有"),
+                Prop("declared_indirect", "float", "申报间接比例"),
+            ),
+        ),
+        RelKind("IMPOSED_ON", "measure", "Measure", "Party", "惩戒对象", "#d62728"),
+        RelKind("DETERMINED_BY", "authority", "Measure", "Authority", "认定部门", "#7f7f7f"),
+        RelKind("EVENT_OF", "event", "MeasureEvent", "Measure", "程序事件", "#ff7f0e"),
+        RelKind(
+            "HAS_CONTACT", "suspected", "Enterprise", "Contact", "登记联系信息", "#bcbd22",
+            (Prop("field"),),
+        ),
+    ),
+)
+
+#: Roles that make a person accountable for every measure reaching persons (domain R1).
+RESPONSIBILITY_ROLES = ("legal_representative", "principal", "actual_controller")
+#: Senior managers, counted as executives.
+EXECUTIVE_ROLES = ("director", "supervisor", "manager", "cfo", "board_secretary")

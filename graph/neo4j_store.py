@@ -1,0 +1,124 @@
+"""The system of record: Neo4j through the official driver.
+
+Every statement comes from `graph.cypher` (constant text, values as parameters). Batches are
+written with UNWIND in one managed transaction each, so a failure never leaves half a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, LiteralString, cast
+
+import neo4j
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+
+from graph import cypher
+from graph.model import MODEL
+from graph.records import Edge, Node
+from graph.store import Direction, Store, StoreError, StoreUnavailable, VersionedRow, WriteResult
+
+_KINDS = {n.name for n in MODEL.nodes}
+
+
+def _kind(labels: Iterable[str]) -> str:
+    return next(label for label in labels if label in _KINDS)
+
+
+class Neo4jStore(Store):
+    """Neo4j-backed store; opens a driver the store owns and creates the schema."""
+
+    name = "neo4j"
+
+    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+        self.database = database
+        try:
+            self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+        except ValueError as exc:
+            raise StoreError(f"invalid Neo4j URI {uri!r}: {exc}") from exc
+        self.ensure_schema()
+
+    def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """Run one statement in a managed transaction and return its records as dicts."""
+        try:
+            records, _, _ = self.driver.execute_query(
+                cast(LiteralString, query), parameters_=params, database_=self.database
+            )
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailable(f"Neo4j is unavailable: {exc}") from exc
+        except AuthError as exc:
+            raise StoreError(f"Neo4j refused the credentials: {exc}") from exc
+        return [record.data() for record in records]
+
+    def ensure_schema(self) -> None:
+        for statement in cypher.schema():
+            self.run(statement)
+
+    # --- writes -------------------------------------------------------------------
+    def _write(self, query: str, rows: Sequence[VersionedRow]) -> WriteResult:
+        if not rows:
+            return WriteResult()
+        (record,) = self.run(query, rows=[row.as_param() for row in rows])
+        return WriteResult(record["created"], record["updated"], record["unchanged"])
+
+    def write_nodes(self, kind: str, rows: Sequence[VersionedRow]) -> WriteResult:
+        return self._write(cypher.write_nodes(kind), rows)
+
+    def write_edges(self, rel_type: str, rows: Sequence[VersionedRow]) -> WriteResult:
+        return self._write(cypher.write_edges(rel_type), rows)
+
+    # --- reads --------------------------------------------------------------------
+    @staticmethod
+    def _node(record: dict[str, Any]) -> Node:
+        return Node(_kind(record["labels"]), record["uid"], record["props"])
+
+    @staticmethod
+    def _edge(record: dict[str, Any], rel_type: str | None = None) -> Edge:
+        props = record["props"]
+        return Edge(rel_type or record["type"], record["source"], record["target"],
+                    props["eid"], props)
+
+    def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
+        records = self.run(cypher.GET_NODES, uids=list(uids))
+        return {r["uid"]: self._node(r) for r in records}
+
+    def adjacent(
+        self,
+        uids: Iterable[str],
+        types: Sequence[str] | None = None,
+        direction: Direction = "both",
+        on: str | None = None,
+    ) -> list[Edge]:
+        records = self.run(
+            cypher.ADJACENT[direction], uids=list(uids),
+            types=list(types) if types is not None else None, on=on,
+        )
+        return [self._edge(r) for r in records]
+
+    def nodes(self, kind: str) -> Iterator[Node]:
+        for r in self.run(cypher.nodes_of(kind)):
+            yield Node(kind, r["uid"], r["props"])
+
+    def edges(self, rel_type: str) -> Iterator[Edge]:
+        for r in self.run(cypher.edges_of(rel_type)):
+            yield self._edge(r, rel_type)
+
+    def search(self, text: str, limit: int = 20) -> list[Node]:
+        records = self.run(cypher.SEARCH, text=text, upper=text.upper(), limit=limit)
+        return [self._node(r) for r in records]
+
+    def counts(self) -> dict[str, int]:
+        result = {k.name: self.run(cypher.count_nodes(k.name))[0]["n"] for k in MODEL.nodes}
+        for rel in MODEL.rels:
+            result[rel.name] = self.run(cypher.count_edges(rel.name))[0]["n"]
+        return result
+
+    # --- lifecycle ----------------------------------------------------------------
+    def ping(self) -> None:
+        self.run(cypher.PING)
+
+    def clear(self) -> None:
+        with self.driver.session(database=self.database) as session:
+            session.run(cast(LiteralString, cypher.CLEAR)).consume()
+
+    def close(self) -> None:
+        self.driver.close()

@@ -1,0 +1,38 @@
+"""A company's holders must not exceed 100 % on any date.
+
+Rows are taken in order of start date (unknown first) and line; a row that would take the
+total above 100 % on its start date is rejected, naming the date and the total.
+
+>>> over_allocated([(2, "E", "2020-01-01", None, 60.0), (3, "E", "2021-01-01", None, 50.0)])
+{3: 'holders of E would total 110% on 2021-01-01'}
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+TOLERANCE = 0.01
+Holding = tuple[int, str, str | None, str | None, float]  # line, enterprise, start, end, pct
+
+
+def over_allocated(holdings: Iterable[Holding]) -> dict[int, str]:
+    """Lines whose holding takes its enterprise above 100 %, with the reason."""
+    by_enterprise: dict[str, list[Holding]] = defaultdict(list)
+    for holding in holdings:
+        by_enterprise[holding[1]].append(holding)
+    rejected: dict[int, str] = {}
+    for enterprise, rows in by_enterprise.items():
+        rows.sort(key=lambda h: (h[2] or "", h[0]))
+        accepted: list[Holding] = []
+        for line, _, start, end, pct in rows:
+            day = start or ""
+            total = pct + sum(
+                a[4] for a in accepted if (a[2] or "") <= day and (a[3] is None or day < a[3])
+            )
+            if total > 100 + TOLERANCE:
+                when = start or "an unknown date"
+                rejected[line] = f"holders of {enterprise} would total {total:g}% on {when}"
+            else:
+                accepted.append((line, enterprise, start, end, pct))
+    return rejected

@@ -1,0 +1,260 @@
+"""The ingestion pipeline shared by every importer: validate, resolve, batch, record.
+
+Rows arrive as `(line, {column: text})` for one of the canonical tables. Each row is
+converted (see `ingest.tables`), its references are resolved against this run and the
+store, and its writes are batched into transactions. A bad row becomes a `Reject` naming
+file, line, field, value and reason; good rows still load. The run itself is recorded as
+an `IngestRun` node.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from graph.model import MODEL
+from graph.store import EntityRow, Store, WriteResult
+from ingest.fields import FieldError
+from ingest.holdings import over_allocated
+from ingest.tables import Table, Writes
+
+BATCH_ROWS = 5000
+Rows = Iterable[tuple[int, dict[str, str]]]
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A row (or value) not loaded as given, and why."""
+
+    file: str
+    line: int
+    field: str
+    value: str
+    reason: str
+    severity: str = "error"  # "warning": loaded, but flagged
+
+
+@dataclass
+class TableCounts:
+    """Rows read, loaded and rejected for one file."""
+
+    read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+
+
+@dataclass
+class IngestReport:
+    """The outcome of one run."""
+
+    run_id: str
+    source: str
+    path: str
+    started: str
+    finished: str = ""
+    status: str = "running"
+    tables: dict[str, TableCounts] = field(default_factory=dict)
+    writes: WriteResult = field(default_factory=WriteResult)
+    rejects: list[Reject] = field(default_factory=list)  # the first ones, for the summary
+    rejected: int = 0
+    warnings: int = 0
+    rejects_file: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class RejectSink:
+    """Writes rejects to a CSV file as they come and keeps the first ones in memory."""
+
+    KEEP = 200
+
+    def __init__(self, path: Path | None, report: IngestReport) -> None:
+        self.path, self.report = path, report
+        self._fh: IO[str] | None = None
+        self._writer: Any = None
+
+    def add(self, reject: Reject) -> None:
+        if reject.severity == "error":
+            self.report.rejected += 1
+        else:
+            self.report.warnings += 1
+        if len(self.report.rejects) < self.KEEP:
+            self.report.rejects.append(reject)
+        if self.path is None:
+            return
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed in close())
+            self._writer = csv.writer(self._fh)
+            self._writer.writerow(["file", "line", "field", "value", "reason", "severity"])
+            self.report.rejects_file = str(self.path)
+        self._writer.writerow([reject.file, reject.line, reject.field, reject.value,
+                               reject.reason, reject.severity])
+
+    def close(self) -> None:
+        if self._fh:
+            self._fh.close()
+
+
+class Ingestor:
+    """One ingest run into a store."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        source: str,
+        path: str,
+        rejects_path: Path | None = None,
+        progress: Progress | None = None,
+        batch_rows: int = BATCH_ROWS,
+    ) -> None:
+        self.store, self.progress, self.batch_rows = store, progress, batch_rows
+        run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        self.report = IngestReport(run_id, source, path, _now())
+        self.sink = RejectSink(rejects_path, self.report)
+        self.known: dict[str, str] = {}  # key -> node kind, loaded or seen in this run
+        self._record_run()
+
+    # --- the run record -----------------------------------------------------------
+    def _record_run(self) -> None:
+        r = self.report
+        counts = {name: asdict(c) for name, c in r.tables.items()}
+        content = {"started": r.started, "finished": r.finished or None, "status": r.status,
+                   "path": r.path, "format": r.source, "rejects": r.rejected,
+                   "counts": json.dumps(counts, ensure_ascii=False)}
+        self.store.upsert_nodes("IngestRun", [EntityRow(r.run_id, content,
+                                                        {"source": r.source, "run_id": r.run_id})])
+        self.store.flush()
+
+    def finish(self, status: str = "succeeded") -> IngestReport:
+        """Close the run: record its counts and status, make it durable."""
+        self.report.status, self.report.finished = status, _now()
+        self.sink.close()
+        self._record_run()
+        return self.report
+
+    # --- loading ------------------------------------------------------------------
+    def load_table(self, table: Table, rows: Callable[[], Rows], file: str) -> None:
+        """Validate and load every row of one table, in batches.
+
+        `rows` is called again for shareholdings: a first pass finds holdings that would
+        take a company above 100 %.
+        """
+        counts = self.report.tables.setdefault(table.name, TableCounts())
+        over = self._over_allocated(table, rows) if table.name == "shareholdings" else {}
+        seen: dict[str, int] = {}
+        batch: list[tuple[int, Writes]] = []
+        for line, row in rows():
+            counts.read += 1
+            if line in over:
+                self.sink.add(Reject(file, line, "percentage", row.get("percentage", ""),
+                                     over[line]))
+                counts.rejected += 1
+                continue
+            writes = self._convert(table, file, line, row, seen)
+            if writes is None:
+                counts.rejected += 1
+                continue
+            batch.append((line, writes))
+            if len(batch) >= self.batch_rows:
+                self._write_batch(file, batch, counts)
+                batch = []
+        self._write_batch(file, batch, counts)
+        self.store.flush()
+
+    @staticmethod
+    def _over_allocated(table: Table, rows: Callable[[], Rows]) -> dict[int, str]:
+        holdings = []
+        for line, row in rows():
+            try:
+                (_, edge), = table.convert(row).edges
+            except FieldError:
+                continue
+            pct = edge.content["percentage"]
+            pct = edge.content["pct_min"] if pct is None else pct
+            holdings.append((line, str(edge.target), edge.content["start"], edge.content["end"],
+                             pct or 0.0))
+        return over_allocated(holdings)
+
+    def _convert(self, table: Table, file: str, line: int, row: dict[str, str],
+                 seen: dict[str, int]) -> Writes | None:
+        try:
+            writes = table.convert(row)
+        except FieldError as err:
+            self.sink.add(Reject(file, line, err.field, err.value, err.reason))
+            return None
+        for name, message in writes.warnings:
+            self.sink.add(Reject(file, line, name, row.get(name, ""), message, "warning"))
+        key = writes.key
+        if key in seen:
+            self.sink.add(Reject(file, line, table.columns[0], key,
+                                 f"duplicate of line {seen[key]} in the same file"))
+            return None
+        seen[key] = line
+        return writes
+
+    def _write_batch(self, file: str, batch: list[tuple[int, Writes]],
+                     counts: TableCounts) -> None:
+        if not batch:
+            return
+        self._resolve(file, batch)
+        nodes: dict[str, list[EntityRow]] = defaultdict(list)
+        edges: dict[str, list[EntityRow]] = defaultdict(list)
+        for line, writes in batch:
+            if writes is None:
+                continue
+            counts.loaded += 1
+            prov = {"source": self.report.source, "file": file, "line": line,
+                    "run_id": self.report.run_id}
+            for kind, row in writes.nodes:
+                row.provenance = prov
+                nodes[kind].append(row)
+                self.known[row.uid] = kind
+            for rel_type, row in writes.edges:
+                row.provenance = prov
+                edges[rel_type].append(row)
+        for kind, rows in nodes.items():
+            self.report.writes += self.store.upsert_nodes(kind, rows)
+        for rel_type, rows in edges.items():
+            self.report.writes += self.store.upsert_edges(rel_type, rows)
+        if self.progress:
+            self.progress(file, len(batch))
+
+    def _resolve(self, file: str, batch: list[tuple[int, Writes]]) -> None:
+        """Reject rows whose references do not exist or whose keys clash with another kind."""
+        wanted = {uid for _, w in batch for _, uid, _ in w.refs if uid not in self.known}
+        wanted |= {row.uid for _, w in batch for _, row in w.nodes if row.uid not in self.known}
+        if wanted:
+            self.known.update({uid: n.kind for uid, n in self.store.get_nodes(wanted).items()})
+        for i, (line, writes) in enumerate(batch):
+            reason = self._problem(writes)
+            if reason:
+                self.sink.add(Reject(file, line, *reason))
+                batch[i] = (line, None)  # type: ignore[assignment]
+
+    def _problem(self, writes: Writes) -> tuple[str, str, str] | None:
+        for label, uid, name in writes.refs:
+            kind = self.known.get(uid)
+            if kind is None:
+                return name, uid, f"refers to a {label.lower()} that exists nowhere"
+            if kind not in MODEL.labels_of(label):
+                return name, uid, f"refers to a {kind.lower()}, expected a {label.lower()}"
+        for kind, row in writes.nodes:
+            other = self.known.get(row.uid)
+            if other is not None and other != kind:
+                return "key", row.uid, f"key already used by a {other.lower()}"
+        return None

@@ -1,0 +1,257 @@
+"""The canonical bundle's tables: their columns and how one row becomes graph writes.
+
+Every importer (CSV bundle, BODS, FollowTheMoney) produces rows of these tables, so all
+data passes the same validation. A converter returns the writes for one row, plus the
+references it needs to exist, or raises `FieldError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.model import MODEL
+from graph.store import EntityRow, edge_key
+from ingest.fields import (
+    FieldError,
+    choice,
+    parse_date,
+    parse_interval,
+    parse_number,
+    parse_percentage,
+    required,
+    text,
+)
+from ingest.identifiers import IdentifierError, validate_ric, validate_uscc
+
+ENTERPRISE_KINDS = (
+    "company", "individual_business", "cooperative", "branch", "other_organisation",
+    "state_body",
+)
+ENTERPRISE_STATUSES = ("active", "revoked", "cancelled", "dissolved", "unknown")
+ID_TYPES = ("ric", "passport", "other")
+MEASURE_STATUSES = ("active", "under_objection", "repaired", "exited", "expired")
+EVENTS = ("objection_filed", "objection_upheld", "objection_rejected", "repaired", "exited")
+CONTACT_FIELDS = ("address", "phone", "email")
+
+
+@dataclass
+class Writes:
+    """What one row writes, its own key, and the keys it refers to (kind label, key, field)."""
+
+    key: str = ""
+    nodes: list[tuple[str, EntityRow]] = field(default_factory=list)
+    edges: list[tuple[str, EntityRow]] = field(default_factory=list)
+    refs: list[tuple[str, str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
+
+
+def uscc(value: str | None, field: str) -> str:
+    """A valid USCC in canonical form."""
+    raw = required(value, field)
+    try:
+        return validate_uscc(raw)
+    except IdentifierError as exc:
+        raise FieldError(field, raw, str(exc)) from None
+
+
+def contact_key(field: str, value: str) -> str:
+    """Canonical key of a shared address, phone or e-mail (suspected-link evidence)."""
+    if field == "phone":
+        value = "".join(ch for ch in value if ch.isdigit())
+    elif field == "email":
+        value = value.lower()
+    else:
+        value = "".join(value.split())
+    return f"{field}:{value}"
+
+
+def enterprise(row: dict[str, str]) -> Writes:
+    key = uscc(row.get("uscc"), "uscc")
+    content: dict[str, Any] = {
+        "name": required(row.get("name"), "name"),
+        "kind": choice(row.get("kind") or "company", "kind", ENTERPRISE_KINDS),
+        "status": choice(row.get("status") or "unknown", "status", ENTERPRISE_STATUSES),
+        "established": parse_date(row.get("established"), "established"),
+    }
+    writes = Writes(key=key)
+    for name in CONTACT_FIELDS:
+        value = text(row.get(name))
+        content[name] = value
+        if value:
+            contact = contact_key(name, value)
+            if contact.partition(":")[2]:
+                contact_row = EntityRow(contact, {"field": name, "value": value})
+                writes.nodes.append(("Contact", contact_row))
+                writes.edges.append(("HAS_CONTACT", EntityRow(
+                    edge_key("HAS_CONTACT", key, contact), {"field": name}, source=key,
+                    target=contact,
+                )))
+    writes.nodes.insert(0, ("Enterprise", EntityRow(key, content)))
+    return writes
+
+
+def person(row: dict[str, str]) -> Writes:
+    id_type = choice(row.get("id_type") or "ric", "id_type", ID_TYPES)
+    raw = required(row.get("person_id"), "person_id")
+    writes = Writes(key=raw)
+    key, id_number = raw, None
+    if id_type == "ric":
+        try:
+            result = validate_ric(raw)
+        except IdentifierError as exc:
+            raise FieldError("person_id", raw, str(exc)) from None
+        key = id_number = result.value
+        writes.warnings.extend(("person_id", w) for w in result.warnings)
+    content = {"name": required(row.get("name"), "name"), "id_type": id_type,
+               "id_number": id_number}
+    writes.nodes.append(("Person", EntityRow(key, content)))
+    return writes
+
+
+def person_key(value: str | None, field: str) -> str:
+    """A person reference: a citizen ID number is canonicalised, other ids kept as given."""
+    raw = required(value, field)
+    if len(raw) == 18 and raw[:17].isdigit():
+        return raw.upper()
+    return raw
+
+
+def role(row: dict[str, str]) -> Writes:
+    rel_type = MODEL.roles.get(choice(row.get("role"), "role", tuple(MODEL.roles)))
+    assert rel_type is not None
+    ent = uscc(row.get("enterprise"), "enterprise")
+    who = person_key(row.get("person"), "person")
+    start, end = parse_interval(row.get("start"), row.get("end"))
+    holder_label = MODEL.rel(rel_type).source
+    uid = edge_key(rel_type, who, ent, start)
+    return Writes(
+        key=uid,
+        edges=[(rel_type, EntityRow(uid, {"start": start, "end": end},
+                                    source=who, target=ent))],
+        refs=[("Enterprise", ent, "enterprise"), (holder_label, who, "person")],
+    )
+
+
+def holder_key(row: dict[str, str]) -> tuple[str, str]:
+    """The holder's key and label from `holder` and `holder_kind`."""
+    kind = choice(row.get("holder_kind") or "person", "holder_kind", ("person", "enterprise"))
+    if kind == "enterprise":
+        return uscc(row.get("holder"), "holder"), "Enterprise"
+    return person_key(row.get("holder"), "holder"), "Person"
+
+
+def shareholding(row: dict[str, str]) -> Writes:
+    ent = uscc(row.get("enterprise"), "enterprise")
+    holder, label = holder_key(row)
+    if holder == ent:
+        raise FieldError("holder", holder, "an enterprise cannot hold its own shares")
+    start, end = parse_interval(row.get("start"), row.get("end"))
+    pct = parse_percentage(row.get("percentage"), "percentage", required_=False)
+    low = parse_percentage(row.get("pct_min"), "pct_min", required_=False)
+    high = parse_percentage(row.get("pct_max"), "pct_max", required_=False)
+    if pct is None and low is None and high is None:
+        raise FieldError("percentage", "", "percentage (or a pct_min/pct_max range) is required")
+    if low is not None and high is not None and low > high:
+        raise FieldError("pct_min", str(low), f"range minimum above maximum {high}")
+    content = {
+        "start": start, "end": end, "percentage": pct, "pct_min": low, "pct_max": high,
+        "capital": parse_number(row.get("capital"), "capital"),
+        "interest": text(row.get("interest")),
+        "direct": None if text(row.get("direct")) is None else row["direct"].lower() == "true",
+        "declared_indirect": parse_percentage(
+            row.get("declared_indirect"), "declared_indirect", required_=False
+        ),
+    }
+    uid = edge_key("HOLDS_SHARES", holder, ent, start)
+    return Writes(
+        key=uid,
+        edges=[("HOLDS_SHARES", EntityRow(uid, content,
+                                          source=holder, target=ent))],
+        refs=[("Enterprise", ent, "enterprise"), (label, holder, "holder")],
+    )
+
+
+def make_measure(kinds: set[str]) -> Callable[[dict[str, str]], Writes]:
+    """The measures converter, checking kinds against the catalogue."""
+
+    def measure(row: dict[str, str]) -> Writes:
+        measure_id = required(row.get("measure_id"), "measure_id")
+        subject_kind = choice(row.get("subject_kind") or "enterprise", "subject_kind",
+                              ("enterprise", "person"))
+        if subject_kind == "enterprise":
+            subject, label = uscc(row.get("subject"), "subject"), "Enterprise"
+        else:
+            subject, label = person_key(row.get("subject"), "subject"), "Person"
+        kind = choice(row.get("kind"), "kind", kinds)
+        conduct = parse_date(row.get("conduct_date"), "conduct_date")
+        start, end = parse_interval(row.get("start"), row.get("end"))
+        if conduct and start and conduct > start:
+            raise FieldError("conduct_date", conduct, f"conduct after the measure's start {start}")
+        authority = required(row.get("authority"), "authority")
+        content = {
+            "kind": kind, "conduct_date": conduct, "start": start, "end": end,
+            "authority": authority, "legal_basis": text(row.get("legal_basis")),
+            "status": choice(row.get("status") or "active", "status", MEASURE_STATUSES),
+            "subject": subject, "subject_kind": subject_kind,
+        }
+        imposed = edge_key("IMPOSED_ON", measure_id, subject)
+        determined = edge_key("DETERMINED_BY", measure_id, authority)
+        return Writes(
+            key=measure_id,
+            nodes=[("Authority", EntityRow(authority, {"name": authority})),
+                   ("Measure", EntityRow(measure_id, content))],
+            edges=[
+                ("IMPOSED_ON", EntityRow(imposed, {"start": start, "end": end},
+                                         source=measure_id, target=subject)),
+                ("DETERMINED_BY", EntityRow(determined, {}, source=measure_id, target=authority)),
+            ],
+            refs=[(label, subject, "subject")],
+        )
+
+    return measure
+
+
+def event(row: dict[str, str]) -> Writes:
+    measure_id = required(row.get("measure_id"), "measure_id")
+    name = choice(row.get("event"), "event", EVENTS)
+    day = parse_date(row.get("date"), "date", required_=True)
+    uid = f"{measure_id}#{name}#{day}"
+    content = {"measure_id": measure_id, "event": name, "date": day, "note": text(row.get("note"))}
+    return Writes(
+        key=uid,
+        nodes=[("MeasureEvent", EntityRow(uid, content))],
+        edges=[("EVENT_OF", EntityRow(edge_key("EVENT_OF", uid, measure_id), {"start": day},
+                                      source=uid, target=measure_id))],
+        refs=[("Measure", measure_id, "measure_id")],
+    )
+
+
+@dataclass(frozen=True)
+class Table:
+    """A bundle table: file name, required columns and its converter."""
+
+    name: str
+    columns: tuple[str, ...]
+    convert: Callable[[dict[str, str]], Writes]
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+
+def tables(measure_kinds: set[str]) -> tuple[Table, ...]:
+    """The tables in load order (parties before the relationships that refer to them)."""
+    return (
+        Table("enterprises", ("uscc", "name", "kind", "status", "established", "address",
+                              "phone", "email"), enterprise),
+        Table("persons", ("person_id", "name", "id_type"), person),
+        Table("roles", ("enterprise", "person", "role", "start", "end"), role),
+        Table("shareholdings", ("enterprise", "holder", "holder_kind", "percentage", "start",
+                                "end"), shareholding),
+        Table("measures", ("measure_id", "subject", "subject_kind", "kind", "conduct_date",
+                           "start", "end", "authority", "legal_basis", "status"),
+              make_measure(measure_kinds)),
+        Table("measure_events", ("measure_id", "event", "date", "note"), event),
+    )
