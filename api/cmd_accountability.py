@@ -1,0 +1,44 @@
+"""CLI: R1 accountability (`accountable`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from api.cliapp import AsOfOpt, JsonOpt, StoreOpt, app, console, print_json, store_from
+from queries.accountability import accountable as accountable_query
+
+
+@app.command()
+def accountable(
+    uscc: Annotated[str, typer.Argument(help="the enterprise's USCC")],
+    measure: Annotated[str | None, typer.Option(help="only this measure")] = None,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """R1: the persons reached by the enterprise's measures, with evidence."""
+    with store_from(store) as db:
+        answer = accountable_query(db, uscc, measure_id=measure, as_of=as_of)
+    if as_json:
+        print_json(answer)
+        return
+    print_accountable(answer)
+
+
+def print_accountable(answer: dict[str, Any]) -> None:
+    ent = answer["enterprise"]
+    table = Table(title=f"{ent['name']} ({ent['id']}) — accountable persons, as of "
+                        f"{answer['as_of']}")
+    for column in ("person", "name", "roles", "measure", "state", "evidence"):
+        table.add_column(column)
+    for entry in answer["reached"] + answer["uncertain"]:
+        chain = " → ".join(step["step"] for step in entry["evidence"])
+        status = entry["state"]["status"] + (" (uncertain)" if "reason" in entry else "")
+        table.add_row(entry["person"], entry["name"], ", ".join(entry["roles"]),
+                      entry["measure"], status, chain)
+    console.print(table)
+    for entry in answer["uncertain"]:
+        console.print(f"  uncertain: {entry['name']}: {entry['reason']}")
