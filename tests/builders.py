@@ -1,7 +1,7 @@
 """Small bundles for rule tests: name parties with short labels, get valid keys, write CSVs.
 
 >>> b = Bundle()
->>> b.enterprise("A", "甲公司"); b.person("p", "张三")
+>>> _ = b.enterprise("A", "甲公司"), b.person("p", "张三")
 >>> len(b.uscc("A")), len(b.ric("p"))
 (18, 18)
 """
