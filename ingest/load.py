@@ -7,7 +7,7 @@ from pathlib import Path
 from graph.store import EntityRow, Store
 from ingest.bundle import bundle_files, row_reader
 from ingest.catalogue import read_catalogue
-from ingest.pipeline import Ingestor, IngestReport, Progress
+from ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress
 from ingest.tables import tables
 
 CATALOGUE_FILE = "measure_kinds.csv"
@@ -33,8 +33,12 @@ def ingest_bundle(
     *,
     rejects_path: Path | None = None,
     progress: Progress | None = None,
+    batch_rows: int = BATCH_ROWS,
 ) -> IngestReport:
     """Validate and load a canonical bundle folder; bad rows go to `rejects_path`.
+
+    Each batch of `batch_rows` rows is written in one transaction per node kind or
+    relationship type; a rerun after a failure reaches the same final state.
 
     >>> from graph.memory import MemoryStore
     >>> report = ingest_bundle(MemoryStore(), Path("examples/zhengzhou"))
@@ -47,7 +51,7 @@ def ingest_bundle(
         catalogue |= read_catalogue(folder / CATALOGUE_FILE)
     present = bundle_files(folder, tables(set(catalogue)))
     ingestor = Ingestor(store, source="bundle", path=str(folder), rejects_path=rejects_path,
-                        progress=progress)
+                        progress=progress, batch_rows=batch_rows)
     try:
         load_catalogue(ingestor, catalogue)
         for table, path in present:

@@ -48,8 +48,18 @@ class Writes:
 
 
 def uscc(value: str | None, field: str) -> str:
-    """A valid USCC in canonical form."""
+    """An enterprise key: a valid USCC in canonical form, or `SCHEME:ID` for an entity from
+    another register (e.g. `GB-COH:XE9999` from a BODS or FollowTheMoney import).
+
+    >>> uscc("gb-coh:XE9999", "uscc")
+    'GB-COH:XE9999'
+    """
     raw = required(value, field)
+    scheme, colon, ident = raw.partition(":")
+    if colon:
+        if not scheme.strip() or not ident.strip():
+            raise FieldError(field, raw, "a foreign identifier needs SCHEME:ID")
+        return f"{scheme.strip().upper()}:{ident.strip()}"
     try:
         return validate_uscc(raw)
     except IdentifierError as exc:
