@@ -1,6 +1,14 @@
-"""The `credtrace` command line: gathers the commands of `api/cmd_*.py` on one app."""
+"""The `credtrace` command line: gathers the commands of `api/cmd_*.py` on one app.
 
-from api import cmd_accountability, cmd_ingest
+Each command module registers its commands on `api.cliapp.app` when imported.
+"""
+
+from api import (
+    cmd_accountability,  # noqa: F401
+    cmd_generate,  # noqa: F401
+    cmd_ingest,  # noqa: F401
+    cmd_queries,  # noqa: F401
+)
 from api.cliapp import app
 
-__all__ = ["app", "cmd_accountability", "cmd_ingest"]
+__all__ = ["app"]

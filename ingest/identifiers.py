@@ -8,6 +8,8 @@ warning. Generators produce valid identifiers for synthetic data.
 
 from __future__ import annotations
 
+import functools
+
 import random
 from dataclasses import dataclass
 from datetime import date
@@ -99,6 +101,7 @@ def normalize_uscc(value: str) -> str:
     return uscc.compact(value)
 
 
+@functools.lru_cache(maxsize=1 << 18)  # references repeat a lot within a bundle
 def validate_uscc(value: str) -> str:
     """Return the canonical USCC or raise :class:`IdentifierError` saying what is wrong.
 
@@ -154,12 +157,13 @@ def validate_ric(value: str, *, today: date | None = None) -> RicResult:
     if not EARLIEST_BIRTH <= birth <= (today or date.today()):
         raise IdentifierError(f"ID number birth date {birth.isoformat()} is impossible")
     sex: Sex = "male" if int(number[16]) % 2 else "female"
-    return RicResult(number, birth, sex, _region_warnings(number, birth.year))
+    return RicResult(number, birth, sex, _region_warnings(number[:6], birth.year))
 
 
-def _region_warnings(number: str, year: int) -> tuple[str, ...]:
-    """Warnings about the region code of a number whose format is otherwise valid."""
-    code = number[:6]
+@functools.lru_cache(maxsize=65536)
+def _region_warnings(code: str, year: int) -> tuple[str, ...]:
+    """Warnings about a region code in a birth year (cached: the region table is slow)."""
+    number = f"{code}{year:04d}0101" + "0000"
     county = next((p["county"] for _, p in numdb.get("cn/loc").info(code) if "county" in p), "")
     if not county:
         return (f"region code {code} is not a known administrative division",)

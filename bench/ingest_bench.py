@@ -1,0 +1,109 @@
+"""Ingestion speed, printed as figures (ratios against baselines run in the same process).
+
+1. Batched UNWIND writes vs a row-by-row MERGE baseline, same rows, same Neo4j.
+2. The whole pipeline (read, validate, write) on a generated bundle: rows/s, wall time and
+   the loader's peak RSS, into Neo4j and into the memory store, each in a fresh process.
+
+Usage (Neo4j from NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD, e.g. `scripts/neo4j-local env`):
+    python bench/ingest_bench.py --sample 3000 --enterprises 20000
+    python bench/ingest_bench.py --enterprises 1000000 --skip-baseline   # the full-scale run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from graph import EntityRow, Settings, open_store
+from graph.neo4j_store import Neo4jStore
+from ingest.generate import generate_bundle
+from ingest.identifiers import make_ric
+
+BASELINE_MERGE = "MERGE (p:Person {uid: $uid}) SET p += $props"
+
+
+def person_rows(n: int) -> list[EntityRow]:
+    rng = random.Random(7)
+    rows = []
+    for i in range(n):
+        uid = make_ric(rng, "410105", date(1960 + i % 40, 1 + i % 12, 1 + i % 28), "male")
+        rows.append(EntityRow(uid, {"name": f"测试{i}", "id_type": "ric", "id_number": uid},
+                              {"source": "bench", "file": "persons.csv", "line": i + 2}))
+    return rows
+
+
+def batched_vs_row_by_row(store: Neo4jStore, sample: int) -> dict[str, float]:
+    rows = person_rows(sample)
+    store.clear()
+    started = time.perf_counter()
+    for row in rows:
+        store.run(BASELINE_MERGE, uid=row.uid, props={**row.content, **row.provenance})
+    baseline = sample / (time.perf_counter() - started)
+    store.clear()
+    started = time.perf_counter()
+    for i in range(0, sample, 5000):
+        store.upsert_nodes("Person", rows[i:i + 5000])
+    batched = sample / (time.perf_counter() - started)
+    store.clear()
+    return {"row_by_row_rows_per_s": round(baseline, 1), "batched_rows_per_s": round(batched, 1),
+            "ratio": round(batched / baseline, 1)}
+
+
+def load_in_subprocess(store_spec: str, bundle: Path) -> dict[str, Any]:
+    """Ingest `bundle` in a fresh process; its wall time, rows and peak RSS."""
+    code = (
+        "import json, resource, time, sys\n"
+        "from graph import open_store\nfrom ingest import ingest_bundle\n"
+        "s = open_store(sys.argv[1]); t = time.perf_counter()\n"
+        "r = ingest_bundle(s, sys.argv[2]); s.flush(); wall = time.perf_counter() - t\n"
+        "rows = sum(c.read for c in r.tables.values())\n"
+        "print(json.dumps({'status': r.status, 'rows': rows, 'wall_s': round(wall, 1),"
+        " 'rows_per_s': round(rows / wall), 'rejected': r.rejected,"
+        " 'peak_rss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, store_spec, str(bundle)], check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=int, default=3000)
+    parser.add_argument("--enterprises", type=int, default=20000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args()
+    settings = Settings()
+    if not settings.neo4j_uri:
+        sys.exit("set NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD (see scripts/neo4j-local env)")
+    store = open_store(settings.neo4j_uri, settings)
+    assert isinstance(store, Neo4jStore)
+    print(f"machine: {os.cpu_count()} cores; neo4j: {settings.neo4j_uri}")
+    if not args.skip_baseline:
+        print("write path, persons:", json.dumps(batched_vs_row_by_row(store, args.sample)))
+    with tempfile.TemporaryDirectory() as tmp:
+        bundle = Path(tmp) / "bundle"
+        started = time.perf_counter()
+        counts = generate_bundle(bundle, args.enterprises, args.seed)
+        print(f"generated {args.enterprises:,} enterprises ({sum(counts.values()):,} rows) in "
+              f"{time.perf_counter() - started:.1f} s")
+        store.clear()
+        store.close()
+        print("pipeline into neo4j:", json.dumps(load_in_subprocess(settings.neo4j_uri, bundle)))
+        if not args.skip_memory:
+            memory = f"memory:{Path(tmp) / 'memory-store'}"
+            print("pipeline into memory:", json.dumps(load_in_subprocess(memory, bundle)))
+
+
+if __name__ == "__main__":
+    main()
