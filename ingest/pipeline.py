@@ -184,6 +184,8 @@ class Ingestor:
                 (_, edge), = table.convert(row).edges
             except FieldError:
                 continue
+            if edge.content["direct"] is False:  # a declared figure, already in the chain
+                continue
             pct = edge.content["percentage"]
             pct = edge.content["pct_min"] if pct is None else pct
             holdings.append((line, str(edge.target), edge.content["start"], edge.content["end"],

@@ -16,6 +16,7 @@ from graph.store import EntityRow, edge_key
 from ingest.fields import (
     FieldError,
     choice,
+    parse_bool,
     parse_date,
     parse_interval,
     parse_number,
@@ -153,6 +154,12 @@ def holder_key(row: dict[str, str]) -> tuple[str, str]:
 
 
 def shareholding(row: dict[str, str]) -> Writes:
+    """A holding: an exact `percentage`, or a `pct_min`/`pct_max` range kept as a range.
+
+    `direct=false` marks a declared indirect interest (BODS `directOrIndirect: indirect`):
+    its figure is `declared_indirect` (or a range); it is reported beside the computed
+    effective ownership and never walked as a link of a chain, so it is not counted twice.
+    """
     ent = uscc(row.get("enterprise"), "enterprise")
     holder, label = holder_key(row)
     if holder == ent:
@@ -161,20 +168,25 @@ def shareholding(row: dict[str, str]) -> Writes:
     pct = parse_percentage(row.get("percentage"), "percentage", required_=False)
     low = parse_percentage(row.get("pct_min"), "pct_min", required_=False)
     high = parse_percentage(row.get("pct_max"), "pct_max", required_=False)
-    if pct is None and low is None and high is None:
+    direct = None if text(row.get("direct")) is None else parse_bool(row.get("direct"), "direct")
+    declared = parse_percentage(row.get("declared_indirect"), "declared_indirect",
+                                required_=False)
+    if direct is False and pct is not None:
+        raise FieldError("percentage", str(pct), "an indirect holding (direct=false) is a "
+                         "declared figure, not a link: give it as declared_indirect")
+    if direct is not False and declared is not None:
+        raise FieldError("declared_indirect", str(declared), "needs direct=false")
+    if pct is None and low is None and high is None and declared is None:
         raise FieldError("percentage", "", "percentage (or a pct_min/pct_max range) is required")
     if low is not None and high is not None and low > high:
         raise FieldError("pct_min", str(low), f"range minimum above maximum {high}")
     content = {
         "start": start, "end": end, "percentage": pct, "pct_min": low, "pct_max": high,
         "capital": parse_number(row.get("capital"), "capital"),
-        "interest": text(row.get("interest")),
-        "direct": None if text(row.get("direct")) is None else row["direct"].lower() == "true",
-        "declared_indirect": parse_percentage(
-            row.get("declared_indirect"), "declared_indirect", required_=False
-        ),
+        "interest": text(row.get("interest")), "direct": direct, "declared_indirect": declared,
     }
-    uid = edge_key("HOLDS_SHARES", holder, ent, start)
+    # a declared indirect figure and a direct holding of the same parties are two facts
+    uid = edge_key("HOLDS_SHARES", holder, ent, start, *(["indirect"] if direct is False else []))
     return Writes(
         key=uid,
         edges=[("HOLDS_SHARES", EntityRow(uid, content,

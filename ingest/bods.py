@@ -1,0 +1,417 @@
+"""BODS 0.4 (Beneficial Ownership Data Standard) statements → rows of the canonical tables.
+
+Input: a JSON array of statements (line = the statement's 1-based index) or JSON lines
+(line = the real line). Per `recordId` only the latest statement (by `statementDate`, then
+file order) is applied; earlier ones are superseded.
+
+- Entity → enterprise. Key: a valid USCC from a `CN-*` identifier, else the first
+  identifier as `SCHEME:ID` (`GB-COH:XE9999`), else `BODS:<recordId>`. Kind from
+  `entityType` (registeredEntity → company, state/stateBody → state_body, the others →
+  other_organisation). Components (`isComponent`) are real entities and load too.
+- Person → person. Key: a valid citizen ID number from a `CHN-*`/`CN-*` identifier (ric),
+  else a passport identifier as `SCHEME:ID` (passport), else the first identifier
+  (other), else `BODS:<recordId>` (other). Anonymous persons load with a placeholder name.
+- Relationship → per interest:
+  * ownership interests (shareholding, votingRights, rights to profit / surplus,
+    beneficiary, unknown) → ONE shareholding per party, direct-or-indirect and dates: the
+    figure comes from the first interest with a share (shareholding first), `interest`
+    names them all. `exact` → percentage; minimum/maximum (exclusive bounds are kept as
+    the bound) → pct_min/pct_max, a range stays a range; no share → [0, 100], flagged.
+    `directOrIndirect`: direct → direct=true, unknown → unset (both are links of a
+    chain); indirect → direct=false with the figure in `declared_indirect` (or the
+    range): a declared figure, never walked, so effective ownership does not count it
+    twice.
+  * boardMember / boardChair → director, seniorManagingOfficial → manager (a person's
+    role; a role held by a nomination arrangement passes to its nominees).
+  * control interests (appointmentOfBoard, otherInfluenceOrControl, settlor, trustee,
+    protector, control by contract / rules / law) → a declared `actual_controller` role
+    when the interested party is a person and `beneficialOwnershipOrControl` is true;
+    otherwise refused with the reason.
+  * nominee / nominator → used to pass roles through nomination arrangements; not an edge.
+  * `startDate`/`endDate` → the interval; a `closed` record ends open interests on its
+    `statementDate`.
+- An unspecified subject or interested party (an object with a `reason`) is refused with
+  that reason; a malformed statement is refused with its field; the rest loads.
+
+>>> ENTITY_KINDS["stateBody"], ROLES["seniorManagingOfficial"]
+('state_body', 'manager')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest.fields import FieldError, parse_date, parse_percentage
+from ingest.interop import (
+    Converted,
+    Record,
+    Row,
+    foreign_key,
+    iso_day,
+    read_records,
+    valid_ric,
+    valid_uscc,
+)
+
+ENTITY_KINDS = {
+    "registeredEntity": "company", "legalEntity": "other_organisation",
+    "arrangement": "other_organisation", "anonymousEntity": "other_organisation",
+    "unknownEntity": "other_organisation", "state": "state_body", "stateBody": "state_body",
+}
+STATE_SUBTYPES = {"governmentDepartment", "stateAgency"}
+#: Interests that carry a share, in the order their figure is preferred.
+OWNERSHIP = (
+    "shareholding", "votingRights", "rightsToProfitOrIncome",
+    "rightsToSurplusAssetsOnDissolution", "beneficiaryOfLegalArrangement",
+    "rightToProfitOrIncomeFromAssets", "enjoymentAndUseOfAssets", "unknownInterest",
+    "unpublishedInterest",
+)
+ROLES = {"boardMember": "director", "boardChair": "director",
+         "seniorManagingOfficial": "manager"}
+CONTROL = {
+    "appointmentOfBoard", "otherInfluenceOrControl", "controlViaCompanyRulesOrArticles",
+    "controlByLegalFramework", "rightsGrantedByContract", "conditionalRightsGrantedByContract",
+    "settlor", "trustee", "protector",
+}
+NOMINATION = {"nominee", "nominator"}
+DIRECTNESS = {"direct": "true", "indirect": "false", "unknown": ""}
+
+
+@dataclass(frozen=True)
+class Party:
+    """An entity or person statement resolved to its canonical key."""
+
+    key: str
+    kind: str  # "enterprise" or "person"
+    name: str
+    nomination: bool = False  # an arrangement of subtype nomination
+
+
+@dataclass(frozen=True)
+class Interest:
+    """One interest of a relationship statement, validated."""
+
+    path: str
+    type: str
+    direct: str  # "true", "false" or "" (unknown)
+    beneficial: bool
+    exact: str = ""
+    low: str = ""
+    high: str = ""
+    start: str = ""
+    end: str = ""
+
+
+def _obj(value: Any, field: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise FieldError(field, repr(value), "expected an object")
+    return value
+
+
+def _objs(value: Any, field: str) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise FieldError(field, repr(value), "expected a list of objects")
+    return value
+
+
+def _str(value: Any, field: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise FieldError(field, repr(value), "expected text")
+    return value.strip()
+
+
+def _date(value: Any, field: str) -> str:
+    return parse_date(iso_day(value, field), field) or ""
+
+
+def _pct(share: dict[str, Any], names: tuple[str, ...], path: str) -> str:
+    for name in names:
+        value = share.get(name)
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise FieldError(f"{path}.{name}", repr(value), "not a number")
+            return str(parse_percentage(str(value), f"{path}.{name}"))
+    return ""
+
+
+def _unspecified(details: dict[str, Any], name: str) -> str:
+    """Why a party has no details, from its `unspecified*Details`."""
+    info = details.get(name)
+    if not isinstance(info, dict):
+        return "not given"
+    return ": ".join(str(info[k]) for k in ("reason", "description") if info.get(k))
+
+
+# --- parties ------------------------------------------------------------------------
+def _identifiers(details: dict[str, Any]) -> list[tuple[str, str]]:
+    found = []
+    for i, ident in enumerate(_objs(details.get("identifiers"), "recordDetails.identifiers")):
+        scheme = _str(ident.get("scheme"), f"recordDetails.identifiers[{i}].scheme")
+        value = _str(ident.get("id"), f"recordDetails.identifiers[{i}].id")
+        if scheme and value:
+            found.append((scheme.upper(), value))
+    return found
+
+
+def _entity(line: int, record_id: str, details: dict[str, Any], out: Converted) -> Party:
+    entity_type = _obj(details.get("entityType"), "recordDetails.entityType")
+    kind_code = _str(entity_type.get("type"), "recordDetails.entityType.type")
+    if kind_code not in ENTITY_KINDS:
+        raise FieldError("recordDetails.entityType.type", kind_code,
+                         f"unknown entity type; expected one of {', '.join(ENTITY_KINDS)}")
+    subtype = _str(entity_type.get("subtype"), "recordDetails.entityType.subtype")
+    kind = "state_body" if subtype in STATE_SUBTYPES else ENTITY_KINDS[kind_code]
+    key = ""
+    identifiers = _identifiers(details)
+    for scheme, value in identifiers:
+        if scheme.startswith("CN-"):
+            key = valid_uscc(value) or ""
+            if not key:
+                out.reject(line, "recordDetails.identifiers", value,
+                           f"{scheme} identifier is not a valid USCC; kept as {scheme}:ID",
+                           "warning")
+    if not key:
+        key = foreign_key(*identifiers[0]) if identifiers else f"BODS:{record_id}"
+    name = _str(details.get("name"), "recordDetails.name")
+    if not name:
+        name = f"({kind_code}: {_unspecified(details, 'unspecifiedEntityDetails')})"
+        out.reject(line, "recordDetails.name", "", f"no name; shown as {name}", "warning")
+    dissolved = _date(details.get("dissolutionDate"), "recordDetails.dissolutionDate")
+    out.add("enterprises", line, {
+        "uscc": key, "name": name, "kind": kind, "status": "dissolved" if dissolved else "",
+        "established": _date(details.get("foundingDate"), "recordDetails.foundingDate"),
+        "address": _address(details),
+    })
+    return Party(key, "enterprise", name, subtype == "nomination")
+
+
+def _address(details: dict[str, Any]) -> str:
+    addresses = _objs(details.get("addresses"), "recordDetails.addresses")
+    addresses.sort(key=lambda a: a.get("type") != "registered")
+    return _str(addresses[0].get("address"), "recordDetails.addresses.address") \
+        if addresses else ""
+
+
+def _person(line: int, record_id: str, details: dict[str, Any], out: Converted) -> Party:
+    identifiers = _identifiers(details)
+    rics = [ric for scheme, value in identifiers
+            if scheme.startswith(("CHN-", "CN-")) and (ric := valid_ric(value))]
+    passports = [i for i in identifiers if i[0].endswith("PASSPORT")]
+    if rics:
+        key, id_type = rics[0], "ric"
+    elif passports or identifiers:
+        key, id_type = foreign_key(*(passports or identifiers)[0]), \
+            "passport" if passports else "other"
+    else:
+        key, id_type = f"BODS:{record_id}", "other"
+    name = _person_name(details)
+    if not name:
+        person_type = _str(details.get("personType"), "recordDetails.personType") or "person"
+        name = f"({person_type}: {_unspecified(details, 'unspecifiedPersonDetails')})"
+        out.reject(line, "recordDetails.names", "", f"no name; shown as {name}", "warning")
+    out.add("persons", line, {"person_id": key, "name": name, "id_type": id_type})
+    return Party(key, "person", name)
+
+
+def _person_name(details: dict[str, Any]) -> str:
+    names = _objs(details.get("names"), "recordDetails.names")
+    names.sort(key=lambda n: n.get("type") != "legal")
+    for item in names:
+        full = _str(item.get("fullName"), "recordDetails.names.fullName")
+        parts = [_str(item.get(k), f"recordDetails.names.{k}") for k in ("givenName",
+                                                                         "familyName")]
+        if full or any(parts):
+            return full or " ".join(p for p in parts if p)
+    return ""
+
+
+# --- relationships ------------------------------------------------------------------
+def _interests(details: dict[str, Any], closed_on: str) -> list[Interest]:
+    """The validated interests; a relationship without any has one of unknown type. A
+    closed record ends every open interest on its statement date."""
+    result = []
+    items = _objs(details.get("interests"), "recordDetails.interests") or [{}]
+    for i, item in enumerate(items):
+        path = f"recordDetails.interests[{i}]"
+        kind = _str(item.get("type"), f"{path}.type") or "unknownInterest"
+        known = (*OWNERSHIP, *ROLES, *CONTROL, *NOMINATION)
+        if kind not in known:
+            raise FieldError(f"{path}.type", kind, "unknown interest type (BODS 0.4 codelist)")
+        direct = _str(item.get("directOrIndirect"), f"{path}.directOrIndirect") or "unknown"
+        if direct not in DIRECTNESS:
+            raise FieldError(f"{path}.directOrIndirect", direct,
+                             "expected direct, indirect or unknown")
+        share = _obj(item.get("share"), f"{path}.share")
+        start = _date(item.get("startDate"), f"{path}.startDate")
+        end = _date(item.get("endDate"), f"{path}.endDate") or closed_on
+        if start and end and end <= start:
+            raise FieldError(f"{path}.endDate", end, f"end must be after start {start}")
+        result.append(Interest(
+            path, kind, DIRECTNESS[direct], item.get("beneficialOwnershipOrControl") is True,
+            _pct(share, ("exact",), f"{path}.share"),
+            _pct(share, ("minimum", "exclusiveMinimum"), f"{path}.share"),
+            _pct(share, ("maximum", "exclusiveMaximum"), f"{path}.share"), start, end,
+        ))
+    return result
+
+
+def _holding(subject: Party, party: Party, group: list[Interest], line: int,
+             out: Converted) -> None:
+    """One shareholding from the ownership interests of one party, directness and dates."""
+    group.sort(key=lambda i: OWNERSHIP.index(i.type))
+    first = group[0]
+    figure = next((i for i in group if i.exact or i.low or i.high), first)
+    row: Row = {
+        "enterprise": subject.key, "holder": party.key, "holder_kind": party.kind,
+        "interest": ";".join(dict.fromkeys(i.type for i in group)), "direct": first.direct,
+        "start": first.start, "end": first.end, "pct_min": figure.low, "pct_max": figure.high,
+    }
+    if not (figure.exact or figure.low or figure.high):
+        row.update(pct_min="0", pct_max="100")
+        out.reject(line, f"{figure.path}.share", "", "share not stated: kept as the range "
+                   "[0, 100] so the chain stays traceable", "warning")
+    if figure.exact:
+        row.update(pct_min="", pct_max="")
+        row["declared_indirect" if first.direct == "false" else "percentage"] = figure.exact
+    out.add("shareholdings", line, row)
+
+
+def _roles(subject: Party, party: Party, interest: Interest, role: str, line: int,
+           out: Converted, nominees: dict[str, list[Party]]) -> None:
+    holders = [party] if party.kind == "person" else nominees.get(party.key, [])
+    if not holders:
+        out.reject(line, f"{interest.path}.type", interest.type,
+                   f"{role} is a role of a natural person; {party.name} is an entity")
+    for holder in holders:
+        if holder is not party:
+            out.reject(line, f"{interest.path}.type", interest.type,
+                       f"held through the nomination arrangement {party.name}: "
+                       f"{role} given to its nominee {holder.name}", "warning")
+        out.add("roles", line, {"enterprise": subject.key, "person": holder.key,
+                                "role": role, "start": interest.start, "end": interest.end})
+
+
+def _relationship(line: int, details: dict[str, Any], closed_on: str, out: Converted,
+                  parties: dict[str, Party], nominees: dict[str, list[Party]]) -> None:
+    subject = _party(details, "subject", parties)
+    party = _party(details, "interestedParty", parties)
+    if subject.kind != "enterprise":
+        raise FieldError("recordDetails.subject", subject.key, "the subject must be an entity")
+    ownership: dict[tuple[str, str, str], list[Interest]] = {}
+    for interest in _interests(details, closed_on):
+        if interest.type in OWNERSHIP:
+            same = (interest.direct, interest.start, interest.end)
+            ownership.setdefault(same, []).append(interest)
+        elif interest.type in ROLES:
+            _roles(subject, party, interest, ROLES[interest.type], line, out, nominees)
+        elif interest.type in NOMINATION:
+            out.reject(line, f"{interest.path}.type", interest.type,
+                       "nomination link: passes the arrangement's roles to its nominees; "
+                       "not stored as an edge", "warning")
+        elif party.kind == "person" and interest.beneficial:
+            _roles(subject, party, interest, "actual_controller", line, out, nominees)
+        else:
+            out.reject(line, f"{interest.path}.type", interest.type,
+                       "a control interest is loaded as a declared actual controller only "
+                       "for a natural person with beneficialOwnershipOrControl true")
+    for group in ownership.values():
+        _holding(subject, party, group, line, out)
+
+
+def _party(details: dict[str, Any], name: str, parties: dict[str, Party]) -> Party:
+    value = details.get(name)
+    field = f"recordDetails.{name}"
+    if isinstance(value, dict):
+        raise FieldError(field, str(value.get("reason", "")),
+                         f"{name} unspecified ({_unspecified(details, name)}); nothing to link")
+    record_id = _str(value, field)
+    if record_id not in parties:
+        raise FieldError(field, record_id, "refers to no entity or person statement in this "
+                         "file (or to one that was refused)")
+    return parties[record_id]
+
+
+def _nominees(statements: list[tuple[str, dict[str, Any]]],
+              parties: dict[str, Party]) -> dict[str, list[Party]]:
+    """Nomination arrangement key → the persons who are its nominees."""
+    result: dict[str, list[Party]] = {}
+    for kind, details in statements:
+        subject = parties.get(str(details.get("subject")))
+        party = parties.get(str(details.get("interestedParty")))
+        interests = details.get("interests")
+        if kind != "relationship" or not (subject and party and isinstance(interests, list)):
+            continue
+        if subject.nomination and party.kind == "person" and any(
+                isinstance(i, dict) and i.get("type") == "nominee" for i in interests):
+            result.setdefault(subject.key, []).append(party)
+    return result
+
+
+# --- statements ---------------------------------------------------------------------
+def _latest(records: list[Record], out: Converted) -> list[tuple[int, str, dict[str, Any]]]:
+    """(line, recordId, statement): the latest statement per recordId (statementDate, then
+    file order), in file order."""
+    latest: dict[str, tuple[str, int, dict[str, Any]]] = {}
+    for line, statement in records:
+        try:
+            if "recordType" not in statement and "statementType" in statement:
+                raise FieldError("recordType", "", "BODS 0.4 expected (statementType is 0.2/0.3)")
+            record_id = _str(statement.get("recordId"), "recordId")
+            if not record_id:
+                raise FieldError("recordId", "", "is required")
+            day = _date(statement.get("statementDate"), "statementDate")
+        except FieldError as err:
+            out.refuse(line, err)
+            continue
+        if record_id not in latest or (day, line) >= latest[record_id][:2]:
+            latest[record_id] = (day, line, statement)
+    return sorted((line, record_id, st) for record_id, (_, line, st) in latest.items())
+
+
+def convert(path: Path) -> Converted:
+    """Rows of the canonical tables from a BODS 0.4 file, with the statements refused."""
+    out = Converted(path.name, "statements")
+    statements = []
+    for line, record_id, statement in _latest(read_records(path, out), out):
+        try:
+            kind = _str(statement.get("recordType"), "recordType")
+            if kind not in ("entity", "person", "relationship"):
+                raise FieldError("recordType", kind, "expected entity, person or relationship")
+            details = _obj(statement.get("recordDetails"), "recordDetails")
+            statements.append((line, record_id, kind, details, statement))
+        except FieldError as err:
+            out.refuse(line, err)
+    parties: dict[str, Party] = {}
+    for line, record_id, kind, details, _ in statements:
+        convert_party = {"entity": _entity, "person": _person}.get(kind)
+        if convert_party is not None:
+            try:
+                parties[record_id] = convert_party(line, record_id, details, out)
+            except FieldError as err:
+                out.refuse(line, err)
+    nominees = _nominees([(kind, details) for _, _, kind, details, _ in statements], parties)
+    for line, _, kind, details, statement in statements:
+        if kind == "relationship":
+            try:
+                _relationship(line, details, _closed_on(statement), out, parties, nominees)
+            except FieldError as err:
+                out.refuse(line, err)
+    return out
+
+
+def _closed_on(statement: dict[str, Any]) -> str:
+    """The day a closed record ends its open interests: its statement date."""
+    if statement.get("recordStatus") != "closed":
+        return ""
+    day = _date(statement.get("statementDate"), "statementDate")
+    if not day:
+        raise FieldError("statementDate", "", "a closed record needs the date it closed")
+    return day

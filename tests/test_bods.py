@@ -1,0 +1,270 @@
+"""BODS 0.4 import on both stores: the published examples, ranges kept as ranges, declared
+indirect figures kept apart from computed ownership, latest statement per record, rejects
+with file / statement / field / reason, idempotent reloads, the CLI's format detection."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from graph import Store
+from graph.records import Edge
+from ingest import BundleError, detect_format, ingest_path
+from ingest.fields import FieldError
+from ingest.identifiers import make_ric, make_uscc
+from ingest.tables import shareholding as shareholding_row
+from queries.ownership import actual_controller, controlling_shareholder, effective_ownership
+from tests.conftest import EXAMPLE
+
+BODS = Path(__file__).parent / "data" / "interop" / "bods"
+FTM_FILE = Path(__file__).parent / "data" / "interop" / "ftm" / "yente_t1_entities.ftm.json"
+ON = "2020-01-01"
+
+A, B = "GB-COH:XE9999", "GB-COH:XE1010"
+PERSON_1 = "BODS:c25d4d612c2c"
+
+
+def data_counts(store: Store) -> dict[str, int]:
+    return {k: v for k, v in store.counts().items() if k != "IngestRun"}
+
+
+def holdings(store: Store) -> dict[tuple[str, str, bool | None], Edge]:
+    """Shareholdings by (holder, enterprise, direct)."""
+    return {(e.source, e.target, e.props.get("direct")): e for e in store.edges("HOLDS_SHARES")}
+
+
+def figures(edge: Edge) -> tuple[Any, ...]:
+    p = edge.props
+    return p.get("percentage"), p.get("pct_min"), p.get("pct_max"), p.get("declared_indirect")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in BODS.glob("*.json")))
+def test_every_example_loads(store: Store, name: str) -> None:
+    report = ingest_path(store, BODS / name)
+    assert (report.status, report.source) == ("succeeded", "bods")
+    assert report.tables["statements"].read == len(json.loads((BODS / name).read_text()))
+
+
+def test_indirect_ownership_keeps_the_declared_figure_apart(store: Store) -> None:
+    report = ingest_path(store, BODS / "indirect-ownership.json")
+    assert report.rejected == 0 and report.warnings == 1  # the person's share in B: unknown
+    nodes = store.get_nodes([A, B, PERSON_1])
+    assert {k: (n.kind, n.name) for k, n in nodes.items()} == {
+        A: ("Enterprise", "Company A"), B: ("Enterprise", "Company B"),  # B is a component
+        PERSON_1: ("Person", "Person 1")}
+    edges = holdings(store)
+    assert set(edges) == {(B, A, True), (PERSON_1, B, None), (PERSON_1, A, False)}
+    assert figures(edges[B, A, True]) == (60.0, None, None, None)
+    assert figures(edges[PERSON_1, B, None]) == (None, 0.0, 100.0, None)  # unknown share
+    assert figures(edges[PERSON_1, A, False]) == (None, None, None, 30.0)  # declared only
+    owners = effective_ownership(store, A, ON)
+    assert (owners[B].low, owners[B].high, owners[B].declared) == (60.0, 60.0, None)
+    person = owners[PERSON_1]
+    # computed: 60 % x [0, 100] % along the direct chain; the declared 30 % is not added
+    assert (person.low, person.high, person.declared) == (0.0, 60.0, (30.0, 30.0))
+    assert [[e.source for e in path] for path in person.paths] == [[PERSON_1, B]]
+    control = controlling_shareholder(store, A, ON)
+    assert control is not None and (control.holder, control.rule) == (B, "majority")
+
+
+def test_mixed_direct_and_declared_indirect_are_two_facts(store: Store) -> None:
+    ingest_path(store, BODS / "mixed-direct-and-indirect-ownership.json")
+    a, b, person = "GB-COH:XE-08-A", "GB-COH:XE-08-B", "BODS:53508b65253f"
+    edges = holdings(store)
+    assert figures(edges[b, a, True]) == (50.0, None, None, None)
+    assert figures(edges[person, a, True]) == (50.0, None, None, None)
+    assert edges[person, a, True].start == "2019-05-01"
+    assert figures(edges[person, a, False]) == (None, None, None, 50.0)
+    before = effective_ownership(store, a, "2018-06-01")[person]
+    assert (before.low, before.high, before.declared) == (0.0, 50.0, (50.0, 50.0))
+    after = effective_ownership(store, a, ON)[person]
+    assert (after.low, after.high, after.declared) == (50.0, 100.0, (50.0, 50.0))
+
+
+def test_multiple_indirect_ownership(store: Store) -> None:
+    ingest_path(store, BODS / "multiple-indirect-ownership.json")
+    b, person = "UA-EDR:UA-XE-02", "BODS:92ebf964a1f6"
+    assert store.counts()["HOLDS_SHARES"] == 5
+    owner = effective_ownership(store, b, ON)[person]
+    assert (owner.low, owner.high, owner.declared) == (0.0, 100.0, (60.0, 60.0))
+    assert len(owner.paths) == 2  # through Company C and through Company D
+
+
+def test_share_range_is_kept_as_a_range(store: Store) -> None:
+    ingest_path(store, BODS / "bods-package-entity-owning-entity.json")
+    jenex, mvj = "GB-COH:03209885", "GB-COH:08150312"
+    (edge,) = store.edges("HOLDS_SHARES")
+    assert (edge.source, edge.target) == (mvj, jenex)
+    assert figures(edge) == (None, 75.0, 100.0, None)  # minimum 75, exclusiveMaximum 100
+    owner = effective_ownership(store, jenex, ON)[mvj]
+    assert (owner.low, owner.high) == (75.0, 100.0)
+    assert store.get_node(jenex).props["established"] == "1996-06-10"
+
+
+def test_joint_ownership_through_an_arrangement(store: Store) -> None:
+    ingest_path(store, BODS / "joint-ownership.json")
+    chrinon, joint = "GB-COH:07444723", "BODS:91b4236a7d89"
+    nodes = store.get_nodes([chrinon, joint])
+    assert nodes[joint].props["kind"] == "other_organisation"
+    assert nodes[chrinon].props["address"].startswith("Aston House")
+    owners = effective_ownership(store, chrinon, ON)
+    assert {k: (o.low, o.high) for k, o in owners.items()} == {
+        joint: (100.0, 100.0), "BODS:1accb8b18b99": (50.0, 50.0),
+        "BODS:f040df24d9ec": (50.0, 50.0)}
+
+
+def test_nomination_gives_the_board_seat_to_the_nominee(store: Store) -> None:
+    report = ingest_path(store, BODS / "nomination.json")
+    company, silvia, vanessa = "MX-RFC:CPL211105123", "BODS:101AB1984F", "BODS:102AB1984E"
+    assert report.rejected == 0 and report.warnings == 3
+    (director,) = store.edges("DIRECTOR")
+    assert (director.source, director.target, director.start) == (vanessa, company,
+                                                                    "2023-04-30")
+    answer = actual_controller(store, company, "2024-01-01")
+    assert answer.declared and answer.controller is not None
+    assert answer.controller.uid == silvia
+    assert store.get_node("BODS:103AB1984D").props["kind"] == "other_organisation"
+
+
+def test_trust_controllers_and_anonymous_beneficiary(store: Store) -> None:
+    report = ingest_path(store, BODS / "levent.json")
+    trust = "BODS:8e40d059"
+    controllers = sorted((e.source, e.start) for e in store.edges("ACTUAL_CONTROLLER"))
+    # Bella is settlor and trustee from the same day: one declared controller edge
+    assert controllers == [("BODS:700c264e", "2019-08-11"), ("BODS:d8855000", "2019-11-08")]
+    (beneficiary,) = store.edges("HOLDS_SHARES")
+    assert (beneficiary.target, figures(beneficiary)) == (trust, (None, 0.0, 100.0, None))
+    anonymous = store.get_node("BODS:81337a6e")
+    assert "interestedPartyExemptFromDisclosure" in anonymous.name
+    assert report.warnings == 2
+
+
+def test_unspecified_interested_party_is_refused_with_its_reason(store: Store) -> None:
+    report = ingest_path(store, BODS / "listed-company-exempt-from-disclosure.json")
+    assert data_counts(store)["Enterprise"] == 1
+    assert sum(v for k, v in data_counts(store).items() if k.isupper()) == 0
+    (reject,) = report.rejects
+    assert (reject.file, reject.line, reject.field, reject.value) == (
+        "listed-company-exempt-from-disclosure.json", 2, "recordDetails.interestedParty",
+        "subjectExemptFromDisclosure")
+    assert "unspecified" in reject.reason and "stock exchange" in reject.reason
+
+
+def test_reloading_every_example_changes_nothing(store: Store) -> None:
+    for path in sorted(BODS.glob("*.json")):
+        ingest_path(store, path)
+    before = data_counts(store)
+    for path in sorted(BODS.glob("*.json")):
+        report = ingest_path(store, path)
+        assert (report.writes.created, report.writes.updated) == (0, 0), path.name
+    assert data_counts(store) == before
+    assert store.counts()["IngestRun"] == 2 * len(list(BODS.glob("*.json")))
+
+
+def test_malformed_statements_are_refused_and_the_rest_loads(store: Store,
+                                                             tmp_path: Path) -> None:
+    statements = json.loads((BODS / "indirect-ownership.json").read_text())
+    statements[3]["recordDetails"]["interests"][0]["share"]["exact"] = 150
+    del statements[2]["recordId"]  # the person: its relationships cannot resolve
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(statements), "utf-8")
+    report = ingest_path(store, path)
+    found = {(r.line, r.field): r.reason for r in report.rejects if r.severity == "error"}
+    assert found == {
+        (3, "recordId"): "is required",
+        (4, "recordDetails.interests[0].share.exact"): "percentage must be between 0 and 100",
+        (5, "recordDetails.interestedParty"): found[5, "recordDetails.interestedParty"],
+        (6, "recordDetails.interestedParty"): found[6, "recordDetails.interestedParty"],
+    }
+    assert "refers to no entity or person statement" in found[5, "recordDetails.interestedParty"]
+    assert {r.file for r in report.rejects} == {"broken.json"}
+    assert (data_counts(store)["Enterprise"], data_counts(store)["HOLDS_SHARES"]) == (2, 0)
+
+
+def statement(record_id: str, record_type: str, day: str, details: dict[str, Any],
+              status: str = "new") -> dict[str, Any]:
+    return {"statementId": f"{record_id}-{day}", "recordId": record_id,
+            "recordType": record_type, "recordStatus": status, "statementDate": day,
+            "recordDetails": {"isComponent": False, **details}}
+
+
+def shareholding(share: float, start: str = "2020-01-01") -> dict[str, Any]:
+    return {"subject": "co", "interestedParty": "p", "interests": [{
+        "type": "shareholding", "directOrIndirect": "direct", "share": {"exact": share},
+        "startDate": start}]}
+
+
+def write_lines(path: Path, lines: list[Any]) -> Path:
+    path.write_text("\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines),
+                    "utf-8")
+    return path
+
+
+def test_latest_statement_per_record_chinese_keys_and_closing(store: Store,
+                                                              tmp_path: Path) -> None:
+    rng = random.Random(7)
+    uscc, ric = make_uscc(rng, "410105"), make_ric(rng, "410105", date(1985, 3, 1), "female")
+    parties = [
+        statement("co", "entity", "2020-01-01", {
+            "entityType": {"type": "registeredEntity"}, "name": "郑州某公司",
+            "identifiers": [{"scheme": "GB-COH", "id": "X1"}, {"scheme": "CN-SAMR", "id": uscc}]}),
+        statement("p", "person", "2020-01-01", {
+            "personType": "knownPerson", "names": [{"fullName": "王芳"}],
+            "identifiers": [{"scheme": "CHN-IDCARD", "id": ric}]}),
+    ]
+    path = write_lines(tmp_path / "updates.jsonl", [
+        *parties,
+        statement("r1", "relationship", "2021-06-01", shareholding(45), "updated"),
+        "",
+        "{not json",
+        statement("r1", "relationship", "2020-01-01", shareholding(40)),  # older: superseded
+    ])
+    report = ingest_path(store, path)
+    assert [(r.line, r.field) for r in report.rejects] == [(5, "(json)")]  # real line numbers
+    assert report.tables["statements"].read == 5
+    (edge,) = store.edges("HOLDS_SHARES")
+    assert (edge.source, edge.target, edge.props["percentage"]) == (ric, uscc, 45.0)
+    assert store.get_node(ric).props["id_type"] == "ric"
+    closing = write_lines(tmp_path / "closing.jsonl", [
+        *parties, statement("r1", "relationship", "2022-03-01", shareholding(45), "closed")])
+    ingest_path(store, closing)
+    (edge,) = store.edges("HOLDS_SHARES")
+    assert (edge.start, edge.end, edge.props["percentage"]) == ("2020-01-01", "2022-03-01", 45.0)
+    assert len(edge.props["history"]) == 1  # the open version is kept
+
+
+def test_format_detection_and_the_cli(tmp_path: Path) -> None:
+    assert detect_format(EXAMPLE) == "bundle"
+    assert detect_format(BODS / "levent.json") == "bods"
+    assert detect_format(FTM_FILE) == "ftm"
+    with pytest.raises(BundleError):
+        detect_format(EXAMPLE / "persons.csv")
+    runner = CliRunner()
+    store = f"memory:{tmp_path / 'data'}"
+    result = runner.invoke(app, ["ingest", str(BODS / "joint-ownership.json"), "--store", store,
+                                 "--rejects", str(tmp_path / "r.csv"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["source"] == "bods"
+    result = runner.invoke(app, ["ingest", str(FTM_FILE), "--store", store, "--format", "ftm",
+                                 "--rejects", str(tmp_path / "r.csv")])
+    assert result.exit_code == 0 and "entities" in result.output
+    result = runner.invoke(app, ["ingest", str(FTM_FILE), "--store", store, "--format", "xml"])
+    assert result.exit_code == 1
+
+
+def test_the_canonical_table_keeps_declared_indirect_figures_apart() -> None:
+    row = {"enterprise": A, "holder": PERSON_1, "holder_kind": "person", "start": "2017-11-01"}
+    declared = shareholding_row({**row, "direct": "false", "declared_indirect": "30"})
+    direct = shareholding_row({**row, "direct": "true", "percentage": "30"})
+    assert declared.key != direct.key  # two facts about the same parties and day
+    with pytest.raises(FieldError, match="declared figure, not a link"):
+        shareholding_row({**row, "direct": "false", "percentage": "30"})
+    with pytest.raises(FieldError, match="needs direct=false"):
+        shareholding_row({**row, "declared_indirect": "30"})
