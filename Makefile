@@ -25,6 +25,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: $(STAMP) lint
+	scripts/ensure-browser
 	@eval "$$(scripts/neo4j-local start)" && export NEO4J_URI NEO4J_USER NEO4J_PASSWORD && \
 	  $(BIN)/python -m pytest
 

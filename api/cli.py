@@ -5,9 +5,11 @@ Each command module registers its commands on `api.cliapp.app` when imported.
 
 from api import (
     cmd_accountability,  # noqa: F401
+    cmd_explore,  # noqa: F401
     cmd_generate,  # noqa: F401
     cmd_ingest,  # noqa: F401
     cmd_queries,  # noqa: F401
+    cmd_viz,  # noqa: F401
 )
 from api.cliapp import app
 

@@ -11,9 +11,11 @@ from rich.table import Table
 
 from api.cliapp import AsOfOpt, JsonOpt, StoreOpt, app, console, err, print_json, store_from
 from api.cmd_accountability import print_accountable
+from api.cmd_viz import print_demo
 from graph import Store
-from ingest import IngestReport, bundle_size, ingest_bundle
+from ingest import FORMATS, IngestReport, ingest_path, source_size
 from queries.accountability import propagate
+from viz.demo import write_demo
 
 
 def print_report(report: IngestReport) -> None:
@@ -33,23 +35,24 @@ def print_report(report: IngestReport) -> None:
         console.print(f"all rejects: {report.rejects_file}")
 
 
-def run_ingest(store: Store, path: Path, rejects: Path | None, quiet: bool = False) -> IngestReport:
-    """Ingest a bundle with a progress bar (rate and ETA)."""
+def run_ingest(store: Store, path: Path, rejects: Path | None, quiet: bool = False,
+               format: str | None = None) -> IngestReport:
+    """Ingest a bundle, BODS or FtM file with a progress bar (rate and ETA)."""
     if quiet:
-        return ingest_bundle(store, path, rejects_path=rejects)
+        return ingest_path(store, path, format=format, rejects_path=rejects)
     columns = (TextColumn("{task.description}"), BarColumn(),
                TextColumn("{task.completed:,.0f}/{task.total:,.0f} rows"),
                TextColumn("{task.fields[rate]}"),
                TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("ingest", total=bundle_size(path), rate="")
+        task = bar.add_task("ingest", total=source_size(path, format), rate="")
 
         def advance(file: str, rows: int) -> None:
             speed = bar.tasks[0].speed
             bar.update(task, advance=rows, description=file,
                        rate=f"{speed:,.0f} rows/s" if speed else "")
 
-        return ingest_bundle(store, path, rejects_path=rejects, progress=advance)
+        return ingest_path(store, path, format=format, rejects_path=rejects, progress=advance)
 
 
 @app.command()
@@ -57,11 +60,14 @@ def ingest(
     path: Annotated[Path, typer.Argument(help="a bundle folder (or a BODS / FtM file)")],
     store: StoreOpt = None,
     rejects: Annotated[Path | None, typer.Option(help="CSV file for rejected rows")] = None,
+    format: Annotated[str | None, typer.Option(
+        "--format", help=f"{' | '.join(FORMATS)}; detected from the path when omitted")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Validate and load data; bad rows are reported, good rows still load."""
     with store_from(store) as db:
-        report = run_ingest(db, path, rejects or Path("credtrace-rejects.csv"), quiet=as_json)
+        report = run_ingest(db, path, rejects or Path("credtrace-rejects.csv"), quiet=as_json,
+                            format=format)
     if as_json:
         print_json(report.as_dict())
     else:
@@ -76,12 +82,16 @@ def demo(
     as_of: AsOfOpt = None,
 ) -> None:
     """The main job on the embedded store: ingest the example, propagate, print who is
-    accountable for each sanctioned enterprise."""
+    accountable for each sanctioned enterprise, write the report and the network pages of
+    the main sanctioned enterprise into --out."""
     data = out / "data"
     if data.exists():
         for item in data.iterdir():
             item.unlink()
     with store_from(f"memory:{data}") as db:
         print_report(run_ingest(db, example, out / "rejects.csv", quiet=True))
-        for answer in propagate(db, as_of=as_of):
+        answers = propagate(db, as_of=as_of)
+        for answer in answers:
             print_accountable(answer)
+        result = write_demo(db, out, answers, as_of=as_of)
+    print_demo(result)

@@ -10,6 +10,8 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_STORE = "memory:./credtrace-data"
+#: Longest path search any setting may allow (Cypher needs the bound as a literal).
+MAX_PATH_HOPS = 8
 
 
 class Settings(BaseSettings):
@@ -28,4 +30,7 @@ class Settings(BaseSettings):
     )
     neo4j_database: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE"))
     max_hops: int = Field(default=4, ge=1, le=8)
+    max_path_hops: int = Field(default=MAX_PATH_HOPS, ge=1, le=MAX_PATH_HOPS)
     max_results: int = Field(default=1000, ge=1, le=100_000)
+    max_nodes: int = Field(default=500, ge=10, le=5000,
+                           description="node cap of a picture; beyond it nodes are summarised")

@@ -1,0 +1,118 @@
+"""Exports of a party's neighbourhood: CSV (one file per table), Excel (one sheet per
+table), GraphML and GEXF (for Gephi: scalar attributes only) and JSON.
+
+Personal ID numbers are masked unless `reveal_ids`; a masked key stays unique.
+
+>>> import tempfile
+>>> from graph.memory import MemoryStore
+>>> from ingest import ingest_bundle
+>>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
+>>> out = Path(tempfile.mkdtemp()) / "g.graphml"
+>>> [p.name for p in export(store, "914101057123456728", fmt="graphml", out=out)]
+['g.graphml']
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from graph.settings import Settings
+from graph.store import Store
+from queries.common import InvalidInput
+from queries.network import Subgraph, neighbourhood
+from viz.masking import Masker
+from viz.tables import TABLE_ZH, subgraph_tables, zh_headers
+
+FORMATS = ("csv", "xlsx", "graphml", "gexf", "json")
+SCALARS = (str, int, float, bool)
+#: Attribute names that GEXF reserves (an edge's `type` is directed/undirected, `source` an
+#: endpoint) are renamed; `start` / `end` stay: Gephi reads them as the validity interval.
+RENAMED = {"type": "rel_type", "source": "data_source", "id": "key"}
+
+
+def scalar(value: Any) -> str | int | float | bool | None:
+    """A value GraphML and GEXF can hold: lists joined, mappings as JSON, None dropped."""
+    if value is None or isinstance(value, SCALARS):
+        return value
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def flat(attrs: dict[str, Any]) -> dict[str, Any]:
+    return {RENAMED.get(k, k): v for k, v in ((k, scalar(v)) for k, v in attrs.items())
+            if v is not None}
+
+
+def to_networkx(sub: Subgraph, masker: Masker) -> nx.MultiDiGraph:
+    """The neighbourhood as a directed multigraph with scalar attributes only."""
+    graph = nx.MultiDiGraph(center=masker.key(sub.center), as_of=sub.as_of, hops=sub.hops)
+    for node in sub.nodes:
+        attrs = {**node["props"], "kind": node["kind"], "kind_zh": node.get("label_zh"),
+                 "label": node["name"], "distance": node.get("distance"),
+                 "state": (node.get("state") or {}).get("status")}
+        graph.add_node(masker.key(node["id"]), **flat(masker.deep(attrs)))
+    for edge in sub.edges:
+        attrs = {**edge["props"], "rel_type": edge["type"], "label": edge["label_zh"],
+                 "start": edge["start"], "end": edge["end"], "validity": edge["validity"],
+                 "percentage": edge.get("percentage")}
+        graph.add_edge(masker.key(edge["source"]), masker.key(edge["target"]), key=edge["id"],
+                       **flat(masker.deep(attrs)))
+    return graph
+
+
+def export_subgraph(sub: Subgraph, fmt: str, out: Path, *, reveal_ids: bool = False,
+                    zh: bool = False) -> list[Path]:
+    """Write `sub` as `fmt` to `out` (a folder for csv); the paths written."""
+    masker = Masker([n["id"] for n in sub.nodes if n["kind"] == "Person"], reveal_ids=reveal_ids)
+    if fmt in ("csv", "xlsx"):
+        tables = subgraph_tables(sub, masker)
+        frames = {name: pd.DataFrame(zh_headers(rows) if zh else rows)
+                  for name, rows in tables.items()}
+        return write_tables(frames, fmt, out, zh)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "json":
+        out.write_text(json.dumps(masker.deep(sub.as_dict()), ensure_ascii=False, indent=2),
+                       encoding="utf-8")
+    elif fmt == "graphml":
+        nx.write_graphml(to_networkx(sub, masker), out, encoding="utf-8")
+    elif fmt == "gexf":
+        nx.write_gexf(to_networkx(sub, masker), out, encoding="utf-8")
+    else:
+        raise InvalidInput(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    return [out]
+
+
+def write_tables(frames: dict[str, pd.DataFrame], fmt: str, out: Path, zh: bool) -> list[Path]:
+    """CSV: one UTF-8 file per table in folder `out` (with a BOM, so Excel reads Chinese);
+    Excel: one sheet per table."""
+    if fmt == "csv":
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, frame in frames.items():
+            path = out / f"{name}.csv"
+            frame.to_csv(path, index=False, encoding="utf-8-sig")
+            written.append(path)
+        return written
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(out, engine="openpyxl") as book:
+        for name, frame in frames.items():
+            frame.to_excel(book, sheet_name=TABLE_ZH[name] if zh else name, index=False)
+    return [out]
+
+
+def export(store: Store, party_id: str, *, fmt: str, out: Path, hops: int = 1,
+           kinds: Sequence[str] | None = None, as_of: str | None = None,
+           reveal_ids: bool = False, zh: bool = False) -> list[Path]:
+    """Export the neighbourhood of `party_id` (up to the `max_results` setting's nodes)."""
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    sub = neighbourhood(store, party_id, hops=hops, kinds=kinds, as_of=as_of,
+                        max_nodes=Settings().max_results)
+    return export_subgraph(sub, fmt, Path(out), reveal_ids=reveal_ids, zh=zh)

@@ -1,0 +1,168 @@
+"""The analyst's HTML report on one party: a summary (who, measures, accountable persons,
+controllers, alerts touching it, score), tables (parties, roles, holdings, measures,
+evidence chains), network metrics, the interactive graph, the as-of date, provenance and
+a content hash of the report's data (SHA-256 of its canonical JSON, without generation
+time and ingest-run ids, so the same facts give the same hash).
+
+>>> from graph.memory import MemoryStore
+>>> from ingest import ingest_bundle
+>>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
+>>> data = report_data(store, "914101057123456728", as_of="2024-01-01")
+>>> [p["name"] for p in data["summary"]["accountable"]]
+['刘洋', '李娜']
+>>> data["hash"] == report_data(store, "914101057123456728", as_of="2024-01-01")["hash"]
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from graph.settings import Settings
+from graph.store import Store
+from queries.accountability import accountable
+from queries.alerts import alerts
+from queries.common import as_of_date, catalogue, party, require_node
+from queries.measures import events_of, measures_on, state
+from queries.network import neighbourhood
+from queries.owners import owners
+from queries.score import score
+from viz.cap import cap
+from viz.masking import Masker, mask_id, person_ids_in
+from viz.metrics import network_metrics
+from viz.pages import graph_block, page_context, templates
+from viz.tables import COLUMN_ZH, TABLE_ZH, evidence_rows, subgraph_tables
+from viz.views import ego_picture
+
+#: The report's tables, in order.
+REPORT_TABLES = ("parties", "roles", "holdings", "measures", "evidence", "metrics")
+
+
+def own_measures(store: Store, uid: str, day: str) -> list[dict[str, Any]]:
+    """Measures imposed on the party itself, with their state on `day`."""
+    measures = measures_on(store, uid)
+    events = events_of(store, [m.uid for m in measures])
+    kinds = catalogue(store)
+    rows = []
+    for m in measures:
+        now = state(m.props, events[m.uid], day)
+        kind = kinds.get(m.props.get("kind", ""))
+        rows.append({"measure": m.uid, "kind": m.props.get("kind"),
+                     "kind_zh": kind.name_zh if kind else None, "state": now.status,
+                     "in_force": now.in_force, "conduct_date": m.props.get("conduct_date"),
+                     "start": m.props.get("start"), "end": m.props.get("end"),
+                     "authority": m.props.get("authority"),
+                     "legal_basis": m.props.get("legal_basis")})
+    return rows
+
+
+def alert_lines(answer: dict[str, Any], uid: str) -> list[dict[str, str]]:
+    """The R4 alerts of an `alerts` answer that mention `uid`, one line each."""
+    lines = []
+    for a in answer["forbidden_roles"]:
+        lines.append(("禁止任职", a, f"{a['person']['name']}受{a['measure']['kind_zh']}约束，"
+                      f"仍任{a['enterprise']['name']}{a['role_zh']}"))
+    for a in answer["new_shells"]:
+        triggers = "、".join(t["label_zh"] for t in a["triggers"])
+        lines.append(("疑似换壳", a, f"{a['person']['name']}（{a['measure']['kind_zh']}）关联"
+                      f"{a['enterprise']['name']}：{triggers}"))
+    for a in answer["exposure"]:
+        who = "、".join(s["party"]["name"] for s in a["sanctioned"])
+        lines.append(("风险暴露", a, f"{a['enterprise']['name']} {a['distance']} 跳内有受惩戒主体："
+                      f"{who}"))
+    return [{"type": kind, "text": text} for kind, alert, text in lines
+            if uid in json.dumps(alert, ensure_ascii=False, default=str)]
+
+
+def controllers(answer: dict[str, Any]) -> dict[str, Any]:
+    control = answer["actual_controller"]
+    return {
+        "controlling_shareholder": answer["controlling_shareholder"],
+        "actual_controller": control["controller"], "declared": control["declared"],
+        "ends": control["ends"],
+        "beneficial_owners": [{**o["person"], "basis": o["basis"], "fallback": o["fallback"],
+                               "effective": o["effective"]} for o in answer["beneficial_owners"]],
+    }
+
+
+def content_hash(data: dict[str, Any]) -> str:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def report_data(store: Store, party_id: str, *, hops: int = 1,
+                kinds: Sequence[str] | None = None, as_of: str | None = None,
+                reveal_ids: bool = False) -> dict[str, Any]:
+    """Everything the report shows, masked as the viewer's role requires, with its hash."""
+    day = as_of_date(as_of)
+    node = require_node(store, party_id)
+    sub = neighbourhood(store, node.uid, hops=hops, kinds=kinds, as_of=day,
+                        max_nodes=Settings().max_results)
+    summary: dict[str, Any] = {"party": {**party(node), "status": node.props.get("status"),
+                                         "established": node.props.get("established"),
+                                         "address": node.props.get("address")},
+                               "measures": own_measures(store, node.uid, day),
+                               "alerts": alert_lines(alerts(store, as_of=day, k=2), node.uid)}
+    evidence: list[dict[str, Any]] = []
+    if node.kind == "Enterprise":
+        answer = accountable(store, node.uid, as_of=day)
+        evidence = evidence_rows(answer)
+        summary["accountable"] = [{"id": e["person"], "kind": "Person", "name": e["name"],
+                                   "roles": e["roles"], "measure": e["measure"],
+                                   "state": e["state"]["status"], "uncertain": "reason" in e}
+                                  for e in answer["reached"] + answer["uncertain"]]
+        summary["control"] = controllers(owners(store, node.uid, as_of=day))
+        summary["score"] = score(store, node.uid, as_of=day)
+    tables: dict[str, list[dict[str, Any]]] = {
+        name: rows for name, rows in subgraph_tables(sub, Masker([], reveal_ids=True)).items()
+        if name in REPORT_TABLES}
+    tables["evidence"] = evidence
+    metrics = network_metrics(sub)
+    tables["metrics"] = metrics["nodes"]
+    facts = {"as_of": day, "center": node.uid, "hops": sub.hops, "kinds": sub.kinds,
+             "summary": summary, "tables": tables, "metrics": metrics["summary"],
+             "truncated": sub.as_dict()["truncated"]}
+    masker = Masker(person_ids_in(facts) | {n["id"] for n in sub.nodes if n["kind"] == "Person"},
+                    reveal_ids=reveal_ids)
+    shown: dict[str, Any] = masker.deep(facts)
+    shown["hash"] = content_hash(shown)
+    return shown
+
+
+def render_report(store: Store, party_id: str, *, hops: int = 1,
+                  kinds: Sequence[str] | None = None, as_of: str | None = None,
+                  reveal_ids: bool = False, max_nodes: int | None = None) -> str:
+    """The report as one self-contained HTML page (the graph is interactive, offline)."""
+    data = report_data(store, party_id, hops=hops, kinds=kinds, as_of=as_of,
+                       reveal_ids=reveal_ids)
+    limit = max_nodes if max_nodes is not None else Settings().max_nodes
+    picture = ego_picture(store, party_id, hops=hops, kinds=kinds, as_of=data["as_of"],
+                          max_nodes=limit)
+    cap(picture, limit)
+    picture.view, picture.title = "report", f"分析报告：{data['summary']['party']['name']}"
+    masker = Masker(person_ids_in(data) | set(picture.person_ids), reveal_ids=reveal_ids)
+    context = page_context(picture, masker)
+    columns = {name: list(rows[0]) if rows else [] for name, rows in data["tables"].items()}
+    return templates().get_template("report.html").render(
+        graph=graph_block(picture, masker), data=data, columns=columns, column_zh=COLUMN_ZH,
+        table_zh=TABLE_ZH, table_order=REPORT_TABLES, **context)
+
+
+def report_filename(store: Store, party_id: str, *, reveal_ids: bool = False) -> str:
+    """``report-<USCC>.html``; a person's key is masked in the name unless revealed."""
+    node = require_node(store, party_id)
+    key = node.uid if node.kind != "Person" or reveal_ids else mask_id(node.uid)
+    safe = "".join(c if c.isalnum() or c in "-_" else "x" for c in key)
+    return f"report-{safe}.html"
+
+
+def write_report(store: Store, party_id: str, out: Path, **options: Any) -> Path:
+    """Render the report into folder `out`; the file written."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / report_filename(store, party_id, reveal_ids=options.get("reveal_ids", False))
+    path.write_text(render_report(store, party_id, **options), encoding="utf-8")
+    return path
