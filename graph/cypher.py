@@ -7,6 +7,7 @@ names declared in `graph.model`; values always travel as parameters.
 from __future__ import annotations
 
 from graph.model import MODEL
+from graph.settings import MAX_PATH_HOPS
 
 #: Label every node carries, so any key can be looked up through one unique index.
 NODE = "Node"
@@ -127,6 +128,26 @@ CALL () {
 RETURN n.uid AS uid, labels(n) AS labels, properties(n) AS props
 ORDER BY n.uid LIMIT $limit
 """
+
+# All shortest paths between two nodes found through the unique index, traversed server-side
+# with the type and date predicates inside the quantified pattern. The hop bound must be a
+# literal, so there is one constant statement per bound 1..MAX_PATH_HOPS. The ORDER BY is the
+# canonical path order of `graph.traverse` (the (node key, relationship key) sequence).
+_SHORTEST_PATHS = """
+MATCH (a:{node} {{uid: $a}}), (b:{node} {{uid: $b}})
+MATCH p = ALL SHORTEST (a)(()-[r WHERE type(r) IN $types
+    AND ($on IS NULL OR ((r.end IS NULL OR r.end > $on) AND (r.start IS NULL OR r.start <= $on)))
+  ]-()){{1,{hops}}}(b)
+WITH p ORDER BY [i IN range(1, length(p)) | [nodes(p)[i].uid, relationships(p)[i - 1].eid]]
+LIMIT $limit
+RETURN [r IN relationships(p) | {{type: type(r), source: startNode(r).uid,
+        target: endNode(r).uid, props: properties(r)}}] AS steps
+"""
+
+SHORTEST_PATHS = {
+    hops: _SHORTEST_PATHS.format(node=_label(NODE), hops=hops)
+    for hops in range(1, MAX_PATH_HOPS + 1)
+}
 
 CLEAR = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 

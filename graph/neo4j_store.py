@@ -16,6 +16,7 @@ from graph import cypher
 from graph.model import MODEL
 from graph.records import Edge, Node
 from graph.store import Direction, Store, StoreError, StoreUnavailable, VersionedRow, WriteResult
+from graph.traverse import check_path_request
 
 _KINDS = {n.name for n in MODEL.nodes}
 
@@ -111,6 +112,14 @@ class Neo4jStore(Store):
         for rel in MODEL.rels:
             result[rel.name] = self.run(cypher.count_edges(rel.name))[0]["n"]
         return result
+
+    def shortest_paths(self, a: str, b: str, types: Sequence[str], on: str | None,
+                       max_hops: int, limit: int) -> list[list[Edge]]:
+        """Server-side ALL SHORTEST search (see `Store.shortest_paths`)."""
+        check_path_request(a, b, max_hops, limit)
+        records = self.run(cypher.SHORTEST_PATHS[max_hops], a=a, b=b, types=list(types),
+                           on=on, limit=limit)
+        return [[self._edge(step) for step in r["steps"]] for r in records]
 
     # --- lifecycle ----------------------------------------------------------------
     def ping(self) -> None:

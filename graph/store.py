@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from graph.model import MODEL, PROVENANCE
 from graph.records import Edge, Node
+from graph.traverse import shortest_paths as generic_shortest_paths
 
 Direction = Literal["out", "in", "both"]
 
@@ -176,6 +177,18 @@ class Store(ABC):
     @abstractmethod
     def counts(self) -> dict[str, int]:
         """Number of nodes per kind and relationships per type (zeros included)."""
+
+    # --- named traversals (generic here; a store may push them down) ---------------
+    def shortest_paths(self, a: str, b: str, types: Sequence[str], on: str | None,
+                       max_hops: int, limit: int) -> list[list[Edge]]:
+        """All shortest paths between `a` and `b` (a != b) over relationships of `types`
+        possibly valid `on` a date, in either direction, at most `max_hops` long.
+
+        Each path is its relationships in order from `a`; at most `limit` paths, in the
+        canonical order of `graph.traverse` (by the (node key, relationship key) sequence).
+        Generic version: bidirectional breadth-first search, one `adjacent` call per layer.
+        """
+        return generic_shortest_paths(self, a, b, types, on, max_hops, limit)
 
     # --- lifecycle ----------------------------------------------------------------
     def ping(self) -> None:

@@ -1,0 +1,181 @@
+"""CLI: explore the network (`related`, `path`, `graph`) and R4 early warning (`alerts`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from api.cliapp import AsOfOpt, JsonOpt, StoreOpt, app, console, print_json, store_from
+from queries.alerts import alerts as alerts_query
+from queries.network import neighbourhood
+from queries.paths import paths as paths_query
+from queries.related import related as related_query
+
+KindsOpt = Annotated[list[str] | None, typer.Option(
+    "--kinds", help="relationship kinds to follow: categories (role, shareholding, measure, "
+                    "suspected), types (DIRECTOR) or role names; repeat or comma-separate")]
+
+
+def split_kinds(kinds: list[str] | None) -> list[str] | None:
+    """`--kinds a,b --kinds c` as ['a', 'b', 'c'] (None: the query's default)."""
+    if not kinds:
+        return None
+    return [k for item in kinds for k in item.split(",") if k.strip()]
+
+
+def path_text(path: dict[str, Any]) -> str:
+    """A path as text: 甲公司 —法定代表人— 张三 —股东?— 乙公司 (? marks an uncertain step)."""
+    parts = [path["nodes"][0]["name"]]
+    for node, edge in zip(path["nodes"][1:], path["edges"], strict=True):
+        mark = "?" if edge["validity"] != "yes" else ""
+        parts.append(f"—{edge['label_zh']}{mark}— {node['name']}")
+    return " ".join(parts)
+
+
+@app.command()
+def related(
+    party_id: Annotated[str, typer.Argument(help="USCC or person id")],
+    hops: Annotated[int, typer.Option(help="how far to look")] = 2,
+    kinds: KindsOpt = None,
+    limit: Annotated[int, typer.Option(help="most parties listed")] = 200,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """R5: parties within HOPS, and how each is related (suspected links apart)."""
+    with store_from(store) as db:
+        answer = related_query(db, party_id, hops=hops, kinds=split_kinds(kinds), as_of=as_of,
+                               limit=limit)
+    if as_json:
+        print_json(answer)
+        return
+    me = answer["party"]
+    for key, title in (("related", "related parties"), ("suspected", "suspected links")):
+        table = Table(title=f"{me['name']} ({me['id']}) — {title}, as of {answer['as_of']}")
+        for column in ("hops", "party", "relation", "via", "uncertain"):
+            table.add_column(column)
+        for entry in answer[key]:
+            for rel in entry["relations"]:
+                table.add_row(str(entry["distance"]), f"{entry['name']} ({entry['id']})",
+                              rel["label_zh"], (rel["via"] or {}).get("name", ""),
+                              "; ".join(rel["uncertain"]))
+        console.print(table)
+    if answer["truncated"] or not answer["complete"]:
+        console.print(f"[yellow]{answer['truncated']} more parties not listed[/]")
+
+
+@app.command()
+def path(
+    a: Annotated[str, typer.Argument(help="one party (USCC or person id)")],
+    b: Annotated[str, typer.Argument(help="the other party")],
+    kinds: KindsOpt = None,
+    max_hops: Annotated[int, typer.Option("--max-hops", help="longest path searched")] = 6,
+    limit: Annotated[int, typer.Option(help="most paths listed")] = 10,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every shortest path between two parties on a date."""
+    with store_from(store) as db:
+        answer = paths_query(db, a, b, as_of=as_of, kinds=split_kinds(kinds), max_hops=max_hops,
+                             limit=limit)
+    if as_json:
+        print_json(answer)
+        return
+    if not answer["paths"]:
+        console.print(f"no path within {answer['max_hops']} hops on {answer['as_of']}")
+        return
+    table = Table(title=f"{answer['from']['name']} → {answer['to']['name']}: "
+                        f"{len(answer['paths'])} shortest paths of {answer['length']} hops, "
+                        f"as of {answer['as_of']}")
+    table.add_column("#", justify="right")
+    table.add_column("path (? = start date unknown)")
+    for i, found in enumerate(answer["paths"], 1):
+        table.add_row(str(i), path_text(found))
+    console.print(table)
+    if answer["more"]:
+        console.print("[yellow]more paths of the same length exist (raise --limit)[/]")
+
+
+@app.command()
+def alerts(
+    k: Annotated[int, typer.Option("--k", help="exposure radius in hops")] = 2,
+    limit: Annotated[int, typer.Option(help="most items per list")] = 500,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """R4: forbidden roles, new shells (换壳) and exposure to sanctioned parties."""
+    with store_from(store) as db:
+        answer = alerts_query(db, as_of=as_of, k=k, limit=limit)
+    if as_json:
+        print_json(answer)
+        return
+    day = answer["as_of"]
+    table = Table(title=f"forbidden roles, as of {day}")
+    for column in ("person", "role", "enterprise", "measure", "derived", "uncertain"):
+        table.add_column(column)
+    for item in answer["forbidden_roles"]:
+        table.add_row(item["person"]["name"], item["role_zh"], item["enterprise"]["name"],
+                      item["measure"]["id"], str(item["measure"]["derived"]),
+                      "; ".join(item["uncertain"]))
+    console.print(table)
+    table = Table(title=f"new shells (换壳), as of {day}")
+    for column in ("person", "enterprise", "triggers", "measure", "derived"):
+        table.add_column(column)
+    for item in answer["new_shells"]:
+        triggers = ", ".join(f"{t['label_zh']} {t['date']}" for t in item["triggers"])
+        table.add_row(item["person"]["name"], item["enterprise"]["name"], triggers,
+                      item["measure"]["id"], str(item["measure"]["derived"]))
+    console.print(table)
+    table = Table(title=f"exposure within {answer['k']} hops, as of {day}")
+    for column in ("enterprise", "hops", "sanctioned party", "measures", "path"):
+        table.add_column(column)
+    for item in answer["exposure"]:
+        for near in item["sanctioned"]:
+            table.add_row(item["enterprise"]["name"], str(near["distance"]),
+                          near["party"]["name"], ", ".join(m["id"] for m in near["measures"]),
+                          path_text(near["paths"][0]))
+    console.print(table)
+    left = {name: n for name, n in answer["truncated"].items() if n}
+    if left:
+        console.print(f"[yellow]not listed (raise --limit): {left}[/]")
+
+
+@app.command()
+def graph(
+    party_id: Annotated[str, typer.Argument(help="USCC, person id or any node key")],
+    hops: Annotated[int, typer.Option(help="how far to look")] = 1,
+    kinds: KindsOpt = None,
+    max_nodes: Annotated[int, typer.Option("--max-nodes", help="most nodes kept")] = 500,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The neighbourhood subgraph (the JSON of /v1/graph/{id}; tables without --json)."""
+    with store_from(store) as db:
+        sub = neighbourhood(db, party_id, hops=hops, kinds=split_kinds(kinds), as_of=as_of,
+                            max_nodes=max_nodes).as_dict()
+    if as_json:
+        print_json(sub)
+        return
+    names = {n["id"]: n["name"] for n in sub["nodes"]}
+    table = Table(title=f"{names[sub['center']]}: {len(sub['nodes'])} nodes within "
+                        f"{sub['hops']} hops, as of {sub['as_of']}")
+    for column in ("hops", "kind", "name", "id"):
+        table.add_column(column)
+    for node in sub["nodes"]:
+        table.add_row(str(node["distance"]), node["label_zh"], node["name"], node["id"])
+    console.print(table)
+    table = Table(title=f"{len(sub['edges'])} relationships")
+    for column in ("source", "relationship", "target", "from", "to", "validity"):
+        table.add_column(column)
+    for edge in sub["edges"]:
+        table.add_row(names[edge["source"]], edge["label_zh"], names[edge["target"]],
+                      edge["start"] or "?", edge["end"] or "", edge["validity"])
+    console.print(table)
+    for group in sub["truncated"]:
+        console.print(f"[yellow]+{group['count']} more {group['label_zh']} "
+                      f"({group['kind']})[/]")
