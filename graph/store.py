@@ -104,6 +104,27 @@ def history_of(props: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [json.loads(item) for item in props.get("history") or []]
 
 
+def rounds(rows: Iterable[VersionedRow]) -> list[list[VersionedRow]]:
+    """Split rows so no key repeats within a round: the n-th row of a key goes to round n.
+
+    A batch that writes one key twice (a contact shared by two enterprises) then gives the
+    same counts and history on every store, whatever order a server applies a batch in.
+
+    >>> [[r.uid for r in batch] for batch in rounds(
+    ...     VersionedRow(u, {}, "", "") for u in ["a", "b", "a"])]
+    [['a', 'b'], ['a']]
+    """
+    batches: list[list[VersionedRow]] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        n = seen.get(row.uid, 0)
+        seen[row.uid] = n + 1
+        if n == len(batches):
+            batches.append([])
+        batches[n].append(row)
+    return batches
+
+
 #: Internal bookkeeping properties that are not part of a record's public answer.
 INTERNAL_PROPS = ("fp", "snapshot", "history", "eid", "uid")
 
@@ -131,14 +152,20 @@ class Store(ABC):
         """
 
     def upsert_nodes(self, kind: str, rows: Iterable[EntityRow]) -> WriteResult:
-        """Versioned, idempotent upsert of nodes (one batch, one transaction)."""
+        """Versioned, idempotent upsert of nodes (one transaction per round, see `rounds`)."""
         declared = MODEL.node(kind).prop_names
-        return self.write_nodes(kind, [versioned(r, declared) for r in rows])
+        result = WriteResult()
+        for batch in rounds(versioned(r, declared) for r in rows):
+            result += self.write_nodes(kind, batch)
+        return result
 
     def upsert_edges(self, rel_type: str, rows: Iterable[EntityRow]) -> WriteResult:
         """Versioned, idempotent upsert of relationships keyed by `uid` (the edge key)."""
         declared = MODEL.rel(rel_type).prop_names
-        return self.write_edges(rel_type, [versioned(r, declared) for r in rows])
+        result = WriteResult()
+        for batch in rounds(versioned(r, declared) for r in rows):
+            result += self.write_edges(rel_type, batch)
+        return result
 
     # --- reads --------------------------------------------------------------------
     @abstractmethod
