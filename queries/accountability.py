@@ -58,11 +58,17 @@ def _role_holders(store: Store, uscc: str, roles: tuple[str, ...],
 
 
 def reached_by(store: Store, enterprise: Node, measure: Node, kind: MeasureKind,
-               as_of: str) -> dict[str, list[dict[str, Any]]]:
-    """Persons reached by one measure on one enterprise, and the uncertain cases."""
+               as_of: str, *, events: list[dict[str, Any]] | None = None,
+               ) -> dict[str, list[dict[str, Any]]]:
+    """Persons reached by one measure on one enterprise, and the uncertain cases.
+
+    `events` are the measure's due-process events when the caller already has them.
+    """
     conduct = measure.props.get("conduct_date")
     head = [measure_step(measure, kind), {"step": "enterprise", **party(enterprise)}]
-    source_state = state(measure.props, events_of(store, [measure.uid])[measure.uid], as_of)
+    if events is None:
+        events = events_of(store, [measure.uid])[measure.uid]
+    source_state = state(measure.props, events, as_of)
     found: dict[str, dict[str, Any]] = {}
     uncertain: list[dict[str, Any]] = []
 

@@ -3,7 +3,9 @@ shareholder, the actual controller chain.
 
 Effective ownership of X in Y is the sum, over every simple path X → … → Y of
 shareholdings, of the product of the shares along it; a cycle ends a path, so nothing is
-counted twice. Share ranges (BODS minimum / maximum) give lower and upper bounds.
+counted twice. Share ranges (BODS minimum / maximum) give lower and upper bounds. A
+declared indirect interest (a holding with `direct` false) is a reported figure, not a link:
+it is never walked, and `effective_ownership` returns it apart, as `declared`.
 """
 
 from __future__ import annotations
@@ -22,19 +24,33 @@ MAX_CHAIN = 12
 
 
 def share_bounds(edge: Edge) -> tuple[float, float]:
-    """(low, high) percentage of a shareholding; an exact figure gives low == high."""
+    """(low, high) percentage of a shareholding as a link of a chain; an exact figure gives
+    low == high. A declared indirect figure (`direct` false) is no link: (0, 0)."""
     p = edge.props
-    if p.get("percentage") is not None:
-        return float(p["percentage"]), float(p["percentage"])
-    low = p.get("pct_min")
-    high = p.get("pct_max")
+    if p.get("direct") is False:
+        return 0.0, 0.0
+    return _bounds(p.get("percentage"), p.get("pct_min"), p.get("pct_max"))
+
+
+def _bounds(exact: Any, low: Any, high: Any) -> tuple[float, float]:
+    if exact is not None:
+        return float(exact), float(exact)
     return float(low or 0.0), float(high if high is not None else 100.0)
 
 
-def holdings_into(store: Store, uids: list[str], on: str) -> list[Edge]:
-    """Shareholdings into any of `uids` that may hold on `on`, in a stable order."""
+def holdings_into(store: Store, uids: list[str], on: str, *,
+                  declared: bool = False) -> list[Edge]:
+    """Shareholdings into any of `uids` that may hold on `on`, in a stable order: the links
+    of ownership chains, or with `declared=True` only the declared indirect figures."""
     edges = store.adjacent(uids, ["HOLDS_SHARES"], "in", on)
+    edges = [e for e in edges if (e.props.get("direct") is False) == declared]
     return sorted(edges, key=lambda e: (e.target, e.source, e.eid))
+
+
+def declared_bounds(edge: Edge) -> tuple[float, float]:
+    """(low, high) of a declared indirect figure: exact, or its pct_min/pct_max range."""
+    p = edge.props
+    return _bounds(p.get("declared_indirect"), p.get("pct_min"), p.get("pct_max"))
 
 
 def shareholding_step(edge: Edge, names: dict[str, Node]) -> dict[str, Any]:
@@ -167,6 +183,7 @@ class Ownership:
     low: float
     high: float
     paths: list[list[Edge]] = field(default_factory=list)
+    declared: tuple[float, float] | None = None  # a declared indirect figure, never summed
 
 
 def effective_ownership(store: Store, uscc: str, on: str,
@@ -174,7 +191,12 @@ def effective_ownership(store: Store, uscc: str, on: str,
     """Every direct or indirect holder of `uscc` with its effective share bounds.
 
     Walks shareholdings upwards along simple paths only (a holder already on the path is
-    not entered again), multiplying shares; each level is fetched in one store call.
+    not entered again), multiplying shares; each level is fetched in one store call. A
+    holder's declared indirect figure in `uscc` is set apart in `declared`.
+
+    >>> from graph.memory import MemoryStore
+    >>> effective_ownership(MemoryStore(), "X", "2024-01-01")
+    {}
     """
     result: dict[str, Ownership] = {}
     # frontier items: (top of path, path edges from top down to uscc, low, high, on-path set)
@@ -203,4 +225,7 @@ def effective_ownership(store: Store, uscc: str, on: str,
         frontier = next_frontier
     for owner in result.values():
         owner.low, owner.high = round(owner.low, 6), round(min(owner.high, 100.0), 6)
+    for edge in holdings_into(store, [uscc], on, declared=True):
+        result.setdefault(edge.source, Ownership(edge.source, 0.0, 0.0)).declared = \
+            declared_bounds(edge)
     return result

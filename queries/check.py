@@ -1,0 +1,374 @@
+"""Checks for a sanction system (domain.md §1, §5, R1–R3): is this party, or a party
+responsible for it, under a measure in force that applies to this action?
+
+A person is answered with their own measures and the measures derived to them under R1:
+measures on enterprises where they held a reached role on the conduct date, or of which
+they were the actual controller (declared, or derived through control chains). An
+enterprise is answered with ITS OWN measures only (R2: a derived measure never reaches the
+person's other enterprises); the measures of the persons now in its roles are listed apart
+under `risk`, for information. A measure under objection is in force and says so; cases
+the data cannot settle (unknown start of a role, unknown status date) go to `uncertain`
+with the reason. A batch shares every read, so checking many parties costs a few store
+round trips more than checking one.
+
+>>> from graph.memory import MemoryStore
+>>> from ingest import ingest_bundle
+>>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
+>>> answer = check(store, "410105198207070429", scenario="procurement", as_of="2024-01-01")
+>>> [(m["measure"], m["derived"], m["state"]["status"]) for m in answer["measures"]]
+[('ZZ-2021-JP-0001', True, 'active')]
+>>> check(store, "91410102812345696N", as_of="2024-01-01")["measures"]
+[]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from graph.model import MODEL
+from graph.records import Edge, Node
+from graph.store import Store
+from graph.timeline import possibly_valid
+from queries.accountability import measure_step, reached_by
+from queries.common import (
+    EntityNotFound,
+    InvalidInput,
+    MeasureKind,
+    QueryError,
+    as_of_date,
+    catalogue,
+    party,
+)
+from queries.measures import MeasureState, events_of, state
+from queries.owners import CONTROL_TYPES
+from queries.ownership import CONTROL_LARGEST, MAX_CHAIN, share_bounds
+
+ROLE_TYPES = MODEL.rels_of("role")
+ROLE_NAMES = {rel_type: role for role, rel_type in MODEL.roles.items()}
+SUBJECT_KINDS = ("Enterprise", "Person")
+#: Most parties in one batch.
+MAX_BATCH = 1000
+#: Most enterprises followed downward from a batch's persons when looking for control.
+MAX_CONTROLLED = 5000
+
+Derived = tuple[Node, Node, dict[str, Any]]  # (enterprise, source measure, reached_by entry)
+
+
+class Checker:
+    """The reads of one as-of date, shared by every party of a batch (each key read once).
+
+    Score and other queries build on it to learn which parties are under measures.
+    """
+
+    def __init__(self, store: Store, day: str, kinds: dict[str, MeasureKind] | None = None):
+        self.store, self.day = store, day
+        self.kinds = catalogue(store) if kinds is None else kinds
+        self.limits: list[str] = []
+        self._nodes: dict[str, Node] = {}
+        self._events: dict[str, list[dict[str, Any]]] = {}
+        self._reached: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
+
+    # --- cached reads -------------------------------------------------------------
+    def nodes(self, uids: Iterable[str]) -> dict[str, Node]:
+        """The nodes with these keys that exist (fetched once per key)."""
+        wanted = list(dict.fromkeys(uids))
+        missing = [u for u in wanted if u not in self._nodes]
+        if missing:
+            self._nodes.update(self.store.get_nodes(missing))
+        return {u: self._nodes[u] for u in wanted if u in self._nodes}
+
+    def events(self, measure_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        """Due-process events per measure (fetched once per measure)."""
+        wanted = list(dict.fromkeys(measure_ids))
+        missing = [m for m in wanted if m not in self._events]
+        if missing:
+            self._events.update(events_of(self.store, missing))
+        return {m: self._events[m] for m in wanted}
+
+    def state(self, measure: Node) -> MeasureState:
+        return state(measure.props, self.events([measure.uid])[measure.uid], self.day)
+
+    def kind(self, measure: Node) -> MeasureKind | None:
+        return self.kinds.get(measure.props.get("kind") or "")
+
+    def reached(self, enterprise: Node, measure: Node,
+                kind: MeasureKind) -> dict[str, list[dict[str, Any]]]:
+        """`queries.accountability.reached_by`, once per enterprise measure."""
+        key = (enterprise.uid, measure.uid)
+        if key not in self._reached:
+            self._reached[key] = reached_by(self.store, enterprise, measure, kind, self.day,
+                                            events=self.events([measure.uid])[measure.uid])
+        return self._reached[key]
+
+    # --- who is under what ----------------------------------------------------------
+    def person_edges(self, persons: Sequence[str]) -> list[Edge]:
+        """Measures on, roles of and holdings of `persons` (any date), in one read."""
+        if not persons:
+            return []
+        return self.store.adjacent(persons, ["IMPOSED_ON", *ROLE_TYPES, "HOLDS_SHARES"], "both")
+
+    def controlled(self, persons: Sequence[str], edges: list[Edge]) -> dict[str, set[str]]:
+        """Enterprises each person may control on some date: declared-controlled or held
+        by the person, or by an enterprise so reached (bounded depth, one read per level).
+
+        A holder is followed only where it could control on some date: its holdings in
+        the enterprise, at their high bounds, reach `CONTROL_LARGEST`.
+        """
+        reach: dict[str, set[str]] = {p: set() for p in persons}
+        frontier: dict[str, set[str]] = defaultdict(set)
+        for source, target in _control_steps(e for e in edges if e.source in reach):
+            frontier[target].add(source)
+        for _ in range(MAX_CHAIN):
+            fresh: dict[str, set[str]] = defaultdict(set)
+            for uscc, holders in frontier.items():
+                for person in holders:
+                    if uscc not in reach[person]:
+                        reach[person].add(uscc)
+                        fresh[uscc].add(person)
+            if not fresh:
+                break
+            if sum(map(len, reach.values())) > MAX_CONTROLLED:
+                self.limits.append(f"control walk stopped after {MAX_CONTROLLED} enterprises")
+                break
+            frontier = defaultdict(set)
+            steps = _control_steps(self.store.adjacent(sorted(fresh), CONTROL_TYPES, "out"))
+            for source, target in steps:
+                frontier[target] |= fresh[source]
+        return reach
+
+    def derived(self, persons: Sequence[str], edges: list[Edge]) -> dict[str, list[Derived]]:
+        """R1 entries (certain and uncertain) reaching each of `persons`, any state.
+
+        Only measures that can reach a person are resolved: the person held one of the
+        kind's roles at the enterprise on some date, or may control it.
+        """
+        members = set(persons)
+        roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for edge in edges:  # enterprise -> person -> role names held on some date
+            if edge.type in ROLE_TYPES and edge.type != "ACTUAL_CONTROLLER" \
+                    and edge.source in members:
+                roles[edge.target][edge.source].add(ROLE_NAMES[edge.type])
+        controllers: dict[str, set[str]] = defaultdict(set)  # enterprise -> persons
+        for person, enterprises in self.controlled(persons, edges).items():
+            for uscc in enterprises:
+                controllers[uscc].add(person)
+        candidates = sorted(set(roles) | set(controllers))
+        imposed = self.store.adjacent(candidates, ["IMPOSED_ON"], "in") if candidates else []
+        loaded = self.nodes([*(e.source for e in imposed), *(e.target for e in imposed)])
+        wanted: list[tuple[Node, Node, MeasureKind, set[str]]] = []
+        for edge in sorted(imposed, key=lambda e: (e.target, e.source)):
+            measure, enterprise = loaded[edge.source], loaded[edge.target]
+            kind = self.kind(measure)
+            if kind is None or not kind.reaches_persons:
+                continue
+            who = {p for p, held in roles[enterprise.uid].items() if held & set(kind.roles)}
+            if "actual_controller" in kind.roles:
+                who |= controllers[enterprise.uid]
+            if who:
+                wanted.append((enterprise, measure, kind, who))
+        self.events(m.uid for _, m, _, _ in wanted)
+        result: dict[str, list[Derived]] = {p: [] for p in persons}
+        for enterprise, measure, kind, who in wanted:
+            answer = self.reached(enterprise, measure, kind)
+            for entry in answer["reached"] + answer["uncertain"]:
+                if entry["person"] in who:
+                    result[entry["person"]].append((enterprise, measure, entry))
+        return result
+
+
+def _control_steps(edges: Iterable[Edge]) -> set[tuple[str, str]]:
+    """(controller, enterprise) pairs that may be control on some date: a declared
+    controller, or holdings (not declared indirect figures) whose high bounds reach
+    `CONTROL_LARGEST` together."""
+    steps: set[tuple[str, str]] = set()
+    shares: dict[tuple[str, str], float] = defaultdict(float)
+    for edge in edges:
+        if edge.type == "ACTUAL_CONTROLLER":
+            steps.add((edge.source, edge.target))
+        elif edge.type == "HOLDS_SHARES" and edge.props.get("direct") is not False:
+            shares[edge.source, edge.target] += share_bounds(edge)[1]
+    return steps | {pair for pair, high in shares.items() if high >= CONTROL_LARGEST}
+
+
+def imposed_measures(edges: Iterable[Edge]) -> dict[str, list[str]]:
+    """Measure keys by subject, from IMPOSED_ON relationships."""
+    result: dict[str, list[str]] = defaultdict(list)
+    for edge in edges:
+        if edge.type == "IMPOSED_ON":
+            result[edge.target].append(edge.source)
+    return result
+
+
+def applies(kind: MeasureKind | None, scenario: str | None) -> bool:
+    """Whether a measure of `kind` applies to `scenario` (None: every scenario)."""
+    return scenario is None or (kind is not None and scenario in kind.scenarios)
+
+
+def _item(checker: Checker, measure: Node, subject: Node, measure_state: dict[str, Any],
+          evidence: list[dict[str, Any]], roles: list[str] | None = None) -> dict[str, Any]:
+    kind = checker.kind(measure)
+    derived = roles is not None
+    return {
+        "measure": measure.uid, "kind": measure.props.get("kind"),
+        "kind_zh": kind.name_zh if kind else None, "derived": derived,
+        "source": measure.uid if derived else None, "subject": party(subject),
+        "roles": roles or [], "state": measure_state,
+        "scenarios": list(kind.scenarios) if kind else [],
+        "start": measure.props.get("start"), "end": measure.props.get("end"),
+        "authority": measure.props.get("authority"), "evidence": evidence,
+    }
+
+
+def answer_for(checker: Checker, subject: Node, own: list[Node], derived: list[Derived],
+            scenario: str | None) -> dict[str, Any]:
+    """One party's answer from its own measures and the entries derived to it."""
+    measures: list[dict[str, Any]] = []
+    uncertain: list[dict[str, Any]] = []
+    for measure in own:
+        current = checker.state(measure)
+        if current.in_force is False or not applies(checker.kind(measure), scenario):
+            continue
+        evidence = [measure_step(measure, checker.kind(measure)),
+                    {"step": subject.kind.lower(), **party(subject)}]
+        item = _item(checker, measure, subject, current.as_dict(), evidence)
+        if current.in_force:
+            measures.append(item)
+        else:
+            uncertain.append({**item, "reason": current.reason})
+    for enterprise, measure, entry in derived:
+        source_state = entry["state"]
+        if source_state["in_force"] is False or not applies(checker.kind(measure), scenario):
+            continue
+        item = _item(checker, measure, enterprise, source_state, entry["evidence"],
+                     entry["roles"])
+        reason = entry.get("reason") or (None if source_state["in_force"]
+                                         else source_state["reason"])
+        if reason:
+            uncertain.append({**item, "reason": reason})
+        else:
+            measures.append(item)
+    certain = {(m["measure"], m["derived"]) for m in measures}
+    uncertain = [u for u in uncertain if (u["measure"], u["derived"]) not in certain]
+    uncertain += [{"measure": None, "reason": note} for note in checker.limits]
+    measures.sort(key=lambda m: (m["derived"], m["measure"], m["subject"]["id"]))
+    uncertain.sort(key=lambda m: (m["measure"] or "", m.get("subject", {}).get("id", ""),
+                                  m["reason"]))
+    return {"subject": party(subject), "as_of": checker.day, "scenario": scenario,
+            "applies": bool(measures), "measures": measures, "uncertain": uncertain}
+
+
+def _risk(checker: Checker, enterprise: Node, holders: dict[str, list[str]],
+          answers: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Measures in force on the persons now in the enterprise's roles, other than those
+    derived from the enterprise's own measures (information, not a measure: R2, R4)."""
+    risk = []
+    for person, roles in sorted(holders.items()):
+        for item in answers[person]["measures"]:
+            if item["subject"]["id"] == enterprise.uid:
+                continue
+            risk.append({
+                "person": answers[person]["subject"], "roles": sorted(roles),
+                "measure": item["measure"], "kind": item["kind"], "kind_zh": item["kind_zh"],
+                "derived": item["derived"], "source_subject": item["subject"],
+                "state": item["state"],
+            })
+    return sorted(risk, key=lambda r: (r["person"]["id"], r["measure"], r["derived"]))
+
+
+def _subjects(checker: Checker, ids: Sequence[str]) -> list[Node | QueryError]:
+    """Each id's enterprise or person (keys are tried as given and upper-cased)."""
+    keys = [(i.strip().upper(), i.strip()) for i in ids]
+    found = checker.nodes(k for pair in keys for k in pair)
+    result: list[Node | QueryError] = []
+    for raw, pair in zip(ids, keys, strict=True):
+        node = next((found[k] for k in pair if k in found), None)
+        if node is None or node.kind not in SUBJECT_KINDS:
+            result.append(EntityNotFound(f"no enterprise or person with key {raw!r}"))
+        else:
+            result.append(node)
+    return result
+
+
+def known_scenario(kinds: dict[str, MeasureKind], scenario: str | None) -> str | None:
+    """`scenario` if some catalogue kind names it (or None), else `InvalidInput`."""
+    if scenario is None:
+        return None
+    known = sorted({s for k in kinds.values() for s in k.scenarios})
+    if scenario not in known:
+        raise InvalidInput(f"unknown scenario {scenario!r}; known: {', '.join(known)}")
+    return scenario
+
+
+def _run(store: Store, ids: Sequence[str], scenario: str | None, as_of: str | None,
+         with_risk: bool) -> list[dict[str, Any] | QueryError]:
+    if len(ids) > MAX_BATCH:
+        raise InvalidInput(f"at most {MAX_BATCH} parties per batch, got {len(ids)}")
+    checker = Checker(store, as_of_date(as_of))
+    scenario = known_scenario(checker.kinds, scenario)
+    subjects = _subjects(checker, ids)
+    found = list({s.uid: s for s in subjects if isinstance(s, Node)}.values())
+    enterprises = [s.uid for s in found if s.kind == "Enterprise"]
+    ent_edges = store.adjacent(enterprises, ["IMPOSED_ON", *ROLE_TYPES], "in") \
+        if enterprises else []
+    holders: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for edge in ent_edges if with_risk else []:
+        if edge.type in ROLE_TYPES and possibly_valid(edge.start, edge.end, checker.day):
+            holders[edge.target][edge.source].append(ROLE_NAMES[edge.type])
+    persons = sorted({s.uid for s in found if s.kind == "Person"}
+                     | {p for by_person in holders.values() for p in by_person})
+    person_edges = checker.person_edges(persons)
+    own = imposed_measures([*ent_edges, *person_edges])
+    loaded = checker.nodes([*persons, *(m for ms in own.values() for m in ms)])
+    persons = [p for p in persons if p in loaded and loaded[p].kind == "Person"]
+    derived = checker.derived(persons, person_edges)
+    checker.events(m for ms in own.values() for m in ms)
+
+    def answer(node: Node) -> dict[str, Any]:
+        mine = sorted((loaded[m] for m in own.get(node.uid, [])), key=lambda n: n.uid)
+        return answer_for(checker, node, mine, derived.get(node.uid, []), scenario)
+
+    people = {p: answer(loaded[p]) for p in persons}
+    results: list[dict[str, Any] | QueryError] = []
+    for subject in subjects:
+        if not isinstance(subject, Node):
+            results.append(subject)
+            continue
+        result = people[subject.uid] if subject.kind == "Person" else answer(subject)
+        in_roles = {p: r for p, r in holders.get(subject.uid, {}).items() if p in people}
+        results.append({**result, "risk": _risk(checker, subject, in_roles, people)})
+    return results
+
+
+def check(store: Store, subject_id: str, *, scenario: str | None = None,
+          as_of: str | None = None, with_risk: bool = True) -> dict[str, Any]:
+    """The measures in force on `as_of` that apply to `scenario`, for an enterprise (its
+    own) or a person (own and derived), each with its state and evidence.
+
+    `with_risk=False` skips the enterprise's informational `risk` list (fewer reads).
+
+    >>> from graph.memory import MemoryStore
+    >>> check(MemoryStore(), "nobody")
+    Traceback (most recent call last):
+    queries.common.EntityNotFound: no enterprise or person with key 'nobody'
+    """
+    (result,) = _run(store, [subject_id], scenario, as_of, with_risk)
+    if isinstance(result, QueryError):
+        raise result
+    return result
+
+
+def check_batch(store: Store, ids: Sequence[str], *, scenario: str | None = None,
+                as_of: str | None = None, with_risk: bool = True) -> list[dict[str, Any]]:
+    """`check` for each id, in order; an unknown id answers with its own error item.
+
+    >>> from graph.memory import MemoryStore
+    >>> check_batch(MemoryStore(), ["nobody"])[0]["error"]["status"]
+    404
+    """
+    return [
+        {"id": raw, "error": {"status": r.status, "detail": str(r)}}
+        if isinstance(r, QueryError) else r
+        for raw, r in zip(ids, _run(store, ids, scenario, as_of, with_risk), strict=True)
+    ]

@@ -1,0 +1,227 @@
+"""A transparent credit score per enterprise (domain.md §7), with its contributions.
+
+The score starts at 100. Each of the enterprise's own measures takes away
+`SEVERITY_POINTS` × its catalogue severity × a recency factor (half-life
+`HALF_LIFE_YEARS` from its start) × a factor for its state on the as-of date
+(`STATE_FACTOR`: a repaired, exited or expired measure counts much less, one revoked by an
+upheld objection not at all; one under objection counts in full and is flagged).
+
+Network exposure then takes away, for every measure in force on a party within two hops,
+`EXPOSURE_POINTS` × its severity × the weight of the strongest path to that party: the
+product of the links' weights (`LINK_WEIGHT`: a role, control of or by the enterprise),
+times `HOP_DECAY` for a second hop. A measure counts once, on its strongest path; the
+enterprise's own measures (and measures derived from them) are not counted again as
+exposure; exposure is capped at `EXPOSURE_CAP`. The contributions always sum to
+100 − score (a cap or the floor at 0 appears as a contribution of its own).
+
+>>> from graph.memory import MemoryStore
+>>> from ingest import ingest_bundle
+>>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
+>>> answer = score(store, "914101057123456728", as_of="2024-01-01")
+>>> answer["grade"], [c["source"] for c in answer["contributions"]]
+('B', ['ZZ-2021-JP-0001', 'ZZ-2023-CG-0005'])
+>>> round(100 - sum(c["points"] for c in answer["contributions"]), 2) == answer["score"]
+True
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from graph.model import EXECUTIVE_ROLES
+from graph.records import Node
+from graph.store import Store
+from graph.timeline import possibly_valid
+from queries.check import ROLE_NAMES, ROLE_TYPES, Checker, answer_for, imposed_measures
+from queries.common import as_of_date, party, require_node
+from queries.owners import control_links
+
+START = 100.0
+#: Own measure: points per unit of catalogue severity (severity 3 → 30 points when new).
+SEVERITY_POINTS = 10.0
+#: Own measure: its weight halves every this many years after its start.
+HALF_LIFE_YEARS = 2.0
+#: Own measure: factor by state on the as-of date.
+STATE_FACTOR = {
+    "active": 1.0, "under_objection": 1.0, "uncertain": 0.5,
+    "repaired": 0.2, "exited": 0.2, "expired": 0.2, "objection_upheld": 0.0,
+}
+#: Exposure: points per unit of severity of a measure in force on a neighbour, × path weight.
+EXPOSURE_POINTS = 5.0
+#: Exposure: weight of each link of a path (roles by name; control in either direction).
+LINK_WEIGHT = {
+    "legal_representative": 1.0, "principal": 1.0, "controlled_by": 1.0,
+    "directly_responsible": 0.8, "controls": 0.6,
+    **{role: 0.5 for role in EXECUTIVE_ROLES},
+}
+#: Exposure: factor of the second hop.
+HOP_DECAY = 0.5
+#: Exposure: most points taken away in total.
+EXPOSURE_CAP = 30.0
+#: Most parties looked at around one enterprise (the nearest first).
+MAX_NEIGHBOURS = 500
+#: Grade thresholds, best first, and the supervision intensity each grade calls for.
+GRADES = ((90.0, "A"), (75.0, "B"), (60.0, "C"), (float("-inf"), "D"))
+SUPERVISION = {
+    "A": "较少抽查",      # fewer random inspections
+    "B": "常规抽查",      # routine random inspection
+    "C": "提高抽查比例",  # more frequent random inspection
+    "D": "重点监管",      # priority supervision
+}
+
+Path = list[dict[str, Any]]
+
+
+def _years(start: str, day: str) -> float:
+    return max((date.fromisoformat(day) - date.fromisoformat(start)).days, 0) / 365.25
+
+
+def _own(checker: Checker, measures: list[Node]) -> list[dict[str, Any]]:
+    """One contribution per own measure that has started by the as-of date."""
+    result = []
+    for measure in measures:
+        current = checker.state(measure)
+        if current.status == "not_started":
+            continue
+        kind = checker.kind(measure)
+        severity = kind.severity if kind else 1
+        start = measure.props.get("start")
+        recency = 0.5 ** (_years(start, checker.day) / HALF_LIFE_YEARS) if start else 1.0
+        factor = STATE_FACTOR[current.status]
+        points = round(SEVERITY_POINTS * severity * recency * factor, 2)
+        result.append({
+            "source": measure.uid, "kind": measure.props.get("kind"), "points": points,
+            "type": "own",
+            "flag": current.status if current.status in ("under_objection", "uncertain")
+            else None,
+            "explanation": (
+                f"own measure {kind.name_zh if kind else measure.props.get('kind')}: "
+                f"{SEVERITY_POINTS:g} × severity {severity} × recency {recency:.3f} "
+                f"(since {start or 'an unknown date'}) × {current.status} {factor:g}"),
+        })
+    return result
+
+
+def neighbourhood(checker: Checker, uscc: str) -> dict[str, tuple[float, Path]]:
+    """Parties within two hops of `uscc` on the as-of date, each with the weight of its
+    strongest path and the path (links: roles held, control of or by the enterprise)."""
+    best: dict[str, tuple[float, Path]] = {uscc: (1.0, [])}
+    frontier = [uscc]
+    for hop in (1, 2):
+        edges = checker.store.adjacent(frontier, [*ROLE_TYPES, "HOLDS_SHARES"], "both",
+                                       checker.day)
+        members = set(frontier)
+        links = [(e.target, e.source, ROLE_NAMES[e.type]) if e.target in members
+                 else (e.source, e.target, ROLE_NAMES[e.type])
+                 for e in edges if e.type in ROLE_TYPES and e.type != "ACTUAL_CONTROLLER"
+                 and possibly_valid(e.start, e.end, checker.day)]
+        for link in control_links(checker.store, frontier, checker.day,
+                                  [e for e in edges if e.type != "HOLDS_SHARES"
+                                   or e.source in members or e.target in members]):
+            if link.controlled in members:
+                links.append((link.controlled, link.controller, "controlled_by"))
+            if link.controller in members:
+                links.append((link.controller, link.controlled, "controls"))
+        reached: dict[str, tuple[float, Path]] = {}
+        for origin, other, name in sorted(links):
+            weight = best[origin][0] * LINK_WEIGHT[name] * (HOP_DECAY if hop > 1 else 1.0)
+            if other not in best and (other not in reached or weight > reached[other][0]):
+                reached[other] = (weight, [*best[origin][1], {"link": name, "party": other}])
+        room = max(MAX_NEIGHBOURS + 1 - len(best), 0)
+        frontier = sorted(sorted(reached, key=lambda u: (-reached[u][0], u))[:room])
+        if len(frontier) < len(reached):
+            checker.limits.append(f"neighbourhood limited to the {MAX_NEIGHBOURS} nearest")
+        best |= {u: reached[u] for u in frontier}
+    del best[uscc]
+    return best
+
+
+def _exposure(checker: Checker, uscc: str, own_ids: set[str]) -> list[dict[str, Any]]:
+    """One contribution per measure in force on a neighbour, on its strongest path."""
+    near = neighbourhood(checker, uscc)
+    nodes = checker.nodes([uscc, *near])
+    enterprises = [u for u in sorted(near) if nodes[u].kind == "Enterprise"]
+    persons = [u for u in sorted(near) if nodes[u].kind == "Person"]
+    person_edges = checker.person_edges(persons)
+    ent_edges = checker.store.adjacent(enterprises, ["IMPOSED_ON"], "in") if enterprises else []
+    own = imposed_measures([*ent_edges, *person_edges])
+    measures = checker.nodes(m for ms in own.values() for m in ms)
+    derived = checker.derived(persons, person_edges)
+    checker.events(measures)
+    best: dict[str, dict[str, Any]] = {}
+    for uid in sorted(near):
+        weight, path = near[uid]
+        mine = sorted((measures[m] for m in own.get(uid, [])), key=lambda n: n.uid)
+        for item in answer_for(checker, nodes[uid], mine, derived.get(uid, []), None)["measures"]:
+            if item["measure"] in own_ids or item["subject"]["id"] == uscc:
+                continue
+            kind = checker.kinds.get(item["kind"] or "")
+            severity = kind.severity if kind else 1
+            points = round(EXPOSURE_POINTS * severity * weight, 2)
+            if item["measure"] in best and best[item["measure"]]["points"] >= points:
+                continue
+            steps = " → ".join(f"{s['link']} {nodes[s['party']].name}" for s in path)
+            best[item["measure"]] = {
+                "source": item["measure"], "kind": item["kind"], "points": points,
+                "type": "exposure",
+                "flag": "under_objection" if item["state"]["status"] == "under_objection"
+                else None,
+                "party": party(nodes[uid]), "hops": len(path),
+                "path": [{"link": s["link"], "party": party(nodes[s["party"]])} for s in path],
+                "explanation": (
+                    f"{nodes[uid].name} is under {item['kind_zh'] or item['kind']}"
+                    f"{' (derived)' if item['derived'] else ''}, {len(path)} hop(s): {steps}; "
+                    f"{EXPOSURE_POINTS:g} × severity {severity} × path weight {weight:g}"),
+            }
+    return list(best.values())
+
+
+def _bound(contributions: list[dict[str, Any]], counted: list[dict[str, Any]], limit: float,
+           source: str, explanation: str) -> None:
+    """Append a contribution giving back what `counted` deducts beyond `limit`."""
+    deducted = round(sum(c["points"] for c in counted), 2)
+    if deducted > limit:
+        contributions.append({"source": source, "kind": None, "type": source, "flag": None,
+                              "points": round(limit - deducted, 2),
+                              "explanation": explanation.format(deducted, limit)})
+
+
+def grade_of(value: float) -> str:
+    """The grade of a score.
+
+    >>> grade_of(90), grade_of(89.99), grade_of(60), grade_of(0)
+    ('A', 'B', 'C', 'D')
+    """
+    return next(grade for threshold, grade in GRADES if value >= threshold)
+
+
+def score(store: Store, uscc: str, *, as_of: str | None = None) -> dict[str, Any]:
+    """The enterprise's score, grade, supervision intensity and the contributions.
+
+    >>> from graph.memory import MemoryStore
+    >>> score(MemoryStore(), "X")
+    Traceback (most recent call last):
+    queries.common.EntityNotFound: no enterprise with key 'X'
+    """
+    day = as_of_date(as_of)
+    enterprise = require_node(store, uscc, "Enterprise")
+    checker = Checker(store, day)
+    own_edges = store.adjacent([enterprise.uid], ["IMPOSED_ON"], "in")
+    own_ids = {e.source for e in own_edges}
+    own_nodes = checker.nodes(sorted(own_ids))
+    checker.events(own_nodes)
+    own = sorted(_own(checker, list(own_nodes.values())),
+                 key=lambda c: (-c["points"], c["source"]))
+    exposure = sorted(_exposure(checker, enterprise.uid, own_ids),
+                      key=lambda c: (-c["points"], c["source"]))
+    contributions = own + exposure
+    _bound(contributions, exposure, EXPOSURE_CAP, "exposure_cap",
+           "network exposure {:g} capped at {:g}")
+    _bound(contributions, contributions, START, "floor",
+           "deductions {:g} exceed {:g}; the score stops at 0")
+    value = round(START - sum(c["points"] for c in contributions), 2)
+    grade = grade_of(value)
+    return {"enterprise": party(enterprise), "as_of": day, "score": value, "grade": grade,
+            "supervision": SUPERVISION[grade], "contributions": contributions,
+            "limits": checker.limits}
