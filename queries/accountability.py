@@ -81,7 +81,7 @@ def reached_by(store: Store, enterprise: Node, measure: Node, kind: MeasureKind,
             uncertain.append({**entry, "reason": reason})
         elif person.uid in found:
             found[person.uid]["roles"].append(role)
-            found[person.uid]["evidence"].extend(entry["evidence"][2:])
+            found[person.uid]["evidence"][-1:-1] = entry["evidence"][2:-1]  # one person step
         else:
             found[person.uid] = entry
 

@@ -213,3 +213,13 @@ def test_two_holdings_of_one_holder_add_up_to_control(store: Store, tmp_path: Pa
     b.load(store, tmp_path)
     assert in_force(store, b, "刘洋", "2022-01-01") == [("M1", "active")]
     assert in_force(store, b, "陈静", "2022-01-01") == []
+
+
+def test_one_person_in_two_roles_is_reached_once_with_both(store: Store, tmp_path: Path) -> None:
+    b = sanctioned_company()
+    b.role("A", "张伟", "actual_controller", "2018-01-01")
+    b.load(store, tmp_path)
+    (entry,) = accountable(store, b.uscc("A"), as_of="2022-01-01")["reached"]
+    assert entry["roles"] == ["legal_representative", "actual_controller"]
+    steps = [step["step"] for step in entry["evidence"]]
+    assert steps == ["measure", "enterprise", "role", "declared_controller", "person"]
