@@ -14,6 +14,7 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +27,8 @@ from ingest.holdings import over_allocated
 from ingest.tables import Table, Writes
 
 BATCH_ROWS = 5000
+#: Node kinds that rows refer to; their keys are remembered for the whole run.
+REFERABLE = frozenset({"Enterprise", "Person", "Measure"})
 Rows = Iterable[tuple[int, dict[str, str]]]
 Progress = Callable[[str, int], None]
 
@@ -126,7 +129,9 @@ class Ingestor:
         run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
         self.report = IngestReport(run_id, source, path, _now())
         self.sink = RejectSink(rejects_path, self.report)
-        self.known: dict[str, str] = {}  # key -> node kind, loaded or seen in this run
+        self.known: dict[str, str] = {}  # key -> kind of referable nodes seen in this run
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
+        self._pending: Future[None] | None = None
         self._record_run()
 
     # --- the run record -----------------------------------------------------------
@@ -142,6 +147,10 @@ class Ingestor:
 
     def finish(self, status: str = "succeeded") -> IngestReport:
         """Close the run: record its counts and status, make it durable."""
+        if self._pending is not None:  # let a batch in flight end (commit or roll back)
+            wait([self._pending])
+            self._pending = None
+        self._writer.shutdown()
         self.report.status, self.report.finished = status, _now()
         self.sink.close()
         self._record_run()
@@ -174,6 +183,7 @@ class Ingestor:
                 self._write_batch(file, batch, counts)
                 batch = []
         self._write_batch(file, batch, counts)
+        self._wait_for_writes()
         self.store.flush()
 
     @staticmethod
@@ -225,30 +235,43 @@ class Ingestor:
             for kind, row in writes.nodes:
                 row.provenance = prov
                 nodes[kind].append(row)
-                self.known[row.uid] = kind
+                if kind in REFERABLE:
+                    self.known[row.uid] = kind
             for rel_type, row in writes.edges:
                 row.provenance = prov
                 edges[rel_type].append(row)
+        self._wait_for_writes()
+        self._pending = self._writer.submit(self._write, nodes, edges)
+        if self.progress:
+            self.progress(file, len(batch))
+
+    def _write(self, nodes: dict[str, list[EntityRow]],
+               edges: dict[str, list[EntityRow]]) -> None:
+        """Write one batch (in the writer thread, while the next batch is validated)."""
         for kind, rows in nodes.items():
             self.report.writes += self.store.upsert_nodes(kind, rows)
         for rel_type, rows in edges.items():
             self.report.writes += self.store.upsert_edges(rel_type, rows)
-        if self.progress:
-            self.progress(file, len(batch))
+
+    def _wait_for_writes(self) -> None:
+        """Wait for the batch in flight; its failure is raised here."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
 
     def _resolve(self, file: str, batch: list[tuple[int, Writes]]) -> None:
         """Reject rows whose references do not exist or whose keys clash with another kind."""
         wanted = {uid for _, w in batch for _, uid, _ in w.refs if uid not in self.known}
         wanted |= {row.uid for _, w in batch for _, row in w.nodes if row.uid not in self.known}
-        if wanted:
-            self.known.update({uid: n.kind for uid, n in self.store.get_nodes(wanted).items()})
+        stored = {uid: n.kind for uid, n in self.store.get_nodes(wanted).items()} if wanted else {}
+        self.known.update((uid, kind) for uid, kind in stored.items() if kind in REFERABLE)
         for i, (line, writes) in enumerate(batch):
-            reason = self._problem(writes)
+            reason = self._problem(writes, stored)
             if reason:
                 self.sink.add(Reject(file, line, *reason))
                 batch[i] = (line, None)  # type: ignore[assignment]
 
-    def _problem(self, writes: Writes) -> tuple[str, str, str] | None:
+    def _problem(self, writes: Writes, stored: dict[str, str]) -> tuple[str, str, str] | None:
         for label, uid, name in writes.refs:
             kind = self.known.get(uid)
             if kind is None:
@@ -256,7 +279,7 @@ class Ingestor:
             if kind not in MODEL.labels_of(label):
                 return name, uid, f"refers to a {kind.lower()}, expected a {label.lower()}"
         for kind, row in writes.nodes:
-            other = self.known.get(row.uid)
+            other = self.known.get(row.uid) or stored.get(row.uid)
             if other is not None and other != kind:
                 return "key", row.uid, f"key already used by a {other.lower()}"
         return None
