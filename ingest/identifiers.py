@@ -9,7 +9,6 @@ warning. Generators produce valid identifiers for synthetic data.
 from __future__ import annotations
 
 import functools
-
 import random
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +17,8 @@ from typing import Literal, NamedTuple
 from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidComponent
+
+from graph.personal import mask_id  # noqa: F401 (moved to graph: queries mask too)
 
 Sex = Literal["male", "female"]
 
@@ -182,23 +183,6 @@ def _describe_period(part: str) -> str:
     if start and end:
         return f"{name} {start}-{end}"
     return f"{name} from {start}" if start else f"{name} until {end}"
-
-
-def mask_id(value: str) -> str:
-    """Mask an identifier for display, keeping its length and a few characters at each end.
-
-    18+ characters keep 4 at each end, 5 to 11 keep the first and last, 4 or fewer are hidden.
-
-    >>> mask_id('41010219700101001X')
-    '4101**********001X'
-    >>> mask_id('E12345678'), mask_id('ABCD')
-    ('E*******8', '****')
-    """
-    n = len(value)
-    keep = 4 if n >= 12 else 1 if n > 4 else 0
-    if keep == 0:
-        return "*" * n
-    return value[:keep] + "*" * (n - 2 * keep) + value[-keep:]
 
 
 def org_code_check_char(body: str) -> str:

@@ -96,7 +96,7 @@ def test_correction_updates_and_keeps_previous_version(store: Store, tmp_path: P
 def test_not_a_bundle_is_a_clear_error(store: Store, tmp_path: Path) -> None:
     with pytest.raises(BundleError, match="not a credtrace bundle"):
         ingest_bundle(store, tmp_path)
-    (tmp_path / "persons.csv").write_bytes("person_id,name\n".encode() + "张三".encode("gbk"))
+    (tmp_path / "persons.csv").write_bytes(b"person_id,name\n" + "张三".encode("gbk"))
     with pytest.raises(BundleError, match="persons.csv: not UTF-8"):
         ingest_bundle(store, tmp_path)
     (tmp_path / "persons.csv").write_text("id,name\n1,张三\n", encoding="utf-8")
