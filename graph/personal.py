@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 _RIC = re.compile(r"^[1-8]\d{5}(18|19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dX]$")
+_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[1-8]\d{16}[\dX](?![0-9A-Za-z])")
 _WEIGHTS = tuple(2 ** (17 - i) % 11 for i in range(17))
 
 
@@ -32,6 +33,15 @@ def is_citizen_id(value: str) -> bool:
     """Whether `value` has the form of a citizen ID number: region digits, a birth date
     between 1800 and 2099 and a matching check character."""
     return bool(_RIC.match(value)) and ric_check_character(value) == value[17]
+
+
+def citizen_ids_in(text: str) -> list[str]:
+    """The citizen ID numbers written anywhere in `text` (not inside a longer code).
+
+    >>> citizen_ids_in("410105197503120318 left; 9141010571234567280 is no ID")
+    ['410105197503120318']
+    """
+    return [m for m in _IN_TEXT.findall(text) if is_citizen_id(m)]
 
 
 def mask_id(value: str) -> str:

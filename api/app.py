@@ -1,0 +1,121 @@
+"""The HTTP API: `create_app()` builds the FastAPI service for sanction systems,
+investigators, analysts and administrators.
+
+Nothing happens at import. `create_app` validates the settings, opens the security
+database and mounts the routers, the error map and the body limits; the lifespan opens the
+store (a store that is down is retried on the next request) and closes it at shutdown.
+Tests pass their own `store`, which the app then uses as is and never closes.
+
+>>> import tempfile; from pathlib import Path; from graph import MemoryStore
+>>> db = Path(tempfile.mkdtemp()) / "security.sqlite"
+>>> app = create_app(ApiSettings(store="memory:", security_db=db), store=MemoryStore())
+>>> sorted({p for p in app.openapi()["paths"] if p.startswith("/v1/enterprises")})
+['/v1/enterprises/{uscc}/accountable', '/v1/enterprises/{uscc}/group', \
+'/v1/enterprises/{uscc}/owners']
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+
+from api import errors
+from api.deps import Require
+from api.limits import BodyLimit
+from api.models import Problem
+from api.resources import Resources
+from api.roles import ROLES, Scope, matrix_markdown
+from api.routers import ROUTERS
+from api.settings import ApiSettings
+from graph import Store, StoreUnavailable
+
+log = logging.getLogger("credtrace.api")
+
+TITLE = "credtrace"
+VERSION = "1"
+DESCRIPTION = """Graph-based credit accountability tracing (郑州 credit supervision).
+
+Every `/v1` route needs an API key (`X-API-Key`, from `credtrace keys create`); its role
+decides the routes and whether ID numbers are shown or masked
+(`4101**********0318~98d9ff17`: the same person always gets the same token). Every call is
+written to a tamper-evident audit trail with its `X-Purpose`. Errors are RFC 9457 problem
+details. Every query takes `as_of` (ISO date, default today).
+"""
+TAGS = [
+    {"name": "check", "description": "Is this party, or a party responsible for it, under "
+                                     "a measure that applies to this action?"},
+    {"name": "explore", "description": "Search, parties, related parties, paths, networks."},
+    {"name": "analyse", "description": "Accountability, ownership, groups, scores, alerts."},
+    {"name": "record", "description": "Due-process events on measures (administrators)."},
+    {"name": "ingest", "description": "Bundle uploads (administrators)."},
+    {"name": "audit", "description": "The audit trail and its verification (administrators)."},
+    {"name": "system", "description": "Liveness and readiness."},
+]
+
+
+def route_scopes(routers: Sequence[APIRouter] = ROUTERS) -> list[tuple[str, str, Scope]]:
+    """(method, path, scope) of every route that needs a key, in declaration order."""
+    found: list[tuple[str, str, Scope]] = []
+    for router in routers:
+        for route in router.routes:
+            if not isinstance(route, APIRoute):
+                continue
+            scope = next((d.dependency.scope for d in route.dependencies
+                          if isinstance(d.dependency, Require)), None)
+            if scope is not None:
+                found.extend((m, route.path, scope) for m in sorted(route.methods or ()))
+    return found
+
+
+def role_matrix() -> str:
+    """The role matrix in Markdown: routes by role, then each role's summary."""
+    summaries = "\n".join(f"- **{role}**: {policy.summary}"
+                          + ("" if policy.purpose_required else "; `X-Purpose` optional")
+                          for role, policy in ROLES.items())
+    return matrix_markdown(route_scopes()) + "\n\n" + summaries
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with the problem-details schemas the error responses cite."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                             routes=app.routes, tags=app.openapi_tags)
+        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(problem.pop("$defs", {}))
+        components["Problem"] = problem
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+def create_app(settings: ApiSettings | None = None, *, store: Store | None = None) -> FastAPI:
+    """The service for `settings` (default: from the environment), on `store` if given."""
+    settings = settings or ApiSettings()
+    resources = Resources.build(settings, store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            resources.store.get()
+        except StoreUnavailable as exc:
+            log.warning("store unavailable at start, will retry on demand: %s", exc)
+        yield
+        resources.store.close()
+
+    app = FastAPI(title=TITLE, version=VERSION, description=DESCRIPTION, lifespan=lifespan,
+                  openapi_tags=TAGS)
+    app.state.resources = resources
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(BodyLimit, body=settings.max_body_bytes,  # type: ignore[arg-type]
+                       upload=settings.max_upload_bytes)
+    app.description += "\n## Role matrix\n\n" + role_matrix()
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app

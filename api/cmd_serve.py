@@ -1,0 +1,42 @@
+"""CLI: run the HTTP API (`serve`) with uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+import uvicorn
+from pydantic import ValidationError
+
+from api.app import create_app
+from api.cliapp import StoreOpt, app, err
+from api.settings import ApiSettings
+
+
+def load_settings(**overrides: Any) -> ApiSettings:
+    """The service settings from the environment, with command-line overrides; a clean exit
+    naming the setting when they are invalid (e.g. a placeholder secret)."""
+    try:
+        return ApiSettings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"]) or "settings"
+            err.print(f"[red]invalid setting[/] {where}: {error['msg']}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    store: StoreOpt = None,
+    host: Annotated[str | None, typer.Option(help="address to listen on (default 127.0.0.1)")]
+    = None,
+    port: Annotated[int | None, typer.Option(help="port (default 8000)")] = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI at /docs). Keys: `credtrace keys create`.
+
+    With the embedded store, run one process: writes through the API are not seen by
+    other processes until they restart.
+    """
+    settings = load_settings(store=store, host=host, port=port)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                log_level="info", proxy_headers=False)

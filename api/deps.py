@@ -1,0 +1,150 @@
+"""Typed dependencies the routes declare, each building on the ones before it.
+
+``ResourcesDep`` → ``CurrentKey`` (401 without a valid key, 429 over the rate) →
+``require(scope)`` (403 for a role without it) → ``CallerDep`` (the caller's policy,
+purpose, audit and redaction) ; ``ReadStore`` / ``WriteStore`` (the store, 503 while it is
+down, shared for reads and exclusive for writes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
+from urllib.parse import unquote
+
+from fastapi import Depends, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.security import APIKeyHeader
+
+from api.errors import Forbidden, TooManyRequests, Unauthorized
+from api.keys import ApiKey
+from api.resources import Resources
+from api.roles import ROLES, Policy, Scope, allowed
+from api.settings import ApiSettings
+from graph import Store
+from queries.privacy import redact
+
+T = TypeVar("T")
+MAX_PURPOSE = 1000  # the raw header: percent-encoded UTF-8 takes 9 characters per 汉字
+
+
+def get_resources(request: Request) -> Resources:
+    resources: Resources = request.app.state.resources
+    return resources
+
+
+ResourcesDep = Annotated[Resources, Depends(get_resources)]
+
+
+def get_settings(resources: ResourcesDep) -> ApiSettings:
+    return resources.settings
+
+
+SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+
+api_key_header = APIKeyHeader(
+    name="X-API-Key", auto_error=False,
+    description="API key (`ctk_…`) from `credtrace keys create`; its role decides the routes "
+                "and fields (see the role matrix)")
+
+
+def current_key(resources: ResourcesDep,
+                presented: Annotated[str | None, Depends(api_key_header)]) -> ApiKey:
+    """The caller's active key; each request takes one token of its rate limit."""
+    if not presented:
+        raise Unauthorized("send an API key in the X-API-Key header")
+    key = resources.keys.verify(presented)
+    if key is None:
+        raise Unauthorized("the API key is invalid or revoked")
+    wait = resources.limiter.take(key.id)
+    if wait is not None:
+        raise TooManyRequests(wait)
+    return key
+
+
+CurrentKey = Annotated[ApiKey, Depends(current_key)]
+
+
+@dataclass(frozen=True)
+class Require:
+    """A route group's scope: refuses keys whose role does not include it (403)."""
+
+    scope: Scope
+
+    def __call__(self, key: CurrentKey) -> ApiKey:
+        if not allowed(key.role, self.scope):
+            raise Forbidden(f"role {key.role} may not call {self.scope} routes")
+        return key
+
+
+def require(scope: Scope) -> Any:
+    """The router dependency for `scope`."""
+    return Depends(Require(scope))
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling, why, and what they may see; audits and redacts for the routes."""
+
+    key: ApiKey
+    policy: Policy
+    purpose: str | None
+    route: str
+    method: str
+    resources: Resources
+
+    @property
+    def settings(self) -> ApiSettings:
+        return self.resources.settings
+
+    def audit(self, *subjects: str) -> None:
+        """Record this request in the audit trail before anything is read or written."""
+        self.resources.audit.append(key_id=self.key.id, role=self.key.role,
+                                    method=self.method, route=self.route,
+                                    subjects=list(subjects), purpose=self.purpose)
+
+    def answer(self, data: T) -> T:
+        """`data` as this caller may see it (person ids masked unless the role may)."""
+        return redact(data, reveal_ids=self.policy.reveal_ids,
+                      key=self.resources.settings.mask_key_bytes)
+
+
+def caller(request: Request, key: CurrentKey, resources: ResourcesDep,
+           purpose: Annotated[str | None, Header(
+               alias="X-Purpose", max_length=MAX_PURPOSE,
+               description="why you read (case number, procedure); required for every role "
+                           "but sanction_system, and written to the audit trail; UTF-8 text "
+                           "percent-encoded (案件 → %E6%A1%88%E4%BB%B6)")] = None,
+           ) -> Caller:
+    policy = ROLES[key.role]
+    purpose = unquote(purpose).strip() or None if purpose else None
+    if policy.purpose_required and purpose is None:
+        raise RequestValidationError([{
+            "loc": ("header", "X-Purpose"), "type": "missing",
+            "msg": f"the {key.role} role must say why it reads (X-Purpose header)"}])
+    route = getattr(request.scope.get("route"), "path", request.url.path)
+    return Caller(key, policy, purpose, route, request.method, resources)
+
+
+CallerDep = Annotated[Caller, Depends(caller)]
+
+
+def read_store(resources: ResourcesDep) -> Iterator[Store]:
+    """The store for reading (shared with other readers)."""
+    store = resources.store.get()
+    with resources.store.access.read():
+        yield store
+
+
+def write_store(resources: ResourcesDep) -> Iterator[Store]:
+    """The store for writing (no reader sees a half-written state); flushed afterwards."""
+    store = resources.store.get()
+    with resources.store.access.write():
+        yield store
+        store.flush()
+
+
+# scope="function": the lock is released (and a write flushed) before the answer is sent
+ReadStore = Annotated[Store, Depends(read_store, scope="function")]
+WriteStore = Annotated[Store, Depends(write_store, scope="function")]

@@ -1,0 +1,56 @@
+"""Request parameters shared by the routes, declared once with their bounds and examples.
+
+Static bounds here are the widest any setting allows; the service's own limits
+(`ApiSettings.max_hops`, `max_results`) are checked in the routes (422 beyond them).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Path, Query
+
+from graph.settings import MAX_PATH_HOPS
+
+#: The widest `hops` / `k` any setting allows (`graph.settings.Settings.max_hops`).
+HOPS_CEILING = 8
+RESULTS_CEILING = 100_000
+
+AsOf = Annotated[date | None, Query(
+    description="answer as of this date (ISO YYYY-MM-DD); default today",
+    examples=["2024-01-01"])]
+PartyId = Annotated[str, Path(
+    min_length=1, max_length=64, description="a USCC or a person key (ID number)",
+    examples=["914101057123456728"])]
+Uscc = Annotated[str, Path(min_length=1, max_length=64,
+                           description="the enterprise's USCC",
+                           examples=["914101057123456728"])]
+Kinds = Annotated[list[str] | None, Query(
+    max_length=30, description="relationship kinds to follow: a category (role, "
+    "shareholding, measure, suspected, authority, event), a type (DIRECTOR) or a role "
+    "(director); repeat the parameter for several", examples=[["role", "shareholding"]])]
+Scenario = Annotated[str | None, Query(
+    min_length=1, max_length=64, description="the business scenario the check is for "
+    "(procurement, bidding, market_access, …); default every scenario",
+    examples=["procurement"])]
+
+
+Hops = Annotated[int, Query(ge=1, le=HOPS_CEILING, description="relationships away from "
+                            "the party (at most the service's max_hops setting)")]
+K = Annotated[int, Query(ge=1, le=HOPS_CEILING, description="hops around sanctioned parties "
+                         "(at most the service's max_hops setting)")]
+PathHops = Annotated[int, Query(ge=1, le=MAX_PATH_HOPS,
+                                description="longest path searched (relationships)")]
+Limit = Annotated[int, Query(ge=1, le=RESULTS_CEILING,
+                             description="most results (at most the service's max_results "
+                                         "setting)")]
+
+
+def iso(day: date | None) -> str | None:
+    """A date parameter as the queries take it.
+
+    >>> iso(date(2024, 1, 1)), iso(None)
+    ('2024-01-01', None)
+    """
+    return day.isoformat() if day else None

@@ -1,0 +1,102 @@
+"""What the service holds while it runs: settings, the store, keys, audit, rate limits.
+
+Built by the app's lifespan (or by a test with its own store) and kept on ``app.state``.
+The store is opened on first need and again after a failed open, so a service started
+while Neo4j is down serves 503 until Neo4j answers and then recovers by itself (an open
+driver reconnects on its own). Reads share the store; a write (ingest, event) has it
+alone, so the embedded store is never read half-written.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from api.audit import AuditTrail
+from api.keys import KeyStore
+from api.ratelimit import RateLimiter
+from api.securitydb import SecurityDB
+from api.settings import ApiSettings
+from graph import Store, open_store
+
+
+class ReadWriteLock:
+    """Many readers or one writer (a writer waits for readers to leave)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writing)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writing)
+            self._writing = True
+            self._cond.wait_for(lambda: self._readers == 0)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+class StoreHolder:
+    """The store, opened on first use; a failed open is retried on the next request."""
+
+    def __init__(self, opener: Callable[[], Store], *, owned: bool = True) -> None:
+        self._opener, self._owned = opener, owned
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+        self.access = ReadWriteLock()
+
+    def get(self) -> Store:
+        """The open store (raises `StoreUnavailable` / `StoreError` when it cannot open)."""
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    self._store = self._opener()
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None and self._owned:
+            self._store.close()
+        self._store = None
+
+
+@dataclass
+class Resources:
+    """The service's state for one app."""
+
+    settings: ApiSettings
+    store: StoreHolder
+    keys: KeyStore
+    audit: AuditTrail
+    limiter: RateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.limiter = RateLimiter(per_minute=self.settings.rate_per_minute,
+                                   burst=self.settings.rate_burst)
+
+    @classmethod
+    def build(cls, settings: ApiSettings, store: Store | None = None) -> Resources:
+        """Resources for `settings`; a given `store` is used as is and not closed."""
+        db = SecurityDB(settings.security_path)
+        holder = (StoreHolder(lambda: store, owned=False) if store is not None
+                  else StoreHolder(lambda: open_store(settings.store, settings)))
+        return cls(settings, holder, KeyStore(db), AuditTrail(db))

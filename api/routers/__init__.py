@@ -1,0 +1,12 @@
+"""The HTTP routes, one module per scope of the role matrix (`api.roles.Scope`)."""
+
+from fastapi import APIRouter
+
+from api.routers import audit, check, enterprises, explore, ingest, measures, system
+
+ROUTERS: tuple[APIRouter, ...] = (
+    system.router, explore.router, check.router, enterprises.router, measures.router,
+    ingest.router, audit.router,
+)
+
+__all__ = ["ROUTERS"]

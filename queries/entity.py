@@ -1,0 +1,176 @@
+"""Finding a party and describing it: `search` by name or code, `entity` for one party.
+
+`search` matches a part of a name (Chinese text as typed: ``华信`` finds 郑州华信商贸有限公司)
+or the start of a key (USCC or ID number, any case). Exact key matches come first, then key
+prefixes, then names by where the text occurs in them.
+
+`entity` is everything recorded about one enterprise or person on an as-of date: its
+declared properties, its roles in both directions (the roles it holds, the roles held in
+it), its shareholdings in both directions, the measures imposed on it with their state on
+the date and their due-process events, its provenance and a summary of its versions
+(nothing is deleted by a correction: each earlier version is kept, with the run that
+wrote it). Relationships of every date are listed, each with its validity on the date.
+Personal data is in the answer; masking is the caller's job (`queries.privacy`).
+
+>>> from graph.memory import MemoryStore
+>>> from ingest import ingest_bundle
+>>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
+>>> [r["name"] for r in search(store, "华信")["results"]]
+['郑州华信商贸有限公司', '郑州华信控股有限公司', '郑州新华信贸易有限公司']
+>>> answer = entity(store, "914101057123456728", as_of="2024-01-01")
+>>> [(r["holder"]["name"], r["role"], r["validity"]) for r in answer["roles"]][:2]
+[('李娜', 'legal_representative', 'yes'), ('王芳', 'director', 'yes')]
+>>> [(m["id"], m["state"]["status"]) for m in answer["measures"]]
+[('ZZ-2021-JP-0001', 'active')]
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from graph.model import MODEL, PROVENANCE
+from graph.records import Edge, Node
+from graph.settings import Settings
+from graph.store import Store, history_of
+from graph.timeline import Validity, uncertainty_reason, validity
+from queries.accountability import measure_step
+from queries.common import InvalidInput, as_of_date, catalogue, party, provenance, require_node
+from queries.measures import events_of, state
+from queries.network import bounded
+from queries.ownership import share_bounds
+
+PARTY_KINDS = ("Enterprise", "Person")
+ROLE_TYPES = MODEL.rels_of("role")
+#: Roles in the model's order (legal representative first).
+ROLE_RANK = {rel.role: i for i, rel in enumerate(MODEL.rels) if rel.role}
+#: Longest search text accepted.
+MAX_QUERY = 100
+_VALIDITY_ORDER = {Validity.YES: 0, Validity.UNCERTAIN: 1, Validity.NO: 2}
+
+
+def _match(node: Node, text: str) -> tuple[int, int, str]:
+    """Rank of a hit: exact key, key prefix, then names by where the text occurs."""
+    upper = text.upper()
+    if node.uid in (text, upper):
+        return 0, 0, "key"
+    if node.uid.startswith((text, upper)):
+        return 1, 0, "key"
+    return 2, node.name.find(text), "name"
+
+
+def _summary(node: Node) -> dict[str, Any]:
+    """A search hit: the party and the facts that tell namesakes apart."""
+    facts = ("kind", "status", "established") if node.kind == "Enterprise" else ("id_type",)
+    extra = {("enterprise_kind" if f == "kind" else f): node.props.get(f) for f in facts}
+    return {**party(node), **extra}
+
+
+def search(store: Store, q: str, *, limit: int = 20) -> dict[str, Any]:
+    """Enterprises and persons whose name contains `q` or whose key starts with it.
+
+    >>> from graph.memory import MemoryStore
+    >>> search(MemoryStore(), " ")
+    Traceback (most recent call last):
+    queries.common.InvalidInput: the search text is empty
+    """
+    text = q.strip()
+    if not text:
+        raise InvalidInput("the search text is empty")
+    if len(text) > MAX_QUERY:
+        raise InvalidInput(f"the search text is longer than {MAX_QUERY} characters")
+    limit = bounded("limit", limit, 1, Settings().max_results)
+    ranked = sorted((_match(n, text), n.uid, n) for n in store.search(text, limit))
+    return {
+        "query": text, "count": len(ranked),
+        "results": [{**_summary(n), "match": how} for (_, _, how), _, n in ranked],
+    }
+
+
+def _validity(edge: Edge, on: str) -> dict[str, Any]:
+    valid = validity(edge.start, edge.end, on)
+    entry: dict[str, Any] = {"start": edge.start, "end": edge.end, "validity": valid.value}
+    if valid is Validity.UNCERTAIN:
+        entry["reason"] = uncertainty_reason(edge.start, edge.end, on)
+    return entry
+
+
+def _relationship(edge: Edge, nodes: dict[str, Node], on: str) -> dict[str, Any]:
+    """A role or shareholding with both ends, its validity on `on` and its provenance."""
+    entry: dict[str, Any] = {"holder": party(nodes[edge.source]),
+                             "enterprise": party(nodes[edge.target])}
+    rel = MODEL.rel(edge.type)
+    if rel.role:
+        entry.update(role=rel.role, label_zh=rel.label_zh)
+    else:
+        low, high = share_bounds(edge)
+        entry.update(percentage=edge.props.get("percentage"),
+                     range=None if low == high else [low, high],
+                     direct=edge.props.get("direct"))
+    entry.update(_validity(edge, on), provenance=provenance(edge.props),
+                 versions=len(history_of(edge.props)) + 1)
+    return entry
+
+
+def _order(entry: dict[str, Any]) -> tuple[Any, ...]:
+    return (_VALIDITY_ORDER[Validity(entry["validity"])],
+            ROLE_RANK.get(entry.get("role") or "", -1),
+            entry["enterprise"]["id"], entry["holder"]["id"], entry["start"] or "")
+
+
+def versions(props: dict[str, Any]) -> dict[str, Any]:
+    """How many versions a record has had, and which fields each later version changed.
+
+    >>> snap = lambda status, run: json.dumps({"status": status, "run_id": run})
+    >>> versions({"snapshot": snap("repaired", "r2"), "history": [snap("active", "r1")]})
+    {'count': 2, 'versions': [{'version': 1, 'run_id': 'r1', 'changed': []}, \
+{'version': 2, 'run_id': 'r2', 'changed': ['status']}]}
+    """
+    snapshots = history_of(props)
+    if props.get("snapshot"):
+        snapshots.append(json.loads(props["snapshot"]))
+    result: list[dict[str, Any]] = []
+    previous: dict[str, Any] | None = None
+    for number, snap in enumerate(snapshots, start=1):
+        content = {k: v for k, v in snap.items() if k not in PROVENANCE}
+        changed = [] if previous is None else sorted(
+            k for k in content.keys() | previous.keys() if content.get(k) != previous.get(k))
+        result.append({"version": number, **provenance(snap), "changed": changed})
+        previous = content
+    return {"count": len(result), "versions": result}
+
+
+def entity(store: Store, id: str, *, as_of: str | None = None) -> dict[str, Any]:
+    """The enterprise or person `id` with its roles, shareholdings and measures on `as_of`.
+
+    >>> from graph.memory import MemoryStore
+    >>> entity(MemoryStore(), "nobody")
+    Traceback (most recent call last):
+    queries.common.EntityNotFound: no enterprise or person with key 'nobody'
+    """
+    day = as_of_date(as_of)
+    node = require_node(store, id, *PARTY_KINDS)
+    edges = store.adjacent([node.uid], [*ROLE_TYPES, "HOLDS_SHARES", "IMPOSED_ON"], "both")
+    nodes = {node.uid: node, **store.get_nodes({e.other(node.uid) for e in edges})}
+    links = [_relationship(e, nodes, day) for e in edges if e.type != "IMPOSED_ON"]
+    measures = sorted((nodes[e.source] for e in edges if e.type == "IMPOSED_ON"),
+                      key=lambda m: m.uid)
+    events = events_of(store, [m.uid for m in measures])
+    kinds = catalogue(store) if measures else {}
+    described = []
+    for measure in measures:
+        step = measure_step(measure, kinds.get(measure.props.get("kind") or ""))
+        del step["step"]
+        now = state(measure.props, events[measure.uid], day)
+        described.append({**step, "recorded_status": measure.props.get("status"),
+                          "state": now.as_dict(), "events": events[measure.uid]})
+    declared = MODEL.node(node.kind).prop_names
+    return {
+        **party(node), "as_of": day,
+        "properties": {k: node.props[k] for k in declared if node.props.get(k) is not None},
+        "roles": sorted((x for x in links if "role" in x), key=_order),
+        "shareholdings": sorted((x for x in links if "role" not in x), key=_order),
+        "measures": described,
+        "provenance": provenance(node.props),
+        "history": versions(node.props),
+    }

@@ -1,0 +1,160 @@
+"""Personal data in answers: person identifiers masked for viewers without the right to see them.
+
+A person's key is their ID number (or passport number), so it can surface anywhere in an
+answer: a party ``{"kind": "Person", "id": …}``, a ``"person"`` field of an evidence step,
+a path's node or a relationship's ``source`` / ``target``, a subgraph node, a measure's
+``subject``, a dictionary key, or inside a sentence of a ``reason``. `redact` first finds
+the person ids of the answer, then replaces every occurrence of each.
+
+Found as a person id:
+
+- ``id`` / ``uid`` of a dictionary whose ``kind`` is ``Person``;
+- the text value of ``person``, ``person_id`` or ``id_number``;
+- ``subject`` when ``subject_kind`` is ``person``, ``holder`` when ``holder_kind`` is
+  ``person``;
+- any citizen ID number written in a text (`graph.personal.citizen_ids_in`: the form, a
+  plausible birth date, the check character) that is not the key of an enterprise of the
+  same answer.
+
+**Masked token.** ``4101**********0318~98d9ff17``: the mask of `graph.personal.mask_id`
+(length and four characters at each end kept), then ``~`` and the first 8 hex digits of
+HMAC-SHA256(key, id). The suffix keeps two persons whose masks look alike apart, and the
+same person gets the same token everywhere in an answer (and in every answer made with the
+same key), so an analyst can follow a person across a network without seeing the number.
+The hash is keyed because ID numbers are guessable (region, birth date, three digits): a
+plain hash could be reversed by trying them all; without the key it cannot. The API uses
+its configured mask key; without one, a random key made once per process
+(`process_key`), so tokens are stable until restart.
+
+>>> answer = {"subject": {"id": "410105197503120318", "kind": "Person", "name": "张伟"},
+...           "evidence": [{"step": "role", "person": "410105197503120318",
+...                         "enterprise": "914101057123456728"}],
+...           "reason": "410105197503120318 left on 2021-06-15"}
+>>> out = redact(answer, reveal_ids=False, key=b"k")
+>>> out["subject"]["id"]
+'4101**********0318~98d9ff17'
+>>> out["evidence"][0]["person"] == out["subject"]["id"], out["evidence"][0]["enterprise"]
+(True, '914101057123456728')
+>>> out["reason"]
+'4101**********0318~98d9ff17 left on 2021-06-15'
+>>> redact(answer, reveal_ids=True) == answer
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from graph.personal import citizen_ids_in, mask_id
+
+T = TypeVar("T")
+
+#: Fields whose text value is always a person's key.
+PERSON_FIELDS = ("person", "person_id", "id_number")
+#: Fields that hold a person's key when their companion field says ``person``.
+KINDED_FIELDS = {"subject": "subject_kind", "holder": "holder_kind"}
+#: Fields that hold an enterprise's key (never masked, even if it looks like an ID number).
+ENTERPRISE_FIELDS = ("enterprise", "uscc")
+#: Ids shorter than this are replaced only where they are a whole value, never inside text.
+MIN_INLINE = 6
+SEPARATOR = "~"
+SUFFIX_HEX = 8
+
+
+@functools.cache
+def process_key() -> bytes:
+    """A random masking key, made on first use and kept for the life of the process."""
+    return secrets.token_bytes(32)
+
+
+def masked(uid: str, key: bytes) -> str:
+    """The masked token of one person id.
+
+    >>> masked("E12345678", b"k")
+    'E*******8~2df710e3'
+    """
+    digest = hmac.new(key, uid.encode(), hashlib.sha256).hexdigest()[:SUFFIX_HEX]
+    return f"{mask_id(uid)}{SEPARATOR}{digest}"
+
+
+def _dicts(value: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from _dicts(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _dicts(item)
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _texts(k)
+            yield from _texts(v)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
+
+
+def person_ids(answer: Any) -> set[str]:
+    """The keys of the persons in an answer (see the module's list).
+
+    >>> sorted(person_ids([{"kind": "Person", "id": "p-1"}, {"holder": "E1", "holder_kind":
+    ...     "person"}, {"kind": "Enterprise", "id": "410105197503120318"}]))
+    ['E1', 'p-1']
+    """
+    found: set[str] = set()
+    enterprises: set[str] = set()
+    for item in _dicts(answer):
+        kind = item.get("kind")
+        for name in ("id", "uid"):
+            if isinstance(item.get(name), str):
+                if kind == "Person":
+                    found.add(item[name])
+                elif kind == "Enterprise":
+                    enterprises.add(item[name])
+        found.update(item[f] for f in PERSON_FIELDS if isinstance(item.get(f), str))
+        found.update(item[f] for f, kind_field in KINDED_FIELDS.items()
+                     if item.get(kind_field) == "person" and isinstance(item.get(f), str))
+        enterprises.update(item[f] for f in ENTERPRISE_FIELDS if isinstance(item.get(f), str))
+    found.update(uid for text in _texts(answer) for uid in citizen_ids_in(text))
+    return {uid for uid in found if uid} - enterprises
+
+
+def redact(answer: T, *, reveal_ids: bool, key: bytes | None = None) -> T:
+    """`answer` (JSON-like) with every person id replaced by its masked token, unless the
+    viewer may see ID numbers (`reveal_ids`); a new value, the argument is not changed."""
+    if reveal_ids:
+        return answer
+    ids = person_ids(answer)
+    if not ids:
+        return answer
+    tokens = {uid: masked(uid, key or process_key()) for uid in ids}
+    inline = sorted((uid for uid in ids if len(uid) >= MIN_INLINE), key=lambda u: (-len(u), u))
+    pattern = re.compile("|".join(map(re.escape, inline))) if inline else None
+
+    def text(value: str) -> str:
+        if value in tokens:
+            return tokens[value]
+        return pattern.sub(lambda m: tokens[m.group(0)], value) if pattern else value
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return text(value)
+        if isinstance(value, dict):
+            return {walk(k): walk(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [walk(v) for v in value]
+        return value
+
+    result: T = walk(answer)
+    return result

@@ -1,0 +1,76 @@
+"""The API under test: the example bundle loaded into each store (memory, and Neo4j when
+NEO4J_URI is set), a fresh security database, and one key per role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.roles import Role
+from api.settings import ApiSettings
+from graph import Store
+from ingest import ingest_bundle
+from tests.conftest import EXAMPLE
+
+AS_OF = "2024-01-01"
+HUAXIN = "914101057123456728"          # 郑州华信商贸有限公司, under joint punishment
+XINHUAXIN = "91410102812345696N"       # 郑州新华信贸易有限公司
+LINA = "410105198207070429"            # 李娜, its legal representative
+MEASURE = "ZZ-2021-JP-0001"
+#: Every person key of the example bundle (none may leak to a masking role).
+PERSON_IDS = tuple(line.split(",")[0] for line in
+                   (EXAMPLE / "persons.csv").read_text("utf-8").splitlines()[1:])
+
+
+@dataclass
+class Api:
+    """A running app, its client and a key per role."""
+
+    app: FastAPI
+    client: TestClient
+    keys: dict[Role, str]
+    store: Store
+
+    def headers(self, role: Role | None, purpose: str | None = "test case") -> dict[str, str]:
+        headers = {} if role is None else {"X-API-Key": self.keys[role]}
+        if purpose is not None:
+            headers["X-Purpose"] = purpose
+        return headers
+
+    def get(self, url: str, role: Role | None = Role.ADMIN, **kwargs: Any) -> Any:
+        return self.client.get(url, headers=self.headers(role), **kwargs)
+
+    def post(self, url: str, role: Role | None = Role.ADMIN, **kwargs: Any) -> Any:
+        return self.client.post(url, headers=self.headers(role), **kwargs)
+
+
+def settings_for(tmp_path: Path, **overrides: Any) -> ApiSettings:
+    return ApiSettings(store="memory:", security_db=tmp_path / "security.sqlite",
+                       mask_key="a-test-masking-key-0123", **overrides)
+
+
+def start(store: Store, tmp_path: Path, **overrides: Any) -> Iterator[Api]:
+    app = create_app(settings_for(tmp_path, **overrides), store=store)
+    keys = {role: app.state.resources.keys.create(role, f"{role} test")[1] for role in Role}
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield Api(app, client, keys, store)
+
+
+@pytest.fixture
+def loaded(store: Store) -> Store:
+    """The store with the Zhengzhou example."""
+    report = ingest_bundle(store, EXAMPLE)
+    assert report.rejected == 0
+    return store
+
+
+@pytest.fixture
+def api(loaded: Store, tmp_path: Path) -> Iterator[Api]:
+    yield from start(loaded, tmp_path)
