@@ -43,15 +43,19 @@ DESCRIPTION = """Graph-based credit accountability tracing (郑州 credit superv
 
 Every `/v1` route needs an API key (`X-API-Key`, from `credtrace keys create`); its role
 decides the routes and whether ID numbers are shown or masked
-(`4101**********0318~98d9ff17`: the same person always gets the same token). Every call is
-written to a tamper-evident audit trail with its `X-Purpose`. Errors are RFC 9457 problem
-details. Every query takes `as_of` (ISO date, default today).
+(`4101**********0318~98d9ff17`: the same person always gets the same token, in JSON answers,
+pages, reports and exports). Every call is written to a tamper-evident audit trail with its
+`X-Purpose`. Errors are RFC 9457 problem details. Every query takes `as_of` (ISO date,
+default today).
 """
 TAGS = [
     {"name": "check", "description": "Is this party, or a party responsible for it, under "
                                      "a measure that applies to this action?"},
     {"name": "explore", "description": "Search, parties, related parties, paths, networks."},
     {"name": "analyse", "description": "Accountability, ownership, groups, scores, alerts."},
+    {"name": "viz", "description": "Interactive network pages and the analyst's report "
+                                   "(self-contained HTML), exports (CSV, Excel, GraphML, "
+                                   "GEXF, JSON)."},
     {"name": "record", "description": "Due-process events on measures (administrators)."},
     {"name": "ingest", "description": "Bundle uploads (administrators)."},
     {"name": "audit", "description": "The audit trail and its verification (administrators)."},

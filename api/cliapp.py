@@ -1,6 +1,10 @@
-"""The shared pieces of the `credtrace` command line: the app, options, store handling.
+"""The shared pieces of the `credtrace` command line: the app, options, store handling,
+settings, and how answers are shown.
 
 Commands live in `api/cmd_*.py`, each registering on `app`; `api/cli.py` gathers them.
+The CLI runs as the local administrator, so `--reveal-ids` may show ID numbers; without it
+every table and `--json` answer masks them like the API does (`queries.privacy`: the same
+tokens as the service when `CREDTRACE_MASK_KEY` is set).
 """
 
 from __future__ import annotations
@@ -8,14 +12,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
+from api.settings import ApiSettings
 from graph import Store, StoreError, open_store
 from ingest import BundleError
 from queries.common import QueryError
+from queries.privacy import redact
+
+T = TypeVar("T")
 
 app = typer.Typer(help="credtrace: graph-based association analysis for accountability tracing.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -27,6 +36,32 @@ StoreOpt = Annotated[str | None, typer.Option(
     help="memory:PATH (default memory:./credtrace-data) or a neo4j:// / bolt:// URI")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="answer as of this date (ISO)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print the answer as JSON")]
+RevealOpt = Annotated[bool, typer.Option(
+    "--reveal-ids", help="show ID numbers in full (masked by default, as for the API's "
+                         "masking roles)")]
+
+
+def load_settings(**overrides: Any) -> ApiSettings:
+    """The service settings from the environment, with command-line overrides; a clean exit
+    naming the setting when they are invalid (e.g. a placeholder secret)."""
+    try:
+        return ApiSettings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"]) or "settings"
+            err.print(f"[red]invalid setting[/] {where}: {error['msg']}")
+        raise typer.Exit(2) from None
+
+
+def mask_key() -> bytes | None:
+    """`CREDTRACE_MASK_KEY` (tokens stable across runs and equal to the API's), else None:
+    the process's random key."""
+    return load_settings().mask_key_bytes
+
+
+def shown(answer: T, reveal_ids: bool) -> T:
+    """`answer` as the CLI prints it: person ids masked unless `--reveal-ids`."""
+    return answer if reveal_ids else redact(answer, reveal_ids=False, key=mask_key())
 
 
 @contextmanager
@@ -50,3 +85,13 @@ def store_from(spec: str | None) -> Iterator[Store]:
 def print_json(data: Any) -> None:
     """Print an answer as JSON (UTF-8, Chinese unescaped)."""
     console.print_json(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def present(answer: T, *, as_json: bool, reveal_ids: bool) -> T | None:
+    """`answer` as it may be shown (`shown`): printed as JSON with `--json` (None returned),
+    else returned for the command's tables."""
+    answer = shown(answer, reveal_ids)
+    if as_json:
+        print_json(answer)
+        return None
+    return answer

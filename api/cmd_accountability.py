@@ -1,4 +1,4 @@
-"""CLI: R1 accountability (`accountable`)."""
+"""CLI: R1 accountability (`accountable`); ID numbers masked unless `--reveal-ids`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cliapp import AsOfOpt, JsonOpt, StoreOpt, app, console, print_json, store_from
+from api.cliapp import AsOfOpt, JsonOpt, RevealOpt, StoreOpt, app, console, present, store_from
 from queries.accountability import accountable as accountable_query
 
 
@@ -18,17 +18,18 @@ def accountable(
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
+    reveal_ids: RevealOpt = False,
 ) -> None:
     """R1: the persons reached by the enterprise's measures, with evidence."""
     with store_from(store) as db:
         answer = accountable_query(db, uscc, measure_id=measure, as_of=as_of)
-    if as_json:
-        print_json(answer)
-        return
-    print_accountable(answer)
+    printed = present(answer, as_json=as_json, reveal_ids=reveal_ids)
+    if printed is not None:
+        print_accountable(printed)
 
 
 def print_accountable(answer: dict[str, Any]) -> None:
+    """The persons reached, one row each (`answer` as it may be shown: see `present`)."""
     ent = answer["enterprise"]
     table = Table(title=f"{ent['name']} ({ent['id']}) — accountable persons, as of "
                         f"{answer['as_of']}")

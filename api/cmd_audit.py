@@ -8,8 +8,7 @@ import typer
 from rich.table import Table
 
 from api.audit import AuditTrail
-from api.cliapp import JsonOpt, StoreOpt, app, console, err, print_json
-from api.cmd_serve import load_settings
+from api.cliapp import JsonOpt, StoreOpt, app, console, err, load_settings, print_json
 from api.securitydb import SecurityDB
 
 audit_app = typer.Typer(help="The audit trail of the HTTP API.", no_args_is_help=True)

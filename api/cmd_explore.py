@@ -1,4 +1,5 @@
-"""CLI: explore the network (`related`, `path`, `graph`) and R4 early warning (`alerts`)."""
+"""CLI: explore the network (`related`, `path`, `graph`) and R4 early warning (`alerts`).
+ID numbers are masked unless `--reveal-ids`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cliapp import AsOfOpt, JsonOpt, StoreOpt, app, console, print_json, store_from
+from api.cliapp import AsOfOpt, JsonOpt, RevealOpt, StoreOpt, app, console, present, store_from
 from queries.alerts import alerts as alerts_query
 from queries.network import neighbourhood
 from queries.paths import paths as paths_query
@@ -43,13 +44,14 @@ def related(
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
+    reveal_ids: RevealOpt = False,
 ) -> None:
     """R5: parties within HOPS, and how each is related (suspected links apart)."""
     with store_from(store) as db:
-        answer = related_query(db, party_id, hops=hops, kinds=split_kinds(kinds), as_of=as_of,
-                               limit=limit)
-    if as_json:
-        print_json(answer)
+        found = related_query(db, party_id, hops=hops, kinds=split_kinds(kinds), as_of=as_of,
+                              limit=limit)
+    answer = present(found, as_json=as_json, reveal_ids=reveal_ids)
+    if answer is None:
         return
     me = answer["party"]
     for key, title in (("related", "related parties"), ("suspected", "suspected links")):
@@ -76,13 +78,14 @@ def path(
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
+    reveal_ids: RevealOpt = False,
 ) -> None:
     """Every shortest path between two parties on a date."""
     with store_from(store) as db:
-        answer = paths_query(db, a, b, as_of=as_of, kinds=split_kinds(kinds), max_hops=max_hops,
-                             limit=limit)
-    if as_json:
-        print_json(answer)
+        found = paths_query(db, a, b, as_of=as_of, kinds=split_kinds(kinds), max_hops=max_hops,
+                            limit=limit)
+    answer = present(found, as_json=as_json, reveal_ids=reveal_ids)
+    if answer is None:
         return
     if not answer["paths"]:
         console.print(f"no path within {answer['max_hops']} hops on {answer['as_of']}")
@@ -106,12 +109,13 @@ def alerts(
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
+    reveal_ids: RevealOpt = False,
 ) -> None:
     """R4: forbidden roles, new shells (换壳) and exposure to sanctioned parties."""
     with store_from(store) as db:
-        answer = alerts_query(db, as_of=as_of, k=k, limit=limit)
-    if as_json:
-        print_json(answer)
+        found = alerts_query(db, as_of=as_of, k=k, limit=limit)
+    answer = present(found, as_json=as_json, reveal_ids=reveal_ids)
+    if answer is None:
         return
     day = answer["as_of"]
     table = Table(title=f"forbidden roles, as of {day}")
@@ -153,13 +157,14 @@ def graph(
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
+    reveal_ids: RevealOpt = False,
 ) -> None:
     """The neighbourhood subgraph (the JSON of /v1/graph/{id}; tables without --json)."""
     with store_from(store) as db:
-        sub = neighbourhood(db, party_id, hops=hops, kinds=split_kinds(kinds), as_of=as_of,
-                            max_nodes=max_nodes).as_dict()
-    if as_json:
-        print_json(sub)
+        found = neighbourhood(db, party_id, hops=hops, kinds=split_kinds(kinds), as_of=as_of,
+                              max_nodes=max_nodes).as_dict()
+    sub = present(found, as_json=as_json, reveal_ids=reveal_ids)
+    if sub is None:
         return
     names = {n["id"]: n["name"] for n in sub["nodes"]}
     table = Table(title=f"{names[sub['center']]}: {len(sub['nodes'])} nodes within "

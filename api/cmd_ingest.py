@@ -1,4 +1,5 @@
-"""CLI: load data (`ingest`) and the main job (`demo`)."""
+"""CLI: load data (`ingest`) and the main job (`demo`); ID numbers in what they print are
+masked unless `--reveal-ids`."""
 
 from __future__ import annotations
 
@@ -9,7 +10,19 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from api.cliapp import AsOfOpt, JsonOpt, StoreOpt, app, console, err, print_json, store_from
+from api.cliapp import (
+    AsOfOpt,
+    JsonOpt,
+    RevealOpt,
+    StoreOpt,
+    app,
+    console,
+    err,
+    mask_key,
+    print_json,
+    shown,
+    store_from,
+)
 from api.cmd_accountability import print_accountable
 from api.cmd_viz import print_demo
 from graph import Store
@@ -18,7 +31,7 @@ from queries.accountability import propagate
 from viz.demo import write_demo
 
 
-def print_report(report: IngestReport) -> None:
+def print_report(report: IngestReport, reveal_ids: bool = False) -> None:
     table = Table(title=f"ingest run {report.run_id} ({report.status})")
     for column in ("file", "read", "loaded", "rejected"):
         table.add_column(column, justify="left" if column == "file" else "right")
@@ -28,9 +41,13 @@ def print_report(report: IngestReport) -> None:
     w = report.writes
     console.print(f"writes: {w.created} created, {w.updated} updated, {w.unchanged} unchanged; "
                   f"{report.rejected} rejected rows, {report.warnings} warnings")
-    for reject in report.rejects[:10]:
-        console.print(f"  {reject.severity}: {reject.file}:{reject.line} {reject.field}="
-                      f"{reject.value!r}: {reject.reason}")
+    # each line beside its field, so a person key (person_id, person) is masked in it too
+    lines = shown([{reject.field: reject.value,
+                    "line": f"  {reject.severity}: {reject.file}:{reject.line} {reject.field}="
+                            f"{reject.value!r}: {reject.reason}"}
+                   for reject in report.rejects[:10]], reveal_ids)
+    for line in lines:
+        console.print(line["line"])
     if report.rejects_file:
         console.print(f"all rejects: {report.rejects_file}")
 
@@ -63,15 +80,16 @@ def ingest(
     format: Annotated[str | None, typer.Option(
         "--format", help=f"{' | '.join(FORMATS)}; detected from the path when omitted")] = None,
     as_json: JsonOpt = False,
+    reveal_ids: RevealOpt = False,
 ) -> None:
     """Validate and load data; bad rows are reported, good rows still load."""
     with store_from(store) as db:
         report = run_ingest(db, path, rejects or Path("credtrace-rejects.csv"), quiet=as_json,
                             format=format)
     if as_json:
-        print_json(report.as_dict())
+        print_json(shown(report.as_dict(), reveal_ids))
     else:
-        print_report(report)
+        print_report(report, reveal_ids)
 
 
 @app.command()
@@ -80,6 +98,7 @@ def demo(
         "demo-out"),
     example: Annotated[Path, typer.Option(help="bundle to load")] = Path("examples/zhengzhou"),
     as_of: AsOfOpt = None,
+    reveal_ids: RevealOpt = False,
 ) -> None:
     """The main job on the embedded store: ingest the example, propagate, print who is
     accountable for each sanctioned enterprise, write the report and the network pages of
@@ -89,9 +108,10 @@ def demo(
         for item in data.iterdir():
             item.unlink()
     with store_from(f"memory:{data}") as db:
-        print_report(run_ingest(db, example, out / "rejects.csv", quiet=True))
+        print_report(run_ingest(db, example, out / "rejects.csv", quiet=True), reveal_ids)
         answers = propagate(db, as_of=as_of)
-        for answer in answers:
+        for answer in shown(answers, reveal_ids):
             print_accountable(answer)
-        result = write_demo(db, out, answers, as_of=as_of)
+        result = write_demo(db, out, answers, as_of=as_of, reveal_ids=reveal_ids,
+                            mask_key=mask_key())
     print_demo(result)

@@ -8,8 +8,7 @@ import typer
 from rich.table import Table
 
 from api.app import role_matrix
-from api.cliapp import JsonOpt, StoreOpt, app, console, err, print_json
-from api.cmd_serve import load_settings
+from api.cliapp import JsonOpt, StoreOpt, app, console, err, load_settings, print_json
 from api.keys import KeyStore
 from api.roles import ROLES, Role
 from api.securitydb import SecurityDB

@@ -1,4 +1,5 @@
-"""CLI: sanction checks (`check`), ownership (`owners`), groups (`group`), scores (`score`)."""
+"""CLI: sanction checks (`check`), ownership (`owners`), groups (`group`), scores (`score`).
+ID numbers are masked unless `--reveal-ids`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cliapp import AsOfOpt, JsonOpt, StoreOpt, app, console, err, print_json, store_from
+from api.cliapp import AsOfOpt, JsonOpt, RevealOpt, StoreOpt, app, console, err, present, store_from
 from queries.check import check_batch
 from queries.owners import group as group_query
 from queries.owners import owners as owners_query
@@ -29,14 +30,12 @@ def _name(item: dict[str, Any] | None) -> str:
 
 
 def _run(query: Callable[..., dict[str, Any]], uscc: str, store: str | None,
-         as_of: str | None, as_json: bool) -> dict[str, Any] | None:
-    """Answer `query` for one enterprise; print it as JSON (and return None) if asked."""
+         as_of: str | None, as_json: bool, reveal_ids: bool = False) -> dict[str, Any] | None:
+    """Answer `query` for one enterprise as it may be shown; print it as JSON (and return
+    None) if asked."""
     with store_from(store) as db:
         answer = query(db, uscc, as_of=as_of)
-    if as_json:
-        print_json(answer)
-        return None
-    return answer
+    return present(answer, as_json=as_json, reveal_ids=reveal_ids)
 
 
 @app.command()
@@ -47,15 +46,16 @@ def check(
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
+    reveal_ids: RevealOpt = False,
 ) -> None:
     """Measures in force that apply to the scenario: an enterprise's own, a person's own
     and derived (R1), each with its state and evidence. Exit 1 if an id is unknown."""
     with store_from(store) as db:
         answers = check_batch(db, ids, scenario=scenario, as_of=as_of)
-    if as_json:
-        print_json(answers[0] if len(ids) == 1 else answers)
-    else:
-        for answer in answers:
+    printed = present(answers[0] if len(ids) == 1 else answers, as_json=as_json,
+                      reveal_ids=reveal_ids)
+    if printed is not None:
+        for answer in printed if isinstance(printed, list) else [printed]:
             print_check(answer)
     if any("error" in a for a in answers):
         raise typer.Exit(1)
@@ -89,10 +89,10 @@ def print_check(answer: dict[str, Any]) -> None:
 
 @app.command()
 def owners(uscc: UsccArg, store: StoreOpt = None, as_of: AsOfOpt = None,
-           as_json: JsonOpt = False) -> None:
+           as_json: JsonOpt = False, reveal_ids: RevealOpt = False) -> None:
     """Direct and indirect holders with effective ownership, controlling shareholder,
     actual controller and beneficial owners."""
-    answer = _run(owners_query, uscc, store, as_of, as_json)
+    answer = _run(owners_query, uscc, store, as_of, as_json, reveal_ids)
     if answer is None:
         return
     table = Table(title=f"{_name(answer['enterprise'])} — holders, as of {answer['as_of']}")
@@ -137,9 +137,9 @@ def group(uscc: UsccArg, store: StoreOpt = None, as_of: AsOfOpt = None,
 
 @app.command()
 def score(uscc: UsccArg, store: StoreOpt = None, as_of: AsOfOpt = None,
-          as_json: JsonOpt = False) -> None:
+          as_json: JsonOpt = False, reveal_ids: RevealOpt = False) -> None:
     """The enterprise's credit score and grade, with every contribution."""
-    answer = _run(score_query, uscc, store, as_of, as_json)
+    answer = _run(score_query, uscc, store, as_of, as_json, reveal_ids)
     if answer is None:
         return
     table = Table(title=f"{_name(answer['enterprise'])}: score {answer['score']:g}, grade "

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 import uvicorn
-from pydantic import ValidationError
 
 from api.app import create_app
-from api.cliapp import StoreOpt, app, err
-from api.settings import ApiSettings
-
-
-def load_settings(**overrides: Any) -> ApiSettings:
-    """The service settings from the environment, with command-line overrides; a clean exit
-    naming the setting when they are invalid (e.g. a placeholder secret)."""
-    try:
-        return ApiSettings(**{k: v for k, v in overrides.items() if v is not None})
-    except ValidationError as exc:
-        for error in exc.errors():
-            where = ".".join(str(p) for p in error["loc"]) or "settings"
-            err.print(f"[red]invalid setting[/] {where}: {error['msg']}")
-        raise typer.Exit(2) from None
+from api.cliapp import StoreOpt, app, load_settings
 
 
 @app.command()

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cliapp import AsOfOpt, StoreOpt, app, console, store_from
+from api.cliapp import AsOfOpt, RevealOpt, StoreOpt, app, console, mask_key, store_from
 from viz.demo import DemoResult
 from viz.export import FORMATS, export
 from viz.pages import render_accountability, render_ego, render_ownership, render_path
@@ -25,8 +25,6 @@ OutFile = Annotated[Path, typer.Option("--out", help="HTML file to write")]
 HopsOpt = Annotated[int, typer.Option("--hops", help="relationships away from the party")]
 KindsOpt = Annotated[list[str] | None, typer.Option(
     "--kind", help="relationship kind to follow (category, type or role; repeatable)")]
-RevealOpt = Annotated[bool, typer.Option(
-    "--reveal-ids", help="show ID numbers in full (only for roles entitled to see them)")]
 MaxNodesOpt = Annotated[int | None, typer.Option(
     "--max-nodes", help="node cap; beyond it nodes are folded into summary nodes")]
 
@@ -59,7 +57,7 @@ def ego(party_id: IdArg, out: OutFile = Path("ego.html"), hops: HopsOpt = 1,
     """The party's network within --hops, following the chosen relationship kinds."""
     with store_from(store) as db:
         html = render_ego(db, party_id, hops=hops, kinds=kind, as_of=as_of,
-                          reveal_ids=reveal_ids, max_nodes=max_nodes)
+                          reveal_ids=reveal_ids, mask_key=mask_key(), max_nodes=max_nodes)
     write_page(html, out)
 
 
@@ -71,7 +69,8 @@ def accountability(uscc: UsccArg, out: OutFile = Path("accountability.html"),
     """A sanctioned enterprise, its measures, the persons reached and the evidence."""
     with store_from(store) as db:
         html = render_accountability(db, uscc, measure_id=measure, as_of=as_of,
-                                     reveal_ids=reveal_ids, max_nodes=max_nodes)
+                                     reveal_ids=reveal_ids, mask_key=mask_key(),
+                                     max_nodes=max_nodes)
     write_page(html, out)
 
 
@@ -82,7 +81,7 @@ def ownership(uscc: UsccArg, out: OutFile = Path("ownership.html"), store: Store
     """Equity penetration top-down, with the controller and beneficial owners marked."""
     with store_from(store) as db:
         html = render_ownership(db, uscc, as_of=as_of, reveal_ids=reveal_ids,
-                                max_nodes=max_nodes)
+                                mask_key=mask_key(), max_nodes=max_nodes)
     write_page(html, out)
 
 
@@ -94,7 +93,7 @@ def path(a: IdArg, b: IdArg, out: OutFile = Path("path.html"),
     """The shortest connections between two parties."""
     with store_from(store) as db:
         html = render_path(db, a, b, as_of=as_of, kinds=kind, max_hops=max_hops,
-                           reveal_ids=reveal_ids, max_nodes=max_nodes)
+                           reveal_ids=reveal_ids, mask_key=mask_key(), max_nodes=max_nodes)
     write_page(html, out)
 
 
@@ -108,7 +107,7 @@ def report(party_id: IdArg,
     """The analyst's HTML report: summary, tables, metrics, the interactive graph."""
     with store_from(store) as db:
         path = write_report(db, party_id, out, hops=hops, kinds=kind, as_of=as_of,
-                            reveal_ids=reveal_ids, max_nodes=max_nodes)
+                            reveal_ids=reveal_ids, mask_key=mask_key(), max_nodes=max_nodes)
     console.print(f"wrote {path}")
 
 
@@ -123,6 +122,6 @@ def export_cmd(party_id: IdArg,
     """Export the party's neighbourhood (CSV, Excel, GraphML, GEXF for Gephi, JSON)."""
     with store_from(store) as db:
         written = export(db, party_id, fmt=fmt, out=out, hops=hops, kinds=kind, as_of=as_of,
-                         reveal_ids=reveal_ids, zh=zh)
+                         reveal_ids=reveal_ids, mask_key=mask_key(), zh=zh)
     for path in written:
         console.print(f"wrote {path}")

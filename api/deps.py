@@ -109,6 +109,13 @@ class Caller:
         return redact(data, reveal_ids=self.policy.reveal_ids,
                       key=self.resources.settings.mask_key_bytes)
 
+    @property
+    def masking(self) -> dict[str, Any]:
+        """The same rule for `viz` (its `reveal_ids` and `mask_key` arguments): pages,
+        reports and exports carry the tokens of the JSON answers."""
+        return {"reveal_ids": self.policy.reveal_ids,
+                "mask_key": self.resources.settings.mask_key_bytes}
+
 
 def caller(request: Request, key: CurrentKey, resources: ResourcesDep,
            purpose: Annotated[str | None, Header(

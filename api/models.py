@@ -343,6 +343,31 @@ class GraphAnswer(BaseModel):
     truncated: list[Json]
 
 
+# --- reports --------------------------------------------------------------------------
+class ReportAnswer(BaseModel):
+    """The data of the analyst's report (`viz.report.report_data`), with the SHA-256 of
+    its canonical JSON: the same facts on the same date (and mask key) give the same hash."""
+
+    model_config = examples({
+        "as_of": "2024-01-01", "center": HUAXIN["id"], "hops": 1,
+        "kinds": ["LEGAL_REPRESENTATIVE"],
+        "summary": {"party": HUAXIN, "measures": [], "alerts": []},
+        "tables": {"parties": [HUAXIN], "roles": [], "holdings": [], "measures": [],
+                   "evidence": [], "metrics": []},
+        "metrics": {"nodes": 1, "edges": 0, "components": 1}, "truncated": [],
+        "hash": "5d41402abc4b2a76b9719d911017c592" * 2})
+
+    as_of: AsOfText
+    center: str
+    hops: int
+    kinds: list[str]
+    summary: Json
+    tables: dict[str, list[Json]]
+    metrics: Json
+    truncated: list[Json]
+    hash: str = Field(description="SHA-256 of the report's canonical JSON")
+
+
 # --- writes ---------------------------------------------------------------------------
 class EventIn(BaseModel):
     """A due-process event on a measure (R3)."""

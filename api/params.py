@@ -26,6 +26,12 @@ PartyId = Annotated[str, Path(
 Uscc = Annotated[str, Path(min_length=1, max_length=64,
                            description="the enterprise's USCC",
                            examples=["914101057123456728"])]
+From = Annotated[str, Query(alias="from", min_length=1, max_length=64,
+                            description="one end: a USCC or person key",
+                            examples=["914101057123456728"])]
+To = Annotated[str, Query(min_length=1, max_length=64,
+                          description="the other end: a USCC or person key",
+                          examples=["91410102812345696N"])]
 Kinds = Annotated[list[str] | None, Query(
     max_length=30, description="relationship kinds to follow: a category (role, "
     "shareholding, measure, suspected, authority, event), a type (DIRECTOR) or a role "

@@ -6,9 +6,11 @@ route and rendered into the README by `matrix_markdown`.
 
 - **sanction_system** (a department's workflow, a machine): the check routes only; ID
   numbers masked. `X-Purpose` optional: the business scenario it checks for is recorded.
-- **analyst**: every read route; ID numbers masked (networks, not identities).
-- **investigator**: every read route; ID numbers shown. Read-only: recording due-process
-  events is data administration (domain.md §1), so it is not theirs.
+- **analyst**: every read route, the pictures, reports and exports included; ID numbers
+  masked (networks, not identities).
+- **investigator**: every read route, the pictures, reports and exports included; ID
+  numbers shown. Read-only: recording due-process events is data administration
+  (domain.md §1), so it is not theirs.
 - **admin**: everything, including ingestion, measure events and the audit trail.
 
 Every role but the sanction system must say why it reads (`X-Purpose`): people reading
@@ -40,6 +42,7 @@ class Scope(StrEnum):
     CHECK = "check"        # single and batch checks
     EXPLORE = "explore"    # search, entities, related parties, paths, neighbourhood
     ANALYSE = "analyse"    # accountability, owners, group, alerts, scores
+    VIZ = "viz"            # network pages, the analyst's report, exports (HTML and files)
     RECORD = "record"      # due-process events on measures
     INGEST = "ingest"      # bundle uploads
     AUDIT = "audit"        # the audit trail and its verification
@@ -55,7 +58,7 @@ class Policy:
     summary: str
 
 
-READ = frozenset({Scope.CHECK, Scope.EXPLORE, Scope.ANALYSE})
+READ = frozenset({Scope.CHECK, Scope.EXPLORE, Scope.ANALYSE, Scope.VIZ})
 
 ROLES: dict[Role, Policy] = {
     Role.SANCTION_SYSTEM: Policy(frozenset({Scope.CHECK}), reveal_ids=False,

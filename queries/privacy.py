@@ -73,14 +73,14 @@ def process_key() -> bytes:
     return secrets.token_bytes(32)
 
 
-def masked(uid: str, key: bytes) -> str:
-    """The masked token of one person id.
+def masked(uid: str, key: bytes | None = None) -> str:
+    """The masked token of one person id (`key` None: the process's random key).
 
     >>> masked("E12345678", b"k")
     'E*******8~2df710e3'
     """
-    digest = hmac.new(key, uid.encode(), hashlib.sha256).hexdigest()[:SUFFIX_HEX]
-    return f"{mask_id(uid)}{SEPARATOR}{digest}"
+    digest = hmac.new(key or process_key(), uid.encode(), hashlib.sha256).hexdigest()
+    return f"{mask_id(uid)}{SEPARATOR}{digest[:SUFFIX_HEX]}"
 
 
 def _dicts(value: Any) -> Iterator[dict[str, Any]]:
@@ -138,7 +138,7 @@ def redact(answer: T, *, reveal_ids: bool, key: bytes | None = None) -> T:
     ids = person_ids(answer)
     if not ids:
         return answer
-    tokens = {uid: masked(uid, key or process_key()) for uid in ids}
+    tokens = {uid: masked(uid, key) for uid in ids}
     inline = sorted((uid for uid in ids if len(uid) >= MIN_INLINE), key=lambda u: (-len(u), u))
     pattern = re.compile("|".join(map(re.escape, inline))) if inline else None
 

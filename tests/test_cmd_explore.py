@@ -20,7 +20,7 @@ def test_explore_verbs(tmp_path: Path) -> None:
     common = ["--store", spec, "--as-of", "2024-01-01"]
 
     def run_json(*args: str) -> dict:
-        result = runner.invoke(app, [*args, *common, "--json"])
+        result = runner.invoke(app, [*args, *common, "--json", "--reveal-ids"])
         assert result.exit_code == 0, result.output
         return json.loads(result.output)
 

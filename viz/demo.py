@@ -62,8 +62,10 @@ def linked_enterprise(store: Store, answer: dict[str, Any],
 
 
 def write_demo(store: Store, out: Path, answers: list[dict[str, Any]],
-               as_of: str | None = None) -> DemoResult:
-    """R4 alerts, then the report and pages of the main sanctioned enterprise."""
+               as_of: str | None = None, *, reveal_ids: bool = False,
+               mask_key: bytes | None = None) -> DemoResult:
+    """R4 alerts, then the report and pages of the main sanctioned enterprise (ID numbers
+    masked with the shared tokens unless `reveal_ids`)."""
     warnings = alerts(store, as_of=as_of)
     counts = {name: len(warnings[name]) for name in ("forbidden_roles", "new_shells",
                                                      "exposure")}
@@ -71,17 +73,18 @@ def write_demo(store: Store, out: Path, answers: list[dict[str, Any]],
     if main is None:
         return DemoResult(None, counts, [])
     uscc = main["enterprise"]["id"]
+    shown: dict[str, Any] = {"as_of": as_of, "reveal_ids": reveal_ids, "mask_key": mask_key}
     pages = {
-        "ego network (2 hops)": ("ego.html", render_ego(store, uscc, hops=2, as_of=as_of)),
+        "ego network (2 hops)": ("ego.html", render_ego(store, uscc, hops=2, **shown)),
         "accountability view": ("accountability.html",
-                                render_accountability(store, uscc, as_of=as_of)),
-        "ownership / control": ("ownership.html", render_ownership(store, uscc, as_of=as_of)),
+                                render_accountability(store, uscc, **shown)),
+        "ownership / control": ("ownership.html", render_ownership(store, uscc, **shown)),
     }
     other = linked_enterprise(store, main, warnings["new_shells"])
     if other is not None:
-        pages["path view"] = ("path.html", render_path(store, uscc, other, as_of=as_of))
+        pages["path view"] = ("path.html", render_path(store, uscc, other, **shown))
     out.mkdir(parents=True, exist_ok=True)
-    written = [Output("report", write_report(store, uscc, out, hops=2, as_of=as_of))]
+    written = [Output("report", write_report(store, uscc, out, hops=2, **shown))]
     for what, (name, html) in pages.items():
         (out / name).write_text(html, encoding="utf-8")
         written.append(Output(what, out / name))

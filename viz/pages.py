@@ -31,7 +31,7 @@ from pyvis.network import Network
 from graph.settings import Settings
 from graph.store import Store
 from viz.cap import cap
-from viz.masking import Masker
+from viz.masking import redact_picture
 from viz.picture import Picture, PictureEdge, PictureNode
 from viz.style import (
     CANVAS_FONT,
@@ -74,12 +74,12 @@ def default_max_nodes(max_nodes: int | None) -> int:
     return max_nodes if max_nodes is not None else Settings().max_nodes
 
 
-def tooltip(title: str, details: list[tuple[str, str]], masker: Masker) -> str:
+def tooltip(title: str, details: list[tuple[str, str]]) -> str:
     """Plain-text tooltip (vis-network shows strings as text, never as HTML)."""
-    return masker.text("\n".join([title, *(f"{k}：{v}" for k, v in details)]))
+    return "\n".join([title, *(f"{k}：{v}" for k, v in details)])
 
 
-def vis_node(node: PictureNode, masker: Masker) -> dict[str, Any]:
+def vis_node(node: PictureNode) -> dict[str, Any]:
     style = measure_style(node.status) if node.status else node_style(node.kind)
     border = next((MARKS[m][1] for m in ("center", "controller", "beneficial_owner",
                                          "reached", "controlling_shareholder")
@@ -87,7 +87,7 @@ def vis_node(node: PictureNode, masker: Masker) -> dict[str, Any]:
     marks = "、".join(MARKS[m][0] for m in sorted(node.marks) if m in MARKS)
     title = node.label.replace("\n", " ") + (f"（{marks}）" if marks else "")
     options: dict[str, Any] = {
-        "title": tooltip(title, node.details, masker),
+        "title": tooltip(title, node.details),
         "color": {"background": style["colour"], "border": border,
                   "highlight": {"background": style["colour"], "border": "#000000"}},
         "borderWidth": 4 if node.marks - {"summary"} else 1,
@@ -103,12 +103,11 @@ def vis_node(node: PictureNode, masker: Masker) -> dict[str, Any]:
     return options
 
 
-def vis_edge(edge: PictureEdge, masker: Masker) -> dict[str, Any]:
+def vis_edge(edge: PictureEdge) -> dict[str, Any]:
     colour = (EVIDENCE_COLOUR if edge.highlight else MUTED_COLOUR if edge.muted
               else rel_style(edge.type)["colour"])
     return {
-        "label": masker.text(edge.label), "title": tooltip(edge.label.replace("\n", " "),
-                                                           edge.details, masker),
+        "label": edge.label, "title": tooltip(edge.label.replace("\n", " "), edge.details),
         "color": {"color": colour, "highlight": "#000000", "inherit": False},
         "width": 4 if edge.highlight else 1 if edge.muted else 2,
         "dashes": edge.uncertain,
@@ -146,16 +145,16 @@ def vis_options(picture: Picture) -> dict[str, Any]:
     return options
 
 
-def graph_block(picture: Picture, masker: Masker, element: str = "ct-graph") -> dict[str, Any]:
-    """Everything the `_network.html` block needs to draw one picture."""
+def graph_block(picture: Picture, element: str = "ct-graph") -> dict[str, Any]:
+    """Everything the `_network.html` block needs to draw one (masked) picture. Node keys
+    in the page are opaque (``n0``, ``n1``…), never the store's keys."""
     net = Network(directed=True, cdn_resources="in_line")
     ids = {key: f"n{i}" for i, key in enumerate(picture.nodes)}
     for key, node in picture.nodes.items():
         style = node_style("Measure") if node.status else node_style(node.kind)
-        net.add_node(ids[key], label=masker.text(node.label), shape=style["shape"],
-                     **vis_node(node, masker))
+        net.add_node(ids[key], label=node.label, shape=style["shape"], **vis_node(node))
     for edge in picture.edges:
-        net.add_edge(ids[edge.source], ids[edge.target], **vis_edge(edge, masker))
+        net.add_edge(ids[edge.source], ids[edge.target], **vis_edge(edge))
     statuses = {n.status for n in picture.nodes.values() if n.status}
     entries = legend({n.kind for n in picture.nodes.values()}, {e.type for e in picture.edges},
                      {s for s in statuses if s in MEASURE_STATUS},
@@ -165,57 +164,63 @@ def graph_block(picture: Picture, masker: Masker, element: str = "ct-graph") -> 
             "counts": {"nodes": len(net.nodes), "edges": len(net.edges)}}
 
 
-def page_context(picture: Picture, masker: Masker) -> dict[str, Any]:
+def page_context(picture: Picture, *, masked: bool) -> dict[str, Any]:
     """What every page shows around the graph: title, as-of date, notes, provenance."""
     return {
-        "title": masker.text(picture.title), "view": VIEW_NAMES.get(picture.view, picture.view),
-        "as_of": picture.as_of, "center": masker.key(picture.center),
-        "notes": [masker.text(n) for n in picture.notes], "provenance": picture.provenance,
+        "title": picture.title, "view": VIEW_NAMES.get(picture.view, picture.view),
+        "as_of": picture.as_of, "center": picture.center, "notes": picture.notes,
+        "provenance": picture.provenance,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "masked": not masker.reveal, "font_stack": Markup(FONT_STACK),  # noqa: S704
+        "masked": masked, "font_stack": Markup(FONT_STACK),  # noqa: S704
         "assets": vis_assets(),
     }
 
 
-def render_picture(picture: Picture, *, reveal_ids: bool = False,
-                   max_nodes: int | None = None) -> str:
-    """A picture as one self-contained HTML page."""
+def render_picture(picture: Picture, *, reveal_ids: bool = False, mask_key: bytes | None = None,
+                   max_nodes: int | None = None, template: str = "page.html",
+                   **extra: Any) -> str:
+    """A picture as one self-contained HTML page (`template`, given `extra` context): capped,
+    then ID numbers masked with the shared tokens (`mask_key`) unless `reveal_ids`."""
     cap(picture, default_max_nodes(max_nodes))
-    masker = Masker(picture.person_ids, reveal_ids=reveal_ids)
-    context = page_context(picture, masker)
-    return templates().get_template("page.html").render(graph=graph_block(picture, masker),
-                                                        **context)
+    shown = redact_picture(picture, reveal_ids=reveal_ids, key=mask_key)
+    return templates().get_template(template).render(
+        graph=graph_block(shown), **page_context(shown, masked=not reveal_ids), **extra)
 
 
 def render_ego(store: Store, party_id: str, *, hops: int = 1, kinds: Sequence[str] | None = None,
-               as_of: str | None = None, reveal_ids: bool = False,
+               as_of: str | None = None, reveal_ids: bool = False, mask_key: bytes | None = None,
                max_nodes: int | None = None) -> str:
     """The ego network of a party as an HTML page."""
     limit = default_max_nodes(max_nodes)
     picture = ego_picture(store, party_id, hops=hops, kinds=kinds, as_of=as_of, max_nodes=limit)
-    return render_picture(picture, reveal_ids=reveal_ids, max_nodes=limit)
+    return render_picture(picture, reveal_ids=reveal_ids, mask_key=mask_key, max_nodes=limit)
 
 
 def render_accountability(store: Store, uscc: str, *, measure_id: str | None = None,
                           as_of: str | None = None, reveal_ids: bool = False,
-                          max_nodes: int | None = None) -> str:
+                          mask_key: bytes | None = None, max_nodes: int | None = None) -> str:
     """The accountability view of a sanctioned enterprise as an HTML page."""
     picture = accountability_picture(store, uscc, measure_id=measure_id, as_of=as_of)
-    return render_picture(picture, reveal_ids=reveal_ids, max_nodes=max_nodes)
+    return render_picture(picture, reveal_ids=reveal_ids, mask_key=mask_key,
+                          max_nodes=max_nodes)
 
 
 def render_ownership(store: Store, uscc: str, *, as_of: str | None = None,
-                     reveal_ids: bool = False, max_nodes: int | None = None) -> str:
+                     reveal_ids: bool = False, mask_key: bytes | None = None,
+                     max_nodes: int | None = None) -> str:
     """The ownership and control view (equity penetration) as an HTML page."""
     picture = ownership_picture(store, uscc, as_of=as_of)
-    return render_picture(picture, reveal_ids=reveal_ids, max_nodes=max_nodes)
+    return render_picture(picture, reveal_ids=reveal_ids, mask_key=mask_key,
+                          max_nodes=max_nodes)
 
 
 def render_path(store: Store, a: str, b: str, *, as_of: str | None = None,
                 kinds: Sequence[str] | None = None, max_hops: int = 6, limit: int = 10,
-                reveal_ids: bool = False, max_nodes: int | None = None) -> str:
+                reveal_ids: bool = False, mask_key: bytes | None = None,
+                max_nodes: int | None = None) -> str:
     """The paths between two parties as an HTML page."""
     picture = path_picture(store, a, b, as_of=as_of, kinds=kinds, max_hops=max_hops,
                            limit=limit)
-    return render_picture(picture, reveal_ids=reveal_ids, max_nodes=max_nodes)
+    return render_picture(picture, reveal_ids=reveal_ids, mask_key=mask_key,
+                          max_nodes=max_nodes)
 

@@ -1,7 +1,8 @@
 """A picture before it is drawn: nodes and edges with their labels, details and marks.
 
 Views (viz/views.py) build a `Picture` from query answers; pages (viz/pages.py) draw it.
-Keys are the store's keys (a person's is their ID number); masking happens when drawing.
+Keys are the store's keys (a person's is their ID number); the page masks the whole picture
+(`viz.masking.redact_picture`) before drawing it.
 
 >>> p = Picture("ego", "示例", "A", "2024-01-01")
 >>> _ = p.node("A", "Enterprise", "甲公司"); _ = p.node("B", "Person", "张三")

@@ -30,11 +30,11 @@ from queries.common import as_of_date, catalogue, party, require_node
 from queries.measures import events_of, measures_on, state
 from queries.network import neighbourhood
 from queries.owners import owners
+from queries.privacy import redact
 from queries.score import score
-from viz.cap import cap
-from viz.masking import Masker, mask_id, person_ids_in
+from viz.masking import file_key
 from viz.metrics import network_metrics
-from viz.pages import graph_block, page_context, templates
+from viz.pages import default_max_nodes, render_picture
 from viz.tables import COLUMN_ZH, TABLE_ZH, evidence_rows, subgraph_tables
 from viz.views import ego_picture
 
@@ -96,8 +96,9 @@ def content_hash(data: dict[str, Any]) -> str:
 
 def report_data(store: Store, party_id: str, *, hops: int = 1,
                 kinds: Sequence[str] | None = None, as_of: str | None = None,
-                reveal_ids: bool = False) -> dict[str, Any]:
-    """Everything the report shows, masked as the viewer's role requires, with its hash."""
+                reveal_ids: bool = False, mask_key: bytes | None = None) -> dict[str, Any]:
+    """Everything the report shows, ID numbers masked with the shared tokens (`mask_key`)
+    unless `reveal_ids`, with the hash of what is shown."""
     day = as_of_date(as_of)
     node = require_node(store, party_id)
     sub = neighbourhood(store, node.uid, hops=hops, kinds=kinds, as_of=day,
@@ -118,51 +119,45 @@ def report_data(store: Store, party_id: str, *, hops: int = 1,
         summary["control"] = controllers(owners(store, node.uid, as_of=day))
         summary["score"] = score(store, node.uid, as_of=day)
     tables: dict[str, list[dict[str, Any]]] = {
-        name: rows for name, rows in subgraph_tables(sub, Masker([], reveal_ids=True)).items()
-        if name in REPORT_TABLES}
+        name: rows for name, rows in subgraph_tables(sub).items() if name in REPORT_TABLES}
     tables["evidence"] = evidence
     metrics = network_metrics(sub)
     tables["metrics"] = metrics["nodes"]
     facts = {"as_of": day, "center": node.uid, "hops": sub.hops, "kinds": sub.kinds,
              "summary": summary, "tables": tables, "metrics": metrics["summary"],
              "truncated": sub.as_dict()["truncated"]}
-    masker = Masker(person_ids_in(facts) | {n["id"] for n in sub.nodes if n["kind"] == "Person"},
-                    reveal_ids=reveal_ids)
-    shown: dict[str, Any] = masker.deep(facts)
-    shown["hash"] = content_hash(shown)
-    return shown
+    shown = redact(facts, reveal_ids=reveal_ids, key=mask_key)
+    return {**shown, "hash": content_hash(shown)}
 
 
 def render_report(store: Store, party_id: str, *, hops: int = 1,
                   kinds: Sequence[str] | None = None, as_of: str | None = None,
-                  reveal_ids: bool = False, max_nodes: int | None = None) -> str:
+                  reveal_ids: bool = False, mask_key: bytes | None = None,
+                  max_nodes: int | None = None) -> str:
     """The report as one self-contained HTML page (the graph is interactive, offline)."""
     data = report_data(store, party_id, hops=hops, kinds=kinds, as_of=as_of,
-                       reveal_ids=reveal_ids)
-    limit = max_nodes if max_nodes is not None else Settings().max_nodes
+                       reveal_ids=reveal_ids, mask_key=mask_key)
+    limit = default_max_nodes(max_nodes)
     picture = ego_picture(store, party_id, hops=hops, kinds=kinds, as_of=data["as_of"],
                           max_nodes=limit)
-    cap(picture, limit)
     picture.view, picture.title = "report", f"分析报告：{data['summary']['party']['name']}"
-    masker = Masker(person_ids_in(data) | set(picture.person_ids), reveal_ids=reveal_ids)
-    context = page_context(picture, masker)
     columns = {name: list(rows[0]) if rows else [] for name, rows in data["tables"].items()}
-    return templates().get_template("report.html").render(
-        graph=graph_block(picture, masker), data=data, columns=columns, column_zh=COLUMN_ZH,
-        table_zh=TABLE_ZH, table_order=REPORT_TABLES, **context)
+    return render_picture(picture, reveal_ids=reveal_ids, mask_key=mask_key, max_nodes=limit,
+                          template="report.html", data=data, columns=columns,
+                          column_zh=COLUMN_ZH, table_zh=TABLE_ZH, table_order=REPORT_TABLES)
 
 
-def report_filename(store: Store, party_id: str, *, reveal_ids: bool = False) -> str:
+def report_filename(store: Store, party_id: str, *, reveal_ids: bool = False,
+                    mask_key: bytes | None = None) -> str:
     """``report-<USCC>.html``; a person's key is masked in the name unless revealed."""
     node = require_node(store, party_id)
-    key = node.uid if node.kind != "Person" or reveal_ids else mask_id(node.uid)
-    safe = "".join(c if c.isalnum() or c in "-_" else "x" for c in key)
-    return f"report-{safe}.html"
+    return f"report-{file_key(node, reveal_ids=reveal_ids, key=mask_key)}.html"
 
 
 def write_report(store: Store, party_id: str, out: Path, **options: Any) -> Path:
     """Render the report into folder `out`; the file written."""
     out.mkdir(parents=True, exist_ok=True)
-    path = out / report_filename(store, party_id, reveal_ids=options.get("reveal_ids", False))
+    path = out / report_filename(store, party_id, reveal_ids=options.get("reveal_ids", False),
+                                 mask_key=options.get("mask_key"))
     path.write_text(render_report(store, party_id, **options), encoding="utf-8")
     return path

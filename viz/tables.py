@@ -6,7 +6,7 @@ parties, roles, holdings and measures, with English or Chinese column headers.
 >>> from queries.network import neighbourhood
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
 >>> sub = neighbourhood(store, "914101057123456728", as_of="2024-01-01")
->>> t = subgraph_tables(sub, Masker([], reveal_ids=True))
+>>> t = subgraph_tables(sub)
 >>> [(name, len(rows)) for name, rows in t.items()][:3]
 [('nodes', 10), ('edges', 11), ('parties', 6)]
 """
@@ -17,7 +17,6 @@ from typing import Any
 
 from graph.model import MODEL
 from queries.network import PARTIES, Subgraph
-from viz.masking import Masker
 
 Row = dict[str, Any]
 
@@ -45,8 +44,8 @@ def zh_headers(rows: list[Row]) -> list[Row]:
     return [{COLUMN_ZH.get(k, k): v for k, v in row.items()} for row in rows]
 
 
-def subgraph_tables(sub: Subgraph, masker: Masker) -> dict[str, list[Row]]:
-    """The neighbourhood as tables; personal identifiers go through `masker`."""
+def subgraph_tables(sub: Subgraph) -> dict[str, list[Row]]:
+    """The neighbourhood as tables (mask it first: `viz.masking.redact_subgraph`)."""
     names = {n["id"]: n["name"] for n in sub.nodes}
     nodes = [{"id": n["id"], "kind": n["kind"], "kind_zh": n.get("label_zh"),
               "name": n["name"], "distance": n.get("distance")} for n in sub.nodes]
@@ -70,9 +69,8 @@ def subgraph_tables(sub: Subgraph, masker: Masker) -> dict[str, list[Row]]:
                  "validity": e["validity"]}
                 for e in sub.edges if e["category"] == "shareholding"]
     measures = [measure_row(n, names) for n in sub.nodes if n["kind"] == "Measure"]
-    tables = {"nodes": nodes, "edges": edges, "parties": parties, "roles": roles,
-              "holdings": holdings, "measures": measures}
-    return {name: masker.deep(rows) for name, rows in tables.items()}
+    return {"nodes": nodes, "edges": edges, "parties": parties, "roles": roles,
+            "holdings": holdings, "measures": measures}
 
 
 def measure_row(node: dict[str, Any], names: dict[str, str]) -> Row:

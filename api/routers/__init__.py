@@ -2,11 +2,11 @@
 
 from fastapi import APIRouter
 
-from api.routers import audit, check, enterprises, explore, ingest, measures, system
+from api.routers import audit, check, enterprises, explore, ingest, measures, system, viz
 
 ROUTERS: tuple[APIRouter, ...] = (
-    system.router, explore.router, check.router, enterprises.router, measures.router,
-    ingest.router, audit.router,
+    system.router, explore.router, check.router, enterprises.router, viz.router,
+    measures.router, ingest.router, audit.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from api.deps import CallerDep, ReadStore, require
 from api.errors import responses
 from api.models import EntityAnswer, GraphAnswer, PathsAnswer, RelatedAnswer, SearchAnswer
-from api.params import AsOf, Hops, Kinds, Limit, PartyId, PathHops, iso
+from api.params import AsOf, From, Hops, Kinds, Limit, PartyId, PathHops, To, iso
 from api.roles import Scope
 from queries.entity import MAX_QUERY, entity, search
 from queries.network import bounded, neighbourhood
@@ -19,8 +19,6 @@ from queries.related import related
 
 router = APIRouter(prefix="/v1", tags=["explore"], dependencies=[require(Scope.EXPLORE)],
                    responses=responses(401, 403, 422, 429, 503))
-Other = Annotated[str, Query(min_length=1, max_length=64, description="a USCC or person key",
-                             examples=["91410102812345696N"])]
 
 
 @router.get("/search", response_model=SearchAnswer, summary="Find parties by name or code")
@@ -62,11 +60,8 @@ def get_related(caller: CallerDep, store: ReadStore, id: PartyId, as_of: AsOf = 
 @router.get("/paths", response_model=PathsAnswer, responses=responses(404),
             summary="Shortest paths between two parties")
 def get_paths(
-    caller: CallerDep, store: ReadStore,
-    from_: Annotated[str, Query(alias="from", min_length=1, max_length=64,
-                                description="a USCC or person key",
-                                examples=["914101057123456728"])],
-    to: Other, as_of: AsOf = None, kinds: Kinds = None, max_hops: PathHops = 6,
+    caller: CallerDep, store: ReadStore, from_: From, to: To, as_of: AsOf = None,
+    kinds: Kinds = None, max_hops: PathHops = 6,
     limit: Annotated[int, Query(ge=1, le=1000, description="most paths")] = 10,
 ) -> Any:
     """Every shortest path (at most `limit`) between `from` and `to` on the date; no path

@@ -40,6 +40,15 @@ REQUESTS: dict[tuple[str, str], tuple[str, dict[str, Any], bool]] = {
         f"/v1/enterprises/{HUAXIN}/group?as_of={AS_OF}", {}, False),
     ("GET", "/v1/scores/{uscc}"): (f"/v1/scores/{HUAXIN}?as_of={AS_OF}", {}, True),
     ("GET", "/v1/alerts"): (f"/v1/alerts?as_of={AS_OF}", {}, True),
+    ("GET", "/v1/viz/ego/{id}"): (f"/v1/viz/ego/{HUAXIN}?as_of={AS_OF}", {}, True),
+    ("GET", "/v1/viz/accountability/{uscc}"): (
+        f"/v1/viz/accountability/{HUAXIN}?as_of={AS_OF}", {}, True),
+    ("GET", "/v1/viz/ownership/{uscc}"): (f"/v1/viz/ownership/{HUAXIN}?as_of={AS_OF}", {}, True),
+    ("GET", "/v1/viz/path"): (f"/v1/viz/path?from={HUAXIN}&to={XINHUAXIN}&as_of={AS_OF}", {},
+                              True),
+    ("GET", "/v1/reports/{id}"): (f"/v1/reports/{HUAXIN}?as_of={AS_OF}", {}, True),
+    ("GET", "/v1/exports/{id}"): (f"/v1/exports/{HUAXIN}?format=graphml&as_of={AS_OF}", {},
+                                  True),
     ("POST", "/v1/measures/{id}/events"): (
         f"/v1/measures/{MEASURE}/events",
         {"json": {"event": "objection_rejected", "date": "2026-11-01"}}, False),
