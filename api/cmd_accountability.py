@@ -43,3 +43,17 @@ def print_accountable(answer: dict[str, Any]) -> None:
     console.print(table)
     for entry in answer["uncertain"]:
         console.print(f"  uncertain: {entry['name']}: {entry['reason']}")
+
+
+def print_propagation(answers: list[dict[str, Any]], as_of: str) -> None:
+    """R1 over the graph in one table: each sanctioned enterprise, measure and person."""
+    table = Table(title=f"accountable persons (R1), as of {as_of}")
+    for column in ("enterprise", "measure", "state on date", "person", "roles", "evidence"):
+        table.add_column(column)
+    for answer in answers:
+        for entry in answer["reached"] + answer["uncertain"]:
+            status = entry["state"]["status"] + (" (uncertain)" if "reason" in entry else "")
+            chain = " → ".join(step["step"] for step in entry["evidence"][2:-1])
+            table.add_row(answer["enterprise"]["name"], entry["measure"], status,
+                          entry["name"], ", ".join(entry["roles"]), chain)
+    console.print(table)

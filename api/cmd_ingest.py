@@ -23,12 +23,15 @@ from api.cliapp import (
     shown,
     store_from,
 )
-from api.cmd_accountability import print_accountable
+from api.cmd_accountability import print_propagation
 from api.cmd_viz import print_demo
 from graph import Store
 from ingest import FORMATS, IngestReport, ingest_path, source_size
 from queries.accountability import propagate
+from queries.common import as_of_date
 from viz.demo import write_demo
+
+SHOWN_REJECTS = 5
 
 
 def print_report(report: IngestReport, reveal_ids: bool = False) -> None:
@@ -45,9 +48,12 @@ def print_report(report: IngestReport, reveal_ids: bool = False) -> None:
     lines = shown([{reject.field: reject.value,
                     "line": f"  {reject.severity}: {reject.file}:{reject.line} {reject.field}="
                             f"{reject.value!r}: {reject.reason}"}
-                   for reject in report.rejects[:10]], reveal_ids)
+                   for reject in report.rejects[:SHOWN_REJECTS]], reveal_ids)
     for line in lines:
         console.print(line["line"])
+    hidden = report.rejected + report.warnings - len(lines)
+    if hidden > 0:
+        console.print(f"  … and {hidden} more")
     if report.rejects_file:
         console.print(f"all rejects: {report.rejects_file}")
 
@@ -110,8 +116,7 @@ def demo(
     with store_from(f"memory:{data}") as db:
         print_report(run_ingest(db, example, out / "rejects.csv", quiet=True), reveal_ids)
         answers = propagate(db, as_of=as_of)
-        for answer in shown(answers, reveal_ids):
-            print_accountable(answer)
+        print_propagation(shown(answers, reveal_ids), as_of_date(as_of))
         result = write_demo(db, out, answers, as_of=as_of, reveal_ids=reveal_ids,
                             mask_key=mask_key())
     print_demo(result)
