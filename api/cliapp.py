@@ -39,6 +39,11 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="print the answer as JSON"
 RevealOpt = Annotated[bool, typer.Option(
     "--reveal-ids", help="show ID numbers in full (masked by default, as for the API's "
                          "masking roles)")]
+#: Query verbs answer the local administrator, who may see ID numbers (the role matrix's
+#: admin); pages, reports, exports and the demo are for handing on and mask by default.
+QueryRevealOpt = Annotated[bool, typer.Option(
+    "--reveal-ids/--mask-ids", help="ID numbers in full (default: the CLI user is the "
+                                    "administrator) or masked as for the API's masking roles")]
 
 
 def load_settings(**overrides: Any) -> ApiSettings:

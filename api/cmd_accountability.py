@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cliapp import AsOfOpt, JsonOpt, RevealOpt, StoreOpt, app, console, present, store_from
+from api.cliapp import AsOfOpt, JsonOpt, QueryRevealOpt, StoreOpt, app, console, present, store_from
 from queries.accountability import accountable as accountable_query
 
 
@@ -18,7 +18,7 @@ def accountable(
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
-    reveal_ids: RevealOpt = False,
+    reveal_ids: QueryRevealOpt = True,
 ) -> None:
     """R1: the persons reached by the enterprise's measures, with evidence."""
     with store_from(store) as db:

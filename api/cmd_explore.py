@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cliapp import AsOfOpt, JsonOpt, RevealOpt, StoreOpt, app, console, present, store_from
+from api.cliapp import AsOfOpt, JsonOpt, QueryRevealOpt, StoreOpt, app, console, present, store_from
 from queries.alerts import alerts as alerts_query
 from queries.network import neighbourhood
 from queries.paths import paths as paths_query
@@ -44,7 +44,7 @@ def related(
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
-    reveal_ids: RevealOpt = False,
+    reveal_ids: QueryRevealOpt = True,
 ) -> None:
     """R5: parties within HOPS, and how each is related (suspected links apart)."""
     with store_from(store) as db:
@@ -78,7 +78,7 @@ def path(
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
-    reveal_ids: RevealOpt = False,
+    reveal_ids: QueryRevealOpt = True,
 ) -> None:
     """Every shortest path between two parties on a date."""
     with store_from(store) as db:
@@ -109,7 +109,7 @@ def alerts(
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
-    reveal_ids: RevealOpt = False,
+    reveal_ids: QueryRevealOpt = True,
 ) -> None:
     """R4: forbidden roles, new shells (换壳) and exposure to sanctioned parties."""
     with store_from(store) as db:
@@ -157,7 +157,7 @@ def graph(
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
-    reveal_ids: RevealOpt = False,
+    reveal_ids: QueryRevealOpt = True,
 ) -> None:
     """The neighbourhood subgraph (the JSON of /v1/graph/{id}; tables without --json)."""
     with store_from(store) as db:

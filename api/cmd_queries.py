@@ -9,7 +9,17 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cliapp import AsOfOpt, JsonOpt, RevealOpt, StoreOpt, app, console, err, present, store_from
+from api.cliapp import (
+    AsOfOpt,
+    JsonOpt,
+    QueryRevealOpt,
+    StoreOpt,
+    app,
+    console,
+    err,
+    present,
+    store_from,
+)
 from queries.check import check_batch
 from queries.owners import group as group_query
 from queries.owners import owners as owners_query
@@ -30,7 +40,7 @@ def _name(item: dict[str, Any] | None) -> str:
 
 
 def _run(query: Callable[..., dict[str, Any]], uscc: str, store: str | None,
-         as_of: str | None, as_json: bool, reveal_ids: bool = False) -> dict[str, Any] | None:
+         as_of: str | None, as_json: bool, reveal_ids: bool = True) -> dict[str, Any] | None:
     """Answer `query` for one enterprise as it may be shown; print it as JSON (and return
     None) if asked."""
     with store_from(store) as db:
@@ -46,7 +56,7 @@ def check(
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
-    reveal_ids: RevealOpt = False,
+    reveal_ids: QueryRevealOpt = True,
 ) -> None:
     """Measures in force that apply to the scenario: an enterprise's own, a person's own
     and derived (R1), each with its state and evidence. Exit 1 if an id is unknown."""
@@ -89,7 +99,7 @@ def print_check(answer: dict[str, Any]) -> None:
 
 @app.command()
 def owners(uscc: UsccArg, store: StoreOpt = None, as_of: AsOfOpt = None,
-           as_json: JsonOpt = False, reveal_ids: RevealOpt = False) -> None:
+           as_json: JsonOpt = False, reveal_ids: QueryRevealOpt = True) -> None:
     """Direct and indirect holders with effective ownership, controlling shareholder,
     actual controller and beneficial owners."""
     answer = _run(owners_query, uscc, store, as_of, as_json, reveal_ids)
@@ -137,7 +147,7 @@ def group(uscc: UsccArg, store: StoreOpt = None, as_of: AsOfOpt = None,
 
 @app.command()
 def score(uscc: UsccArg, store: StoreOpt = None, as_of: AsOfOpt = None,
-          as_json: JsonOpt = False, reveal_ids: RevealOpt = False) -> None:
+          as_json: JsonOpt = False, reveal_ids: QueryRevealOpt = True) -> None:
     """The enterprise's credit score and grade, with every contribution."""
     answer = _run(score_query, uscc, store, as_of, as_json, reveal_ids)
     if answer is None:
