@@ -24,6 +24,7 @@ from graph.model import MODEL
 from graph.store import EntityRow, Store, WriteResult
 from ingest.fields import FieldError
 from ingest.holdings import over_allocated
+from ingest.sole_roles import SOLE_ROLES, Interval, overlaps
 from ingest.tables import Table, Writes
 
 BATCH_ROWS = 5000
@@ -132,6 +133,7 @@ class Ingestor:
         self.known: dict[str, str] = {}  # key -> kind of referable nodes seen in this run
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
         self._pending: Future[None] | None = None
+        self._sole: list[Interval] = []  # sole-holder role intervals of the current table
         self._record_run()
 
     # --- the run record -----------------------------------------------------------
@@ -185,6 +187,9 @@ class Ingestor:
         self._write_batch(file, batch, counts)
         self._wait_for_writes()
         self.store.flush()
+        for line, reason in overlaps(self._sole).items():
+            self.sink.add(Reject(file, line, "start", "", reason, "warning"))
+        self._sole.clear()
 
     @staticmethod
     def _over_allocated(table: Table, rows: Callable[[], Rows]) -> dict[int, str]:
@@ -240,6 +245,9 @@ class Ingestor:
             for rel_type, row in writes.edges:
                 row.provenance = prov
                 edges[rel_type].append(row)
+                if rel_type in SOLE_ROLES:
+                    self._sole.append((line, str(row.target), row.content["start"],
+                                       row.content["end"]))
         self._wait_for_writes()
         self._pending = self._writer.submit(self._write, nodes, edges)
         if self.progress:

@@ -89,7 +89,7 @@ def test_correction_updates_and_keeps_previous_version(store: Store, tmp_path: P
     (edge,) = store.adjacent([b.key("A")], ["LEGAL_REPRESENTATIVE"], "in")
     assert edge.end == "2021-06-30"
     (previous,) = history_of(edge.props)
-    assert previous["end"] is None and previous["run_id"] != edge.props["run_id"]
+    assert previous.get("end") is None and previous["run_id"] != edge.props["run_id"]
     assert store.counts()["LEGAL_REPRESENTATIVE"] == 1
 
 
@@ -131,3 +131,18 @@ def test_a_run_that_dies_half_way_can_be_rerun_to_the_same_counts(
     assert report.status == "succeeded"
     assert store.counts()["LEGAL_REPRESENTATIVE"] == 12
     assert data_counts(store)["Enterprise"] == 12
+
+
+def test_overlapping_legal_representatives_load_with_a_warning(store: Store,
+                                                               tmp_path: Path) -> None:
+    b = Bundle()
+    b.enterprise("A", "甲公司")
+    b.person("zhang", "张伟")
+    b.person("li", "李娜")
+    b.role("A", "zhang", "legal_representative", "2019-01-01", "2021-06-15")
+    b.role("A", "li", "legal_representative", "2021-06-01")
+    report = ingest_bundle(store, b.write(tmp_path))
+    (warning,) = [r for r in report.rejects if r.file == "roles.csv"]
+    assert (warning.file, warning.line, warning.field) == ("roles.csv", 3, "start")
+    assert "two legal representatives" in warning.reason and "2021-06-01" in warning.reason
+    assert report.rejected == 0 and store.counts()["LEGAL_REPRESENTATIVE"] == 2
