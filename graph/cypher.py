@@ -6,8 +6,14 @@ names declared in `graph.model`; values always travel as parameters.
 
 from __future__ import annotations
 
+from functools import cache
+from typing import TYPE_CHECKING
+
 from graph.model import MODEL
 from graph.settings import MAX_PATH_HOPS
+
+if TYPE_CHECKING:
+    from graph.view import Plan
 
 #: Label every node carries, so any key can be looked up through one unique index.
 NODE = "Node"
@@ -45,34 +51,47 @@ def schema() -> list[str]:
     return statements
 
 
-_VERSIONED_SET = """
-WITH x, row, x.fp AS old
-FOREACH (_ IN CASE WHEN old IS NULL OR old <> row.fp THEN [1] ELSE [] END |
-  SET x.history = CASE WHEN old IS NULL THEN [] ELSE coalesce(x.history, []) + x.snapshot END,
-      x += row.props, x.fp = row.fp, x.snapshot = row.snapshot)
-RETURN sum(CASE WHEN old IS NULL THEN 1 ELSE 0 END) AS created,
-       sum(CASE WHEN old IS NOT NULL AND old <> row.fp THEN 1 ELSE 0 END) AS updated,
-       sum(CASE WHEN old = row.fp THEN 1 ELSE 0 END) AS unchanged
+_REPLACE = """
+SET x += row.props, x.fp = row.fp, x.history = row.history
+RETURN count(x) AS written
 """
 
 
 def write_nodes(kind: str) -> str:
-    """Versioned batch upsert of nodes of `kind` (see `graph.store.versioned`)."""
+    """Create or replace nodes of `kind` (rows planned by `graph.store.plan_writes`)."""
     labels = "".join(f":{_label(x)}" for x in (NODE, *MODEL.node(kind).labels))
     return (
         f"UNWIND $rows AS row MERGE (x:{_label(kind)} {{uid: row.uid}}) "
-        f"ON CREATE SET x{labels}" + _VERSIONED_SET
+        f"ON CREATE SET x{labels}" + _REPLACE
     )
 
 
 def write_edges(rel_type: str) -> str:
-    """Versioned batch upsert of relationships; rows with a missing endpoint are skipped."""
+    """Create or replace relationships; rows with a missing endpoint are skipped."""
     rel = MODEL.rel(rel_type)
     return (
         f"UNWIND $rows AS row "
         f"MATCH (a:{_label(rel.source)} {{uid: row.source}}) "
         f"MATCH (b:{_label(rel.target)} {{uid: row.target}}) "
-        f"MERGE (a)-[x:{_label(rel_type)} {{eid: row.uid}}]->(b)" + _VERSIONED_SET
+        f"MERGE (a)-[x:{_label(rel_type)} {{eid: row.uid}}]->(b)" + _REPLACE
+    )
+
+
+def node_versions(kind: str) -> str:
+    """Stored fingerprints of nodes of `kind`, with their properties where they differ."""
+    return (
+        f"UNWIND $rows AS row MATCH (x:{_label(kind)} {{uid: row.uid}}) "
+        "RETURN row.uid AS uid, CASE WHEN x.fp = row.fp THEN null ELSE properties(x) END "
+        "AS props"
+    )
+
+
+def edge_versions(rel_type: str) -> str:
+    """Stored fingerprints of relationships (found through the eid index)."""
+    return (
+        f"UNWIND $rows AS row MATCH ()-[x:{_label(rel_type)} {{eid: row.uid}}]->() "
+        "RETURN row.uid AS uid, CASE WHEN x.fp = row.fp THEN null ELSE properties(x) END "
+        "AS props"
     )
 
 
@@ -148,6 +167,55 @@ SHORTEST_PATHS = {
     hops: _SHORTEST_PATHS.format(node=_label(NODE), hops=hops)
     for hops in range(1, MAX_PATH_HOPS + 1)
 }
+
+_GATHER_END = """
+WITH [{frontiers}] AS frontiers, {rels} AS rels, {everything} AS everything
+CALL (frontiers, everything) {{
+  UNWIND reduce(all = everything, f IN frontiers | all + f) AS n
+  WITH DISTINCT n
+  RETURN collect({{uid: n.uid, labels: labels(n), props: properties(n)}}) AS nodes
+}}
+CALL (rels) {{
+  UNWIND rels AS r
+  WITH DISTINCT r
+  RETURN collect({{type: type(r), source: startNode(r).uid, target: endNode(r).uid,
+                   props: properties(r)}}) AS edges
+}}
+RETURN [f IN frontiers | [n IN f | n.uid]] AS frontiers, nodes, edges
+"""
+_ARROWS = {"out": "-[r:{types}]->", "in": "<-[r:{types}]-", "both": "-[r:{types}]-"}
+#: A read plan in hashable form: per hop, (node kind, ((types, direction), ...)) pairs.
+PlanKey = tuple[tuple[tuple[str, tuple[tuple[tuple[str, ...], str], ...]], ...], ...]
+
+
+def plan_key(plan: Plan) -> PlanKey:
+    return tuple(tuple((kind, tuple((tuple(types), d) for types, d in follow))
+                       for kind, follow in hop.items()) for hop in plan)
+
+
+@cache
+def gather(plan: PlanKey, kinds: tuple[str, ...] = ()) -> str:
+    """One statement reading a `graph.view.Plan` (as `plan_key`) from the nodes `$uids`,
+    and every node of `kinds`: the reading `graph.view.gather` makes over the primitives.
+    Each hop follows, from the nodes the hop before reached, the typed pattern of each
+    (kind, types, direction) of the plan."""
+    text = f"UNWIND $uids AS uid OPTIONAL MATCH (s:{_label(NODE)} {{uid: uid}}) " \
+           "WITH collect(DISTINCT s) AS f0"
+    for i, hop in enumerate(plan):
+        parts = [
+            f"UNWIND f{i} AS n WITH n WHERE n:{_label(kind)} MATCH (n)"
+            + _ARROWS[d].format(types="|".join(_label(t) for t in types)) + "(m) RETURN r, m"
+            for kind, follow in hop for types, d in follow if types]
+        text += (f"\nCALL (f{i}) {{ CALL (f{i}) {{ " + " UNION ALL ".join(parts)
+                 + f" }} RETURN collect(DISTINCT r) AS r{i}, collect(DISTINCT m) AS f{i + 1} }}"
+                 if parts else f"\nWITH *, [] AS r{i}, [] AS f{i + 1}")
+    for k, kind in enumerate(kinds):
+        text += f"\nCALL () {{ MATCH (n:{_label(kind)}) RETURN collect(n) AS k{k} }}"
+    return text + _GATHER_END.format(
+        frontiers=", ".join(f"f{i}" for i in range(len(plan) + 1)),
+        rels=" + ".join(f"r{i}" for i in range(len(plan))) or "[]",
+        everything=" + ".join(f"k{k}" for k in range(len(kinds))) or "[]")
+
 
 CLEAR = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 

@@ -25,7 +25,7 @@ import networkx as nx
 
 from graph.model import MODEL
 from graph.records import Edge, Node
-from graph.store import Direction, Store, VersionedRow, WriteResult
+from graph.store import SAME, Direction, Store, VersionedRow
 from graph.timeline import possibly_valid
 
 GRAPH_FILE = "graph.pickle"
@@ -44,43 +44,47 @@ class MemoryStore(Store):
         if self.path and (self.path / GRAPH_FILE).exists():
             with open(self.path / GRAPH_FILE, "rb") as fh:
                 self.graph = pickle.load(fh)  # our own folder, written by flush()
+        # keys by kind, in graph order: `nodes(kind)` must not scan the whole graph
+        self._by_kind: dict[str, dict[str, None]] = {}
+        for uid, kind in self.graph.nodes(data=KIND):
+            self._by_kind.setdefault(kind, {})[uid] = None
 
     # --- writes -------------------------------------------------------------------
+    def stored_versions(self, label: str, rows: Sequence[VersionedRow],
+                        edges: bool) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            if edges:
+                key = (row.source, row.target, row.uid)
+                attrs = self.graph.edges[key] if self.graph.has_edge(*key) else None
+            else:
+                attrs = self.graph.nodes[row.uid] if row.uid in self.graph else None
+            if attrs is not None:
+                same = attrs.get("fp") == row.fp
+                found[row.uid] = SAME if same else {k: v for k, v in attrs.items()
+                                                    if k not in (KIND, TYPE)}
+        return found
+
     @staticmethod
-    def _apply(attrs: dict[str, Any], row: VersionedRow) -> bool | None:
-        """Apply a versioned row to stored attributes; None = created, True = updated."""
-        old = attrs.get("fp")
-        if old == row.fp:
-            return False
-        history = [] if old is None else [*attrs.get("history", []), attrs["snapshot"]]
-        kept = {k: attrs[k] for k in (KIND, TYPE) if k in attrs}
+    def _replace(attrs: dict[str, Any], row: VersionedRow, keep: str) -> None:
+        """Replace stored attributes by the row's version, keeping the kind or type."""
+        kept = attrs[keep]
         attrs.clear()
-        attrs.update(kept)
         attrs.update({k: v for k, v in row.props.items() if v is not None})
-        attrs.update(fp=row.fp, snapshot=row.snapshot, history=history)
-        return None if old is None else True
+        attrs.update({keep: kept, "fp": row.fp, "history": list(row.history)})
 
-    @staticmethod
-    def _count(result: WriteResult, outcome: bool | None) -> None:
-        if outcome is None:
-            result.created += 1
-        elif outcome:
-            result.updated += 1
-        else:
-            result.unchanged += 1
-
-    def write_nodes(self, kind: str, rows: Sequence[VersionedRow]) -> WriteResult:
-        result = WriteResult()
+    def write_nodes(self, kind: str, rows: Sequence[VersionedRow]) -> int:
         for row in rows:
             if row.uid not in self.graph:
                 self.graph.add_node(row.uid, **{KIND: kind})
-            self._count(result, self._apply(self.graph.nodes[row.uid], row))
-        return result
+                self._by_kind.setdefault(kind, {})[row.uid] = None
+            self._replace(self.graph.nodes[row.uid], row, KIND)
+        return len(rows)
 
-    def write_edges(self, rel_type: str, rows: Sequence[VersionedRow]) -> WriteResult:
+    def write_edges(self, rel_type: str, rows: Sequence[VersionedRow]) -> int:
         rel = MODEL.rel(rel_type)
         sources, targets = MODEL.labels_of(rel.source), MODEL.labels_of(rel.target)
-        result = WriteResult()
+        written = 0
         for row in rows:
             s, t = row.source, row.target
             if (
@@ -91,8 +95,9 @@ class MemoryStore(Store):
                 continue
             if not self.graph.has_edge(s, t, key=row.uid):
                 self.graph.add_edge(s, t, key=row.uid, **{TYPE: rel_type})
-            self._count(result, self._apply(self.graph.edges[s, t, row.uid], row))
-        return result
+            self._replace(self.graph.edges[s, t, row.uid], row, TYPE)
+            written += 1
+        return written
 
     # --- reads --------------------------------------------------------------------
     def _node(self, uid: str) -> Node:
@@ -133,9 +138,8 @@ class MemoryStore(Store):
         return list(found.values())
 
     def nodes(self, kind: str) -> Iterator[Node]:
-        for uid, attrs in self.graph.nodes(data=True):
-            if attrs[KIND] == kind:
-                yield self._node(uid)
+        for uid in list(self._by_kind.get(kind, ())):
+            yield self._node(uid)
 
     def edges(self, rel_type: str) -> Iterator[Edge]:
         for s, t, key, attrs in self.graph.edges(keys=True, data=True):
@@ -172,3 +176,4 @@ class MemoryStore(Store):
 
     def clear(self) -> None:
         self.graph = nx.MultiDiGraph()
+        self._by_kind = {}

@@ -6,7 +6,7 @@ written with UNWIND in one managed transaction each, so a failure never leaves h
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, LiteralString, cast
 
 import neo4j
@@ -15,8 +15,9 @@ from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 from graph import cypher
 from graph.model import MODEL
 from graph.records import Edge, Node
-from graph.store import Direction, Store, StoreError, StoreUnavailable, VersionedRow, WriteResult
+from graph.store import SAME, Direction, Store, StoreError, StoreUnavailable, VersionedRow
 from graph.traverse import check_path_request
+from graph.view import Plan, Prefetched, Subgraph
 
 _KINDS = {n.name for n in MODEL.nodes}
 
@@ -40,31 +41,53 @@ class Neo4jStore(Store):
 
     def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """Run one statement in a managed transaction and return its records as dicts."""
+        return self._records(lambda: self.driver.execute_query(
+            cast(LiteralString, query), parameters_=params, database_=self.database)[0])
+
+    def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """Run one read-only statement in an auto-commit transaction: a managed one costs a
+        second exchange (its commit) and more client work. It still follows this driver's
+        writes (their bookmarks)."""
+
+        def fetch() -> list[neo4j.Record]:
+            with self.driver.session(
+                    database=self.database, default_access_mode=neo4j.READ_ACCESS,
+                    bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
+                return list(session.run(cast(LiteralString, query), params))
+
+        return self._records(fetch)
+
+    @staticmethod
+    def _records(fetch: Callable[[], list[neo4j.Record]]) -> list[dict[str, Any]]:
         try:
-            records, _, _ = self.driver.execute_query(
-                cast(LiteralString, query), parameters_=params, database_=self.database
-            )
+            records = fetch()
         except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreUnavailable(f"Neo4j is unavailable: {exc}") from exc
         except AuthError as exc:
             raise StoreError(f"Neo4j refused the credentials: {exc}") from exc
-        return [record.data() for record in records]
+        # dict(record), not record.data(): statements return maps, lists and scalars only,
+        # and data()'s recursive copy costs more than the round trip on nested answers
+        return [dict(record) for record in records]
 
     def ensure_schema(self) -> None:
         for statement in cypher.schema():
             self.run(statement)
 
     # --- writes -------------------------------------------------------------------
-    def _write(self, query: str, rows: Sequence[VersionedRow]) -> WriteResult:
-        if not rows:
-            return WriteResult()
-        (record,) = self.run(query, rows=[row.as_param() for row in rows])
-        return WriteResult(record["created"], record["updated"], record["unchanged"])
+    def stored_versions(self, label: str, rows: Sequence[VersionedRow],
+                        edges: bool) -> dict[str, dict[str, Any]]:
+        query = cypher.edge_versions(label) if edges else cypher.node_versions(label)
+        records = self.run(query, rows=[row.as_probe() for row in rows])
+        return {r["uid"]: SAME if r["props"] is None else r["props"] for r in records}
 
-    def write_nodes(self, kind: str, rows: Sequence[VersionedRow]) -> WriteResult:
+    def _write(self, query: str, rows: Sequence[VersionedRow]) -> int:
+        (record,) = self.run(query, rows=[row.as_param() for row in rows])
+        return int(record["written"])
+
+    def write_nodes(self, kind: str, rows: Sequence[VersionedRow]) -> int:
         return self._write(cypher.write_nodes(kind), rows)
 
-    def write_edges(self, rel_type: str, rows: Sequence[VersionedRow]) -> WriteResult:
+    def write_edges(self, rel_type: str, rows: Sequence[VersionedRow]) -> int:
         return self._write(cypher.write_edges(rel_type), rows)
 
     # --- reads --------------------------------------------------------------------
@@ -79,7 +102,7 @@ class Neo4jStore(Store):
                     props["eid"], props)
 
     def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
-        records = self.run(cypher.GET_NODES, uids=list(uids))
+        records = self.read(cypher.GET_NODES, uids=list(uids))
         return {r["uid"]: self._node(r) for r in records}
 
     def adjacent(
@@ -89,41 +112,54 @@ class Neo4jStore(Store):
         direction: Direction = "both",
         on: str | None = None,
     ) -> list[Edge]:
-        records = self.run(
+        records = self.read(
             cypher.ADJACENT[direction], uids=list(uids),
             types=list(types) if types is not None else None, on=on,
         )
         return [self._edge(r) for r in records]
 
     def nodes(self, kind: str) -> Iterator[Node]:
-        for r in self.run(cypher.nodes_of(kind)):
+        for r in self.read(cypher.nodes_of(kind)):
             yield Node(kind, r["uid"], r["props"])
 
     def edges(self, rel_type: str) -> Iterator[Edge]:
-        for r in self.run(cypher.edges_of(rel_type)):
+        for r in self.read(cypher.edges_of(rel_type)):
             yield self._edge(r, rel_type)
 
     def search(self, text: str, limit: int = 20) -> list[Node]:
-        records = self.run(cypher.SEARCH, text=text, upper=text.upper(), limit=limit)
+        records = self.read(cypher.SEARCH, text=text, upper=text.upper(), limit=limit)
         return [self._node(r) for r in records]
 
     def counts(self) -> dict[str, int]:
-        result = {k.name: self.run(cypher.count_nodes(k.name))[0]["n"] for k in MODEL.nodes}
+        result = {k.name: self.read(cypher.count_nodes(k.name))[0]["n"] for k in MODEL.nodes}
         for rel in MODEL.rels:
-            result[rel.name] = self.run(cypher.count_edges(rel.name))[0]["n"]
+            result[rel.name] = self.read(cypher.count_edges(rel.name))[0]["n"]
         return result
 
     def shortest_paths(self, a: str, b: str, types: Sequence[str], on: str | None,
                        max_hops: int, limit: int) -> list[list[Edge]]:
         """Server-side ALL SHORTEST search (see `Store.shortest_paths`)."""
         check_path_request(a, b, max_hops, limit)
-        records = self.run(cypher.SHORTEST_PATHS[max_hops], a=a, b=b, types=list(types),
+        records = self.read(cypher.SHORTEST_PATHS[max_hops], a=a, b=b, types=list(types),
                            on=on, limit=limit)
         return [[self._edge(step) for step in r["steps"]] for r in records]
 
+    def prefetch(self, uids: Sequence[str], plan: Plan, kinds: Sequence[str] = ()) -> Store:
+        """The plan read in one statement (see `Store.prefetch`, `graph.view.gather`)."""
+        (record,) = self.read(cypher.gather(cypher.plan_key(plan), tuple(kinds)),
+                             uids=list(uids))
+        sub = Subgraph(nodes={n["uid"]: self._node(n) for n in record["nodes"]},
+                       edges={r["props"]["eid"]: self._edge(r) for r in record["edges"]},
+                       kinds=set(kinds))
+        frontiers = record["frontiers"]
+        sub.missing = set(uids) - set(frontiers[0])
+        for hop, frontier in zip(plan, frontiers, strict=False):
+            sub.cover((sub.nodes[u] for u in frontier), hop)
+        return Prefetched(self, sub)
+
     # --- lifecycle ----------------------------------------------------------------
     def ping(self) -> None:
-        self.run(cypher.PING)
+        self.read(cypher.PING)
 
     def clear(self) -> None:
         with self.driver.session(database=self.database) as session:

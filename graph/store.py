@@ -11,16 +11,20 @@ changes nothing, so reloading is idempotent.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from graph.model import MODEL, PROVENANCE
 from graph.records import Edge, Node
 from graph.traverse import shortest_paths as generic_shortest_paths
+
+if TYPE_CHECKING:
+    from graph.view import Plan
 
 Direction = Literal["out", "in", "both"]
 
@@ -50,18 +54,27 @@ class WriteResult:
 
 @dataclass(frozen=True)
 class VersionedRow:
-    """A row ready to write: its key(s), flat properties, fingerprint and snapshot."""
+    """A row ready to write: its key(s), flat properties, fingerprint and the earlier
+    versions it keeps (JSON snapshots, oldest first)."""
 
     uid: str
     props: dict[str, Any]
     fp: str
-    snapshot: str
     source: str | None = None
     target: str | None = None
+    history: tuple[str, ...] = ()
 
     def as_param(self) -> dict[str, Any]:
         return {"uid": self.uid, "props": self.props, "fp": self.fp,
-                "snapshot": self.snapshot, "source": self.source, "target": self.target}
+                "history": list(self.history), "source": self.source, "target": self.target}
+
+    def as_probe(self) -> dict[str, Any]:
+        """What a store needs to tell new, unchanged and changed rows apart."""
+        return {"uid": self.uid, "fp": self.fp, "source": self.source, "target": self.target}
+
+
+#: What `Store.stored_versions` says of a row: absent, `SAME` content, or the old properties.
+SAME: dict[str, Any] = {}
 
 
 @dataclass
@@ -88,9 +101,38 @@ def versioned(row: EntityRow, declared: Sequence[str]) -> VersionedRow:
     fp_source = json.dumps([row.source, row.target, content], sort_keys=True, ensure_ascii=False)
     fp = hashlib.sha256(fp_source.encode()).hexdigest()[:24]
     prov = {name: row.provenance.get(name) for name in PROVENANCE}
-    props = {**content, **prov}
-    snapshot = json.dumps(props, sort_keys=True, ensure_ascii=False)
-    return VersionedRow(row.uid, props, fp, snapshot, row.source, row.target)
+    return VersionedRow(row.uid, {**content, **prov}, fp, row.source, row.target)
+
+
+def snapshot_of(props: Mapping[str, Any]) -> str:
+    """A stored version as JSON text (what `history` keeps of it)."""
+    return json.dumps(public_props(props), sort_keys=True, ensure_ascii=False, default=str)
+
+
+def plan_writes(rows: Sequence[VersionedRow],
+                stored: Mapping[str, dict[str, Any]]) -> tuple[list[VersionedRow], WriteResult]:
+    """The rows to write (new ones, and changed ones carrying the superseded version in
+    their history) and the counts; unchanged rows are not written at all.
+
+    >>> row = VersionedRow("k", {"name": "甲"}, "fp2")
+    >>> todo, result = plan_writes([row], {"k": {"name": "乙", "fp": "fp1", "history": []}})
+    >>> [json.loads(h)["name"] for h in todo[0].history], result.updated
+    (['乙'], 1)
+    """
+    todo: list[VersionedRow] = []
+    result = WriteResult()
+    for row in rows:
+        old = stored.get(row.uid)
+        if old is None:
+            result.created += 1
+            todo.append(row)
+        elif old is SAME:
+            result.unchanged += 1
+        else:
+            result.updated += 1
+            history = (*(old.get("history") or ()), snapshot_of(old))
+            todo.append(dataclasses.replace(row, history=history))
+    return todo, result
 
 
 def edge_key(rel_type: str, source: str, target: str, *parts: Any) -> str:
@@ -111,7 +153,7 @@ def rounds(rows: Iterable[VersionedRow]) -> list[list[VersionedRow]]:
     same counts and history on every store, whatever order a server applies a batch in.
 
     >>> [[r.uid for r in batch] for batch in rounds(
-    ...     VersionedRow(u, {}, "", "") for u in ["a", "b", "a"])]
+    ...     VersionedRow(u, {}, "") for u in ["a", "b", "a"])]
     [['a', 'b'], ['a']]
     """
     batches: list[list[VersionedRow]] = []
@@ -126,7 +168,7 @@ def rounds(rows: Iterable[VersionedRow]) -> list[list[VersionedRow]]:
 
 
 #: Internal bookkeeping properties that are not part of a record's public answer.
-INTERNAL_PROPS = ("fp", "snapshot", "history", "eid", "uid")
+INTERNAL_PROPS = ("fp", "history", "eid", "uid")
 
 
 def public_props(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -141,30 +183,41 @@ class Store(ABC):
 
     # --- writes -------------------------------------------------------------------
     @abstractmethod
-    def write_nodes(self, kind: str, rows: Sequence[VersionedRow]) -> WriteResult:
-        """Create or update nodes of `kind` in one transaction."""
+    def stored_versions(self, label: str, rows: Sequence[VersionedRow],
+                        edges: bool) -> dict[str, dict[str, Any]]:
+        """For the rows already stored (nodes of kind `label`, or relationships of type
+        `label` when `edges`): `SAME` when the fingerprint matches, else their properties."""
 
     @abstractmethod
-    def write_edges(self, rel_type: str, rows: Sequence[VersionedRow]) -> WriteResult:
-        """Create or update relationships of `rel_type` in one transaction.
+    def write_nodes(self, kind: str, rows: Sequence[VersionedRow]) -> int:
+        """Create or replace nodes of `kind` in one transaction; the number written."""
 
-        Rows whose endpoints do not exist are skipped (counted neither created nor updated).
-        """
+    @abstractmethod
+    def write_edges(self, rel_type: str, rows: Sequence[VersionedRow]) -> int:
+        """Create or replace relationships of `rel_type` in one transaction; the number
+        written. Rows whose endpoints do not exist (or are of other kinds) are skipped."""
 
     def upsert_nodes(self, kind: str, rows: Iterable[EntityRow]) -> WriteResult:
-        """Versioned, idempotent upsert of nodes (one transaction per round, see `rounds`)."""
+        """Versioned, idempotent upsert of nodes (see `plan_writes` and `rounds`)."""
         declared = MODEL.node(kind).prop_names
         result = WriteResult()
         for batch in rounds(versioned(r, declared) for r in rows):
-            result += self.write_nodes(kind, batch)
+            todo, counts = plan_writes(batch, self.stored_versions(kind, batch, edges=False))
+            if todo:
+                self.write_nodes(kind, todo)
+            result += counts
         return result
 
     def upsert_edges(self, rel_type: str, rows: Iterable[EntityRow]) -> WriteResult:
-        """Versioned, idempotent upsert of relationships keyed by `uid` (the edge key)."""
+        """Versioned, idempotent upsert of relationships keyed by `uid` (the edge key);
+        rows whose endpoints are missing are not counted."""
         declared = MODEL.rel(rel_type).prop_names
         result = WriteResult()
         for batch in rounds(versioned(r, declared) for r in rows):
-            result += self.write_edges(rel_type, batch)
+            todo, counts = plan_writes(batch, self.stored_versions(rel_type, batch, edges=True))
+            written = self.write_edges(rel_type, todo) if todo else 0
+            counts.created -= len(todo) - written  # skipped: an endpoint is missing
+            result += counts
         return result
 
     # --- reads --------------------------------------------------------------------
@@ -216,6 +269,12 @@ class Store(ABC):
         Generic version: bidirectional breadth-first search, one `adjacent` call per layer.
         """
         return generic_shortest_paths(self, a, b, types, on, max_hops, limit)
+
+    def prefetch(self, uids: Sequence[str], plan: Plan, kinds: Sequence[str] = ()) -> Store:
+        """A store to run one query's reads on: the nodes `uids`, what `plan` follows from
+        them and every node of `kinds` read at once where reads are remote
+        (`graph.view.Prefetched`). Generic version: the store itself (local reads)."""
+        return self
 
     # --- lifecycle ----------------------------------------------------------------
     def ping(self) -> None:

@@ -22,12 +22,20 @@ from queries.common import (
     as_of_date,
     catalogue,
     interval,
+    key_forms,
     party,
     provenance,
     require_node,
 )
 from queries.measures import events_of, measures_on, state
-from queries.ownership import actual_controller
+from queries.ownership import actual_controller, upward_plan
+
+#: What `reached_by` reads of an enterprise (`Store.prefetch`): its roles and the chains
+#: above it.
+REACHED_PLAN = upward_plan(MODEL.rels_of("role"))
+#: What `accountable` reads: the same, the measures on the enterprise and their events.
+READ_PLAN = upward_plan(("IMPOSED_ON", *MODEL.rels_of("role")),
+                        {"Measure": ((("EVENT_OF",), "in"),)})
 
 
 def measure_step(measure: Node, kind: MeasureKind | None) -> dict[str, Any]:
@@ -118,6 +126,7 @@ def accountable(store: Store, uscc: str, *, measure_id: str | None = None,
     ['刘洋', '李娜']
     """
     day = as_of_date(as_of)
+    store = store.prefetch(key_forms(uscc), READ_PLAN, ["MeasureKind"])
     enterprise = require_node(store, uscc, "Enterprise")
     kinds = catalogue(store)
     measures = [m for m in measures_on(store, enterprise.uid)

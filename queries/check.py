@@ -29,9 +29,10 @@ from typing import Any
 
 from graph.model import MODEL
 from graph.records import Edge, Node
-from graph.store import Store
+from graph.store import Direction, Store
 from graph.timeline import possibly_valid
-from queries.accountability import measure_step, reached_by
+from graph.view import Hop, Plan
+from queries.accountability import REACHED_PLAN, measure_step, reached_by
 from queries.common import (
     EntityNotFound,
     InvalidInput,
@@ -39,6 +40,7 @@ from queries.common import (
     QueryError,
     as_of_date,
     catalogue,
+    key_forms,
     party,
 )
 from queries.measures import MeasureState, events_of, state
@@ -54,6 +56,21 @@ MAX_BATCH = 1000
 MAX_CONTROLLED = 5000
 
 Derived = tuple[Node, Node, dict[str, Any]]  # (enterprise, source measure, reached_by entry)
+
+_PARTY: Sequence[tuple[Sequence[str], Direction]] = (  # what `Checker.person_edges` reads
+    (("IMPOSED_ON", *ROLE_TYPES, "HOLDS_SHARES"), "both"),)
+_LATER: Hop = {"Enterprise": ((("IMPOSED_ON",), "in"), (CONTROL_TYPES, "out")),
+               "Measure": ((("EVENT_OF",), "in"),)}
+
+
+def read_plan(with_risk: bool) -> Plan:
+    """What a check reads, hop by hop from its subjects (`Store.prefetch`): their measures
+    and roles (a person's holdings too); the measures on, and the control reaching on
+    from, the enterprises so reached (with risk: of the persons in an enterprise's roles
+    first), and the measures' events."""
+    first: Hop = {"Enterprise": ((("IMPOSED_ON", *ROLE_TYPES), "in"),), "Person": _PARTY}
+    second: Hop = {**_LATER, "Person": _PARTY} if with_risk else _LATER
+    return (first, second, _LATER, _LATER)
 
 
 class Checker:
@@ -168,6 +185,9 @@ class Checker:
                 who |= controllers[enterprise.uid]
             if who:
                 wanted.append((enterprise, measure, kind, who))
+        if wanted:  # what `reached_by` reads of these enterprises, at once
+            self.store = self.store.prefetch(sorted({e.uid for e, _, _, _ in wanted}),
+                                             REACHED_PLAN)
         self.events(m.uid for _, m, _, _ in wanted)
         result: dict[str, list[Derived]] = {p: [] for p in persons}
         for enterprise, measure, kind, who in wanted:
@@ -279,8 +299,8 @@ def _risk(checker: Checker, enterprise: Node, holders: dict[str, list[str]],
 
 def _subjects(checker: Checker, ids: Sequence[str]) -> list[Node | QueryError]:
     """Each id's enterprise or person (keys are tried as given and upper-cased)."""
-    keys = [(i.strip().upper(), i.strip()) for i in ids]
-    found = checker.nodes(k for pair in keys for k in pair)
+    keys = [key_forms(i) for i in ids]
+    found = checker.nodes(k for forms in keys for k in forms)
     result: list[Node | QueryError] = []
     for raw, pair in zip(ids, keys, strict=True):
         node = next((found[k] for k in pair if k in found), None)
@@ -305,6 +325,8 @@ def _run(store: Store, ids: Sequence[str], scenario: str | None, as_of: str | No
          with_risk: bool) -> list[dict[str, Any] | QueryError]:
     if len(ids) > MAX_BATCH:
         raise InvalidInput(f"at most {MAX_BATCH} parties per batch, got {len(ids)}")
+    keys = [k for i in ids for k in key_forms(i)]
+    store = store.prefetch(keys, read_plan(with_risk), ["MeasureKind"])
     checker = Checker(store, as_of_date(as_of))
     scenario = known_scenario(checker.kinds, scenario)
     subjects = _subjects(checker, ids)

@@ -84,9 +84,18 @@ def catalogue(store: Store) -> dict[str, MeasureKind]:
     }
 
 
+def key_forms(uid: str) -> list[str]:
+    """The keys an id given by a user may stand for: upper-cased first, then as given.
+
+    >>> key_forms(" 91410102812345696n ")
+    ['91410102812345696N', '91410102812345696n']
+    """
+    return list(dict.fromkeys((uid.strip().upper(), uid.strip())))
+
+
 def require_node(store: Store, uid: str, *kinds: str) -> Node:
     """The node `uid` of one of `kinds`, or `EntityNotFound`."""
-    node = store.get_node(uid.strip().upper()) or store.get_node(uid.strip())
+    node = next(filter(None, map(store.get_node, key_forms(uid))), None)
     if node is None or (kinds and node.kind not in kinds):
         what = " or ".join(k.lower() for k in kinds) or "entity"
         raise EntityNotFound(f"no {what} with key {uid!r}")

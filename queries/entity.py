@@ -26,13 +26,12 @@ Personal data is in the answer; masking is the caller's job (`queries.privacy`).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from graph.model import MODEL, PROVENANCE
 from graph.records import Edge, Node
 from graph.settings import Settings
-from graph.store import Store, history_of
+from graph.store import Store, history_of, public_props
 from graph.timeline import Validity, uncertainty_reason, validity
 from queries.accountability import measure_step
 from queries.common import InvalidInput, as_of_date, catalogue, party, provenance, require_node
@@ -121,14 +120,13 @@ def _order(entry: dict[str, Any]) -> tuple[Any, ...]:
 def versions(props: dict[str, Any]) -> dict[str, Any]:
     """How many versions a record has had, and which fields each later version changed.
 
+    >>> import json
     >>> snap = lambda status, run: json.dumps({"status": status, "run_id": run})
-    >>> versions({"snapshot": snap("repaired", "r2"), "history": [snap("active", "r1")]})
+    >>> versions({"status": "repaired", "run_id": "r2", "history": [snap("active", "r1")]})
     {'count': 2, 'versions': [{'version': 1, 'run_id': 'r1', 'changed': []}, \
 {'version': 2, 'run_id': 'r2', 'changed': ['status']}]}
     """
-    snapshots = history_of(props)
-    if props.get("snapshot"):
-        snapshots.append(json.loads(props["snapshot"]))
+    snapshots = [*history_of(props), public_props(props)]
     result: list[dict[str, Any]] = []
     previous: dict[str, Any] | None = None
     for number, snap in enumerate(snapshots, start=1):

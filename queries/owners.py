@@ -34,7 +34,7 @@ from graph.records import Edge, Node
 from graph.store import Store
 from graph.timeline import Validity, uncertainty_reason, validity
 from queries.accountability import role_step
-from queries.common import as_of_date, interval, party, provenance, require_node
+from queries.common import as_of_date, interval, key_forms, party, provenance, require_node
 from queries.ownership import (
     MAX_CHAIN,
     ControllerAnswer,
@@ -45,6 +45,7 @@ from queries.ownership import (
     holdings_into,
     share_bounds,
     shareholding_step,
+    upward_plan,
 )
 
 #: Paths shown per holder (the figures always use every path).
@@ -55,6 +56,7 @@ BENEFICIAL_THRESHOLD = 25.0
 #: principal and the senior managers (manager, CFO, board secretary).
 FALLBACK_ROLES = ("legal_representative", "principal",
                   *(r for r in EXECUTIVE_ROLES if r not in ("director", "supervisor")))
+FALLBACK_TYPES = [MODEL.role_type(r) for r in FALLBACK_ROLES]
 #: Bounds of a group walk.
 MAX_GROUP_DEPTH = MAX_CHAIN
 MAX_GROUP_SIZE = 500
@@ -124,8 +126,7 @@ def _beneficial(store: Store, uscc: str, holders: list[dict[str, Any]],
     if found:
         return sorted(found.values(), key=lambda b: (
             -(b["effective"] or {"low": 0.0})["low"], b["person"]["id"]))
-    types = [MODEL.role_type(r) for r in FALLBACK_ROLES]
-    edges = store.adjacent([uscc], types, "in", on)
+    edges = store.adjacent([uscc], FALLBACK_TYPES, "in", on)
     people = store.get_nodes(e.source for e in edges)
     role_of = {MODEL.role_type(r): r for r in FALLBACK_ROLES}
     fallback: dict[str, dict[str, Any]] = {}
@@ -150,6 +151,7 @@ def owners(store: Store, uscc: str, *, as_of: str | None = None) -> dict[str, An
     queries.common.EntityNotFound: no enterprise with key 'X'
     """
     day = as_of_date(as_of)
+    store = store.prefetch(key_forms(uscc), upward_plan(FALLBACK_TYPES))
     enterprise = require_node(store, uscc, "Enterprise")
     owned = effective_ownership(store, enterprise.uid, day)
     direct_edges = holdings_into(store, [enterprise.uid], day)

@@ -10,17 +10,32 @@ it is never walked, and `effective_ownership` returns it apart, as `declared`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.records import Edge, Node
-from graph.store import Store
+from graph.store import Direction, Store
 from graph.timeline import Validity, uncertainty_reason, validity
+from graph.view import Hop, Plan
 from queries.common import interval, party, provenance
 
 CONTROL_MAJORITY = 50.0
 CONTROL_LARGEST = 30.0
 MAX_CHAIN = 12
+#: What ownership and control chains climb: holdings into, and declared controllers of,
+#: an enterprise.
+UPWARD = ("HOLDS_SHARES", "ACTUAL_CONTROLLER")
+
+
+def upward_plan(first: Sequence[str], also: Hop | None = None) -> Plan:
+    """A `Store.prefetch` plan for a query walking chains up from one enterprise: `first`
+    and `UPWARD` relationships into it, then `UPWARD` ones level by level to `MAX_CHAIN`
+    (and `also` from whatever the hop before reached). Persons are asked too: a walk asks
+    every holder, and learns from the answer that nobody holds a person."""
+    up: Sequence[tuple[Sequence[str], Direction]] = ((UPWARD, "in"),)
+    later: Hop = {"Enterprise": up, "Person": up, **(also or {})}
+    return ({"Enterprise": (((*UPWARD, *first), "in"),)}, *[later] * (MAX_CHAIN - 1))
 
 
 def share_bounds(edge: Edge) -> tuple[float, float]:
