@@ -26,10 +26,12 @@ from graph import Store
 from queries.privacy import redact
 
 T = TypeVar("T")
+# Dependencies that do no I/O are `async def`: they run on the event loop, not one
+# thread-pool hop each.
 MAX_PURPOSE = 1000  # the raw header: percent-encoded UTF-8 takes 9 characters per 汉字
 
 
-def get_resources(request: Request) -> Resources:
+async def get_resources(request: Request) -> Resources:
     resources: Resources = request.app.state.resources
     return resources
 
@@ -37,7 +39,7 @@ def get_resources(request: Request) -> Resources:
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
 
-def get_settings(resources: ResourcesDep) -> ApiSettings:
+async def get_settings(resources: ResourcesDep) -> ApiSettings:
     return resources.settings
 
 
@@ -72,7 +74,7 @@ class Require:
 
     scope: Scope
 
-    def __call__(self, key: CurrentKey) -> ApiKey:
+    async def __call__(self, key: CurrentKey) -> ApiKey:
         if not allowed(key.role, self.scope):
             raise Forbidden(f"role {key.role} may not call {self.scope} routes")
         return key
@@ -117,7 +119,7 @@ class Caller:
                 "mask_key": self.resources.settings.mask_key_bytes}
 
 
-def caller(request: Request, key: CurrentKey, resources: ResourcesDep,
+async def caller(request: Request, key: CurrentKey, resources: ResourcesDep,
            purpose: Annotated[str | None, Header(
                alias="X-Purpose", max_length=MAX_PURPOSE,
                description="why you read (case number, procedure); required for every role "
