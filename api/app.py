@@ -110,7 +110,7 @@ def create_app(settings: ApiSettings | None = None, *, store: Store | None = Non
         except StoreUnavailable as exc:
             log.warning("store unavailable at start, will retry on demand: %s", exc)
         yield
-        resources.store.close()
+        resources.close()
 
     app = FastAPI(title=TITLE, version=VERSION, description=DESCRIPTION, lifespan=lifespan,
                   openapi_tags=TAGS)

@@ -1,14 +1,16 @@
-"""Typed dependencies the routes declare, each building on the ones before it.
+"""Typed dependencies the routes declare.
 
-``ResourcesDep`` → ``CurrentKey`` (401 without a valid key, 429 over the rate) →
-``require(scope)`` (403 for a role without it) → ``CallerDep`` (the caller's policy,
-purpose, audit and redaction) ; ``ReadStore`` / ``WriteStore`` (the store, 503 while it is
-down, shared for reads and exclusive for writes).
+``require(scope)``, every router's dependency: the key (401 without a valid one, 429 over
+its rate) and its role (403 without the scope) → ``CallerDep`` (the caller's policy,
+purpose, audit and redaction); ``ReadStore`` / ``WriteStore`` (the store, 503 while it is
+down, shared for reads and exclusive for writes) for sync routes, ``OpenStore`` for
+`async def` routes that read through `Caller.read`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 from urllib.parse import unquote
@@ -16,6 +18,7 @@ from urllib.parse import unquote
 from fastapi import Depends, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import Forbidden, TooManyRequests, Unauthorized
 from api.keys import ApiKey
@@ -51,17 +54,31 @@ api_key_header = APIKeyHeader(
                 "and fields (see the role matrix)")
 
 
-def current_key(resources: ResourcesDep,
-                presented: Annotated[str | None, Depends(api_key_header)]) -> ApiKey:
-    """The caller's active key; each request takes one token of its rate limit."""
+#: Where `require(scope)` leaves the verified key for `CallerDep` (request scope).
+KEY = "credtrace.key"
+ApiKeyHeader = Annotated[str | None, Depends(api_key_header)]
+
+
+async def current_key(request: Request, presented: ApiKeyHeader) -> ApiKey:
+    """The caller's active key, verified once per request (each takes one token of its
+    rate limit) and kept in the request scope.
+
+    On the event loop: the key's row is one indexed read through the loop thread's own
+    SQLite connection (WAL: readers do not wait for the audit writer), cheaper than a
+    hand-off to a worker thread."""
+    key: ApiKey | None = request.scope.get(KEY)
+    if key is not None:
+        return key
     if not presented:
         raise Unauthorized("send an API key in the X-API-Key header")
+    resources: Resources = request.app.state.resources
     key = resources.keys.verify(presented)
     if key is None:
         raise Unauthorized("the API key is invalid or revoked")
     wait = resources.limiter.take(key.id)
     if wait is not None:
         raise TooManyRequests(wait)
+    request.scope[KEY] = key
     return key
 
 
@@ -70,11 +87,17 @@ CurrentKey = Annotated[ApiKey, Depends(current_key)]
 
 @dataclass(frozen=True)
 class Require:
-    """A route group's scope: refuses keys whose role does not include it (403)."""
+    """A route group's scope: the key (401, 429) and its role (403 without the scope).
+
+    FastAPI solves every node of a route's dependency tree on each request, cached or
+    not, so the checks run here directly rather than as sub-dependencies, and
+    `CallerDep` takes the key from the request scope: a router's dependencies are
+    solved before its routes' own."""
 
     scope: Scope
 
-    async def __call__(self, key: CurrentKey) -> ApiKey:
+    async def __call__(self, request: Request, presented: ApiKeyHeader) -> ApiKey:
+        key = await current_key(request, presented)
         if not allowed(key.role, self.scope):
             raise Forbidden(f"role {key.role} may not call {self.scope} routes")
         return key
@@ -106,6 +129,22 @@ class Caller:
                                     method=self.method, route=self.route,
                                     subjects=list(subjects), purpose=self.purpose)
 
+    async def audit_async(self, *subjects: str) -> None:
+        """`audit` from an `async def` route: waits for the commit without a thread."""
+        await self.resources.audit.append_async(key_id=self.key.id, role=self.key.role,
+                                                method=self.method, route=self.route,
+                                                subjects=list(subjects), purpose=self.purpose)
+
+    async def read(self, store: Store, query: Callable[[Store], Any]) -> Any:
+        """`query(store)` as this caller may see it, in one worker thread that holds the
+        read lock (the store's I/O blocks, so it leaves the event loop once)."""
+
+        def work() -> Any:
+            with self.resources.store.access.read():
+                return self.answer(query(store))
+
+        return await asyncio.get_running_loop().run_in_executor(self.resources.readers, work)
+
     def answer(self, data: T) -> T:
         """`data` as this caller may see it (person ids masked unless the role may)."""
         return redact(data, reveal_ids=self.policy.reveal_ids,
@@ -119,24 +158,37 @@ class Caller:
                 "mask_key": self.resources.settings.mask_key_bytes}
 
 
-async def caller(request: Request, key: CurrentKey, resources: ResourcesDep,
+async def caller(request: Request,
            purpose: Annotated[str | None, Header(
                alias="X-Purpose", max_length=MAX_PURPOSE,
                description="why you read (case number, procedure); required for every role "
                            "but sanction_system, and written to the audit trail; UTF-8 text "
                            "percent-encoded (案件 → %E6%A1%88%E4%BB%B6)")] = None,
            ) -> Caller:
+    key: ApiKey | None = request.scope.get(KEY)
+    if key is None:  # a route outside the routers that require a scope
+        raise RuntimeError("CallerDep needs the router dependency require(scope)")
+    resources: Resources = request.app.state.resources
     policy = ROLES[key.role]
     purpose = unquote(purpose).strip() or None if purpose else None
     if policy.purpose_required and purpose is None:
         raise RequestValidationError([{
             "loc": ("header", "X-Purpose"), "type": "missing",
             "msg": f"the {key.role} role must say why it reads (X-Purpose header)"}])
-    route = getattr(request.scope.get("route"), "path", request.url.path)
+    route = getattr(request.scope.get("route"), "path", None) or request.url.path
     return Caller(key, policy, purpose, route, request.method, resources)
 
 
 CallerDep = Annotated[Caller, Depends(caller)]
+
+
+async def open_store(request: Request) -> Store:
+    """The store, opened first if it is not (503 while it cannot be): for `async def`
+    routes, which read through `Caller.read` (that takes the read lock). Only opening
+    leaves the event loop (it does network I/O)."""
+    resources: Resources = request.app.state.resources
+    store = resources.store.opened()
+    return store if store is not None else await run_in_threadpool(resources.store.get)
 
 
 def read_store(resources: ResourcesDep) -> Iterator[Store]:
@@ -157,3 +209,4 @@ def write_store(resources: ResourcesDep) -> Iterator[Store]:
 # scope="function": the lock is released (and a write flushed) before the answer is sent
 ReadStore = Annotated[Store, Depends(read_store, scope="function")]
 WriteStore = Annotated[Store, Depends(write_store, scope="function")]
+OpenStore = Annotated[Store, Depends(open_store)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -65,6 +66,10 @@ class StoreHolder:
         self._lock = threading.Lock()
         self.access = ReadWriteLock()
 
+    def opened(self) -> Store | None:
+        """The store if it is open (no I/O), else None."""
+        return self._store
+
     def get(self) -> Store:
         """The open store (raises `StoreUnavailable` / `StoreError` when it cannot open)."""
         if self._store is None:
@@ -88,10 +93,22 @@ class Resources:
     keys: KeyStore
     audit: AuditTrail
     limiter: RateLimiter = field(init=False)
+    #: Threads of the `async def` routes' store reads (`api.deps.Caller.read`): a plain
+    #: executor hand-off costs less than anyio's (capacity limiter, cancel scope).
+    readers: ThreadPoolExecutor = field(init=False)
+
+    #: Store reads at once through `readers` (more wait in its queue).
+    READERS = 32
 
     def __post_init__(self) -> None:
         self.limiter = RateLimiter(per_minute=self.settings.rate_per_minute,
                                    burst=self.settings.rate_burst)
+        self.readers = ThreadPoolExecutor(self.READERS, thread_name_prefix="store-read")
+
+    def close(self) -> None:
+        """Stop the reader threads and close the store (if it is ours)."""
+        self.readers.shutdown(wait=False)
+        self.store.close()
 
     @classmethod
     def build(cls, settings: ApiSettings, store: Store | None = None) -> Resources:

@@ -1,12 +1,16 @@
 """The small SQLite database of the service's security: API keys and the audit trail.
 
-One file (`ApiSettings.security_path`), opened per operation (cheap for SQLite, safe
-across threads and worker processes), in WAL mode so reads do not wait for the writer.
+One file (`ApiSettings.security_path`) in WAL mode, so reads do not wait for the writer.
+Each thread keeps its own connection to it, opened on first use (a connection belongs to
+the thread that made it; opening one per operation cost more than the operation), and
+every operation is its own transaction, so a worker process or another connection always
+sees committed state as of that transaction.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,15 +26,26 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS audit_head (
         one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL)""",
 )
+#: Seconds a statement waits for another connection's write lock before failing.
+BUSY_TIMEOUT = 30.0
+
+
+def open_connection(path: Path, timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), rows by name."""
+    db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    return db
 
 
 class SecurityDB:
-    """The database file; `connect()` yields a connection inside one transaction."""
+    """The database file; `connect()` yields this thread's connection inside one
+    transaction."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30)
+        self._local = threading.local()
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
         try:
             db.execute("PRAGMA journal_mode=WAL")  # persistent; outside any transaction
         finally:
@@ -39,19 +54,28 @@ class SecurityDB:
             for statement in SCHEMA:
                 db.execute(statement)
 
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection (opened on first use, kept while the thread lives)."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = open_connection(self.path)
+        return db
+
+    def fetch_one(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Row | None:
+        """One row of one statement, read in its own (implicit) transaction."""
+        row: sqlite3.Row | None = self.connection().execute(sql, params).fetchone()
+        return row
+
     @contextmanager
     def connect(self, *, immediate: bool = False) -> Iterator[sqlite3.Connection]:
-        """A connection whose transaction commits on success and rolls back on error;
-        `immediate` takes the write lock at once (appends that read then write)."""
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
+        """This thread's connection inside a transaction that commits on success and rolls
+        back on error; `immediate` takes the write lock at once (read, then write)."""
+        db = self.connection()
+        db.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
         try:
-            db.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
             yield db
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
-        finally:
-            db.close()

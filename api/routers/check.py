@@ -7,11 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.deps import CallerDep, ReadStore, require
+from api.deps import CallerDep, OpenStore, require
 from api.errors import ContentTooLarge, responses
 from api.models import CheckAnswer, CheckBatchAnswer, CheckBatchIn
 from api.params import AsOf, PartyId, Scenario, iso
 from api.roles import Scope
+from graph import Store
 from queries.check import check, check_batch
 
 router = APIRouter(prefix="/v1", tags=["check"], dependencies=[require(Scope.CHECK)],
@@ -20,22 +21,27 @@ router = APIRouter(prefix="/v1", tags=["check"], dependencies=[require(Scope.CHE
 
 @router.get("/check/{id}", response_model=CheckAnswer, responses=responses(404),
             summary="Check one party")
-def get_check(caller: CallerDep, store: ReadStore, id: PartyId, scenario: Scenario = None,
-              as_of: AsOf = None) -> Any:
+async def get_check(caller: CallerDep, store: OpenStore, id: PartyId,
+                    scenario: Scenario = None, as_of: AsOf = None) -> Any:
     """The measures in force on the date that apply to the scenario: an enterprise's own,
     a person's own and those derived to them (R1), each with its state and evidence."""
-    caller.audit(id)
-    return caller.answer(check(store, id, scenario=scenario, as_of=iso(as_of)))
+    await caller.audit_async(id)
+    return await caller.read(store, lambda s: check(s, id, scenario=scenario,
+                                                    as_of=iso(as_of)))
 
 
 @router.post("/check", response_model=CheckBatchAnswer, responses=responses(400, 413),
              summary="Check up to 1,000 parties")
-def post_check(caller: CallerDep, store: ReadStore, body: CheckBatchIn) -> Any:
+async def post_check(caller: CallerDep, store: OpenStore, body: CheckBatchIn) -> Any:
     """One answer per subject, in the order given; an unknown subject gets an error item
     (`{"id", "error": {"status": 404, ...}}`) and the others are still answered."""
     if len(body.subjects) > caller.settings.max_batch:
         raise ContentTooLarge(f"at most {caller.settings.max_batch} subjects per batch, "
                               f"got {len(body.subjects)}")
-    caller.audit(*body.subjects)
-    results = check_batch(store, body.subjects, scenario=body.scenario, as_of=iso(body.as_of))
-    return caller.answer({"count": len(results), "results": results})
+    await caller.audit_async(*body.subjects)
+
+    def batch(s: Store) -> dict[str, Any]:
+        results = check_batch(s, body.subjects, scenario=body.scenario, as_of=iso(body.as_of))
+        return {"count": len(results), "results": results}
+
+    return await caller.read(store, batch)

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from api.keys import KeyStore
 from api.roles import Role
+from api.securitydb import SecurityDB
 from graph import Store
 from tests.api.conftest import AS_OF, HUAXIN, Api, start
 
@@ -65,3 +67,15 @@ def test_rate_limit_per_key_is_429_with_retry_after(limited: Api) -> None:
     refused = limited.get(URL, Role.SANCTION_SYSTEM)
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
     assert limited.get(URL, Role.INVESTIGATOR).status_code == 200  # another key, own bucket
+
+
+def test_a_key_revoked_by_another_process_stops_working_on_the_next_request(api: Api) -> None:
+    """The service keeps its SQLite connections open; a revocation committed through
+    another connection (the CLI, another worker) is still seen on the next request."""
+    for _ in range(3):  # the service's connections are open and have read the key
+        assert api.get(URL, Role.SANCTION_SYSTEM).status_code == 200
+    other = KeyStore(SecurityDB(Path(api.app.state.resources.settings.security_path)))
+    other.revoke(api.keys[Role.SANCTION_SYSTEM].split("_")[1])
+    assert api.get(URL, Role.SANCTION_SYSTEM).status_code == 401
+    assert api.post("/v1/check", Role.SANCTION_SYSTEM,
+                    json={"subjects": [HUAXIN]}).status_code == 401
