@@ -1,14 +1,16 @@
-"""CLI: run the HTTP API (`serve`) with uvicorn."""
+"""CLI: run the HTTP API (`serve`) with uvicorn (uvloop and httptools when installed)."""
 
 from __future__ import annotations
 
+import os
+import secrets
 from typing import Annotated
 
 import typer
 import uvicorn
 
 from api.app import create_app
-from api.cliapp import StoreOpt, app, load_settings
+from api.cliapp import StoreOpt, app, err, load_settings
 
 
 @app.command()
@@ -17,6 +19,12 @@ def serve(
     host: Annotated[str | None, typer.Option(help="address to listen on (default 127.0.0.1)")]
     = None,
     port: Annotated[int | None, typer.Option(help="port (default 8000)")] = None,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help="worker processes (Neo4j only; each has its own rate limits, "
+                            "so a key may make up to N times its rate)")] = 1,
+    access_log: Annotated[bool, typer.Option(
+        help="log one line per request (the audit trail records every authenticated call "
+             "either way)")] = True,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs). Keys: `credtrace keys create`.
 
@@ -24,5 +32,20 @@ def serve(
     other processes until they restart.
     """
     settings = load_settings(store=store, host=host, port=port)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level="info", proxy_headers=False)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                    log_level="info", proxy_headers=False, access_log=access_log)
+        return
+    if settings.store.startswith("memory:"):
+        err.print("[red]--workers needs Neo4j[/]: each process would hold its own copy of "
+                  "the embedded store")
+        raise typer.Exit(2)
+    # the workers build their settings from the environment: hand on what the options
+    # chose, and one masking key for all (tokens must not depend on the worker)
+    os.environ["CREDTRACE_STORE"] = settings.store
+    os.environ["CREDTRACE_SECURITY_DB"] = str(settings.security_path.resolve())
+    if settings.mask_key is None:
+        os.environ["CREDTRACE_MASK_KEY"] = secrets.token_hex(32)
+    uvicorn.run("api.app:create_app", factory=True, workers=workers, host=settings.host,
+                port=settings.port, log_level="info", proxy_headers=False,
+                access_log=access_log)

@@ -7,11 +7,12 @@ settings), and loads `GET /v1/check/{id}` and `POST /v1/check` from a second pro
 bounded in time, on loopback only, and everything started here is stopped at the end.
 
 Printed: sustained requests/s and p50/p99 per concurrency, with wrk's error counts (socket
-errors and non-2xx answers) and the server's 5xx count; then the overhead of the API over
-calling `check` in-process on the same store, as a ratio (p50 over p50, and rates).
+errors and non-2xx answers), the server's CPU time per request (all its processes; Neo4j's
+too with --neo4j-pid) and the server's 5xx count; then the overhead of the API over calling
+`check` in-process on the same store, as a ratio (p50 over p50, and rates).
 
 Usage (Neo4j from NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD):
-    python bench/api_load.py --duration 20 --connections 1,4,8,16
+    python bench/api_load.py --duration 20 --connections 1,2,4,8 [--workers 2]
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -84,12 +86,37 @@ def sample_ids(store: Neo4jStore, n: int) -> list[str]:
     return ids
 
 
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system CPU time of these processes (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (uvicorn's workers)."""
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [pid] + [p for child in found.split() for p in process_tree(int(child))]
+
+
+@dataclass
+class Server:
+    url: str
+    pid: int
+
+
 @contextmanager
-def server(env: dict[str, str], store: str, port: int, log: Path) -> Iterator[str]:
-    """`credtrace serve` on 127.0.0.1:`port` until the block ends; its base URL."""
+def server(env: dict[str, str], store: str, port: int, log: Path,
+           extra: Sequence[str] = ()) -> Iterator[Server]:
+    """`credtrace serve` on 127.0.0.1:`port` until the block ends."""
     with open(log, "w") as out:
         proc = subprocess.Popen([str(CLI), "serve", "--store", store, "--host", "127.0.0.1",
-                                 "--port", str(port)], env=env, stdout=out,
+                                 "--port", str(port), *extra], env=env, stdout=out,
                                 stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -103,7 +130,7 @@ def server(env: dict[str, str], store: str, port: int, log: Path) -> Iterator[st
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"the server did not start; see {log}") from None
                 time.sleep(0.3)
-        yield url
+        yield Server(url, proc.pid)
     finally:
         proc.terminate()
         try:
@@ -114,8 +141,11 @@ def server(env: dict[str, str], store: str, port: int, log: Path) -> Iterator[st
 
 
 def wrk(url: str, script: Path, lines: Path, key: str, method: str, path: str,
-        connections: int, duration: int) -> dict[str, Any]:
-    """One bounded wrk run (its own process); its figures."""
+        connections: int, duration: int, cpu_of: Sequence[int] = (),
+        neo4j_pid: int | None = None) -> dict[str, Any]:
+    """One bounded wrk run (its own process); its figures, with the CPU time per request of
+    the processes `cpu_of` (and of Neo4j's process)."""
+    before = cpu_seconds(cpu_of), cpu_seconds([neo4j_pid] if neo4j_pid else [])
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "-s",
          str(script), url, "--", str(lines), key, method, path],
@@ -124,13 +154,18 @@ def wrk(url: str, script: Path, lines: Path, key: str, method: str, path: str,
     if found is None:
         raise RuntimeError(f"wrk printed no result:\n{out.stdout}\n{out.stderr}")
     raw = json.loads(found.group(1))
+    after = cpu_seconds(cpu_of), cpu_seconds([neo4j_pid] if neo4j_pid else [])
+    cpu = {name: round((a - b) / max(raw["requests"], 1) * 1e3, 2)
+           for name, a, b, wanted in (("server_cpu_ms", after[0], before[0], cpu_of),
+                                      ("neo4j_cpu_ms", after[1], before[1], neo4j_pid))
+           if wanted}
     errors = sum(raw[k] for k in ("non_2xx", "connect_errors", "read_errors", "write_errors",
                                   "timeouts"))
     return {"connections": connections, "requests_per_s": round(
                 raw["requests"] / raw["duration_us"] * 1e6, 1),
             "p50_ms": raw["p50_us"] / 1e3, "p90_ms": raw["p90_us"] / 1e3,
             "p99_ms": raw["p99_us"] / 1e3, "max_ms": raw["max_us"] / 1e3,
-            "requests": raw["requests"], "errors": errors,
+            "requests": raw["requests"], "errors": errors, **cpu,
             **{k: v for k, v in raw.items() if k.endswith(("errors", "2xx", "timeouts")) and v}}
 
 
@@ -162,11 +197,16 @@ def direct(store: Neo4jStore, ids: Sequence[str], seconds: float,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=20, help="seconds per wrk run")
-    parser.add_argument("--connections", default="1,4,8,16",
+    parser.add_argument("--connections", default="1,2,4,8",
                         help="concurrent connections of the single-check runs")
     parser.add_argument("--batch", type=int, default=100, help="subjects per batch request")
     parser.add_argument("--batch-connections", type=int, default=2)
     parser.add_argument("--ids", type=int, default=20000, help="distinct subjects to rotate")
+    parser.add_argument("--workers", type=int, default=1, help="`credtrace serve --workers`")
+    parser.add_argument("--no-access-log", action="store_true",
+                        help="serve without the access log (the 5xx count then comes from "
+                             "wrk's non-2xx count only)")
+    parser.add_argument("--neo4j-pid", type=int, help="also report Neo4j's CPU per request")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install -y wrk")
@@ -197,19 +237,27 @@ def main() -> None:
             json.dumps({"subjects": ids[k:k + args.batch], "as_of": AS_OF}) + "\n"
             for k in range(0, len(ids) - args.batch + 1, args.batch)))
         log = work / "server.log"
-        with server(env, settings.neo4j_uri, free_port(), log) as url:
+        extra = ["--workers", str(args.workers)] + (["--no-access-log"]
+                                                     if args.no_access_log else [])
+        with server(env, settings.neo4j_uri, free_port(), log, extra) as running:
+            url = running.url
             wrk(url, script, singles, key, "GET", "", 4, 5)  # warm-up
+            pids = process_tree(running.pid)
+            print(f"server: {args.workers} worker(s), access log "
+                  f"{'off' if args.no_access_log else 'on'}, processes {pids}", flush=True)
             for connections in (int(c) for c in args.connections.split(",")):
-                result = wrk(url, script, singles, key, "GET", "", connections, args.duration)
+                result = wrk(url, script, singles, key, "GET", "", connections, args.duration,
+                             pids, args.neo4j_pid)
                 result["target_met"] = (result["errors"] == 0 and result["requests_per_s"] >= 300
                                         and result["p99_ms"] <= 50)
                 print("GET /v1/check/{id}:", json.dumps(result), flush=True)
             result = wrk(url, script, bodies, key, "POST", "/v1/check",
-                         args.batch_connections, args.duration)
+                         args.batch_connections, args.duration, pids, args.neo4j_pid)
             result["subjects_per_s"] = round(result["requests_per_s"] * args.batch, 1)
             print(f"POST /v1/check ({args.batch} subjects):", json.dumps(result), flush=True)
             single = wrk(url, script, singles, key, "GET", "", 1, args.duration)
-        print("server 5xx answers:", server_errors(log))
+        print("server 5xx answers:", "see non_2xx above" if args.no_access_log
+              else server_errors(log))
     local = direct(store, ids, args.duration, args.batch)
     store.close()
     print("check in-process:", json.dumps(local))

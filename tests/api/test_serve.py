@@ -1,0 +1,90 @@
+"""`credtrace serve`: several worker processes share one audit chain, one masking key and
+the store; the embedded store refuses workers."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.audit import AuditTrail
+from api.cli import app as cli
+from api.keys import KeyStore
+from api.roles import Role
+from api.securitydb import SecurityDB
+from graph import Store
+from tests.api.conftest import AS_OF, HUAXIN, LINA
+
+CLI = Path(sys.executable).with_name("credtrace")
+
+
+def test_workers_need_neo4j(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--workers", "2", "--store",
+                                      f"memory:{tmp_path}"])
+    assert result.exit_code == 2 and "Neo4j" in result.output
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get(port: int, path: str, key: str) -> tuple[int, bytes]:
+    """One request on its own connection (so the kernel may hand it to any worker)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers={"X-API-Key": key})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def test_two_workers_share_the_audit_chain_and_the_masking_key(
+        loaded: Store, store_name: str, tmp_path: Path) -> None:
+    if store_name != "neo4j":
+        pytest.skip("workers serve Neo4j only")
+    security = tmp_path / "security.sqlite"
+    _, key = KeyStore(SecurityDB(security)).create(Role.SANCTION_SYSTEM, "workflow")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "CREDTRACE_MASK_KEY"}
+    env |= {"CREDTRACE_SECURITY_DB": str(security), "CREDTRACE_RATE_BURST": "1000"}
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen([str(CLI), "serve", "--store", "neo4j", "--port", str(port),
+                                   "--workers", "2", "--no-access-log"],
+                                  env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if get(port, "/readyz", "")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.3)
+        paths = [f"/v1/check/{subject}?as_of={AS_OF}" for subject in (LINA, HUAXIN) * 30]
+        with ThreadPoolExecutor(6) as pool:
+            answers = list(pool.map(lambda p: get(port, p, key), paths))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert [status for status, _ in answers] == [200] * len(paths)
+    # one masking key for both workers: the person's token is the same in every answer
+    assert len({body for (_, body), path in zip(answers, paths, strict=True)
+                if LINA in path}) == 1
+    assert LINA.encode() not in answers[0][1]
+    result = AuditTrail(SecurityDB(security)).verify()
+    assert result.ok, result.problems
+    assert result.entries == len(paths)
+    assert log.read_text().count("Started server process") == 2
