@@ -3,6 +3,7 @@ masked unless `--reveal-ids`."""
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -25,13 +26,21 @@ from api.cliapp import (
 )
 from api.cmd_accountability import print_propagation
 from api.cmd_viz import print_demo
-from graph import Store
+from graph import Settings, Store
 from ingest import FORMATS, IngestReport, ingest_path, source_size
+from ingest.bulk import Importer, command_importer, default_importer
 from queries.accountability import propagate
 from queries.common import as_of_date
 from viz.demo import write_demo
 
 SHOWN_REJECTS = 5
+
+
+def bulk_importer() -> Importer:
+    """`CREDTRACE_NEO4J_IMPORTER` (a command; the import folder is appended), else the
+    repository's `scripts/neo4j-local import`."""
+    command = Settings().neo4j_importer
+    return command_importer(shlex.split(command)) if command else default_importer()
 
 
 def print_report(report: IngestReport, reveal_ids: bool = False) -> None:
@@ -59,10 +68,10 @@ def print_report(report: IngestReport, reveal_ids: bool = False) -> None:
 
 
 def run_ingest(store: Store, path: Path, rejects: Path | None, quiet: bool = False,
-               format: str | None = None) -> IngestReport:
+               format: str | None = None, bulk: Importer | None = None) -> IngestReport:
     """Ingest a bundle, BODS or FtM file with a progress bar (rate and ETA)."""
     if quiet:
-        return ingest_path(store, path, format=format, rejects_path=rejects)
+        return ingest_path(store, path, format=format, rejects_path=rejects, bulk=bulk)
     columns = (TextColumn("{task.description}"), BarColumn(),
                TextColumn("{task.completed:,.0f}/{task.total:,.0f} rows"),
                TextColumn("{task.fields[rate]}"),
@@ -75,7 +84,8 @@ def run_ingest(store: Store, path: Path, rejects: Path | None, quiet: bool = Fal
             bar.update(task, advance=rows, description=file,
                        rate=f"{speed:,.0f} rows/s" if speed else "")
 
-        return ingest_path(store, path, format=format, rejects_path=rejects, progress=advance)
+        return ingest_path(store, path, format=format, rejects_path=rejects, progress=advance,
+                           bulk=bulk)
 
 
 @app.command()
@@ -85,13 +95,18 @@ def ingest(
     rejects: Annotated[Path | None, typer.Option(help="CSV file for rejected rows")] = None,
     format: Annotated[str | None, typer.Option(
         "--format", help=f"{' | '.join(FORMATS)}; detected from the path when omitted")] = None,
+    bulk: Annotated[bool, typer.Option(
+        "--bulk", help="first load into an EMPTY Neo4j database through the offline importer "
+                       "(neo4j-admin; the server restarts): much faster for large sources")
+    ] = False,
     as_json: JsonOpt = False,
     reveal_ids: RevealOpt = False,
 ) -> None:
     """Validate and load data; bad rows are reported, good rows still load."""
     with store_from(store) as db:
+        importer = bulk_importer() if bulk else None
         report = run_ingest(db, path, rejects or Path("credtrace-rejects.csv"), quiet=as_json,
-                            format=format)
+                            format=format, bulk=importer)
     if as_json:
         print_json(shown(report.as_dict(), reveal_ids))
     else:

@@ -28,21 +28,22 @@ def _label(name: str) -> str:
     return f"`{name}`"
 
 
+#: Constraints and indexes of earlier versions, dropped when a store connects: one unique
+#: index on `Node.uid` serves every lookup, and relationships are found from their source.
+RETIRED = (
+    *(f"DROP CONSTRAINT {label.lower()}_uid IF EXISTS"
+      for label in ("Enterprise", "Person", "Authority", "Measure", "MeasureEvent",
+                    "MeasureKind", "Contact", "IngestRun", "Party")),
+    *(f"DROP INDEX {rel.name.lower()}_eid IF EXISTS" for rel in MODEL.rels),
+)
+
+
 def schema() -> list[str]:
-    """Constraints and indexes, each idempotent."""
+    """Constraints and indexes, each idempotent: the unique key of every node (all carry
+    the `Node` label) and the name indexes of search."""
     statements = [
         f"CREATE CONSTRAINT node_uid IF NOT EXISTS FOR (n:{_label(NODE)}) REQUIRE n.uid IS UNIQUE"
     ]
-    for label in (*(n.name for n in MODEL.nodes), *MODEL.shared_labels):
-        statements.append(
-            f"CREATE CONSTRAINT {label.lower()}_uid IF NOT EXISTS "
-            f"FOR (n:{_label(label)}) REQUIRE n.uid IS UNIQUE"
-        )
-    for rel in MODEL.rels:
-        statements.append(
-            f"CREATE INDEX {rel.name.lower()}_eid IF NOT EXISTS "
-            f"FOR ()-[r:{_label(rel.name)}]-() ON (r.eid)"
-        )
     for kind in MODEL.labels_of("Party"):
         statements.append(
             f"CREATE TEXT INDEX {kind.lower()}_name IF NOT EXISTS "
@@ -51,48 +52,46 @@ def schema() -> list[str]:
     return statements
 
 
-_REPLACE = """
-SET x += row.props, x.fp = row.fp, x.history = row.history
-RETURN count(x) AS written
+def _seek(var: str, uid: str, label: str) -> str:
+    """Find node `var` by key through the unique index on `Node.uid`, of kind `label`."""
+    return f"MATCH ({var}:{_label(NODE)} {{uid: {uid}}}) WHERE {var}:{_label(label)}"
+
+
+#: What a merge answers: the rows reached and the stored version of those that changed.
+_CHANGED = """
+WITH x, row
+RETURN count(x) AS reached,
+       collect(CASE WHEN x.fp <> row.fp THEN {uid: row.uid, props: properties(x)} END) AS changed
 """
+_REPLACE = "SET x += row.props, x.fp = row.fp, x.history = row.history"
 
 
-def write_nodes(kind: str) -> str:
-    """Create or replace nodes of `kind` (rows planned by `graph.store.plan_writes`)."""
-    labels = "".join(f":{_label(x)}" for x in (NODE, *MODEL.node(kind).labels))
-    return (
-        f"UNWIND $rows AS row MERGE (x:{_label(kind)} {{uid: row.uid}}) "
-        f"ON CREATE SET x{labels}" + _REPLACE
-    )
+def merge_nodes(kind: str) -> str:
+    """Create the absent nodes of `kind` (see `Store.merge`)."""
+    labels = "".join(f":{_label(x)}" for x in MODEL.node(kind).labels)
+    return (f"UNWIND $rows AS row MERGE (x:{_label(NODE)}:{_label(kind)} {{uid: row.uid}}) "
+            f"ON CREATE SET {'x' + labels + ', ' if labels else ''}x += row.props, x.fp = row.fp"
+            + _CHANGED)
 
 
-def write_edges(rel_type: str) -> str:
-    """Create or replace relationships; rows with a missing endpoint are skipped."""
+def replace_nodes(kind: str) -> str:
+    """Write changed nodes of `kind` over their stored versions."""
+    return f"UNWIND $rows AS row {_seek('x', 'row.uid', kind)} {_REPLACE}"
+
+
+def merge_edges(rel_type: str) -> str:
+    """Create the absent relationships of `rel_type` between existing endpoints."""
     rel = MODEL.rel(rel_type)
-    return (
-        f"UNWIND $rows AS row "
-        f"MATCH (a:{_label(rel.source)} {{uid: row.source}}) "
-        f"MATCH (b:{_label(rel.target)} {{uid: row.target}}) "
-        f"MERGE (a)-[x:{_label(rel_type)} {{eid: row.uid}}]->(b)" + _REPLACE
-    )
+    return (f"UNWIND $rows AS row {_seek('a', 'row.source', rel.source)} "
+            f"{_seek('b', 'row.target', rel.target)} "
+            f"MERGE (a)-[x:{_label(rel_type)} {{eid: row.uid}}]->(b) "
+            "ON CREATE SET x += row.props, x.fp = row.fp" + _CHANGED)
 
 
-def node_versions(kind: str) -> str:
-    """Stored fingerprints of nodes of `kind`, with their properties where they differ."""
-    return (
-        f"UNWIND $rows AS row MATCH (x:{_label(kind)} {{uid: row.uid}}) "
-        "RETURN row.uid AS uid, CASE WHEN x.fp = row.fp THEN null ELSE properties(x) END "
-        "AS props"
-    )
-
-
-def edge_versions(rel_type: str) -> str:
-    """Stored fingerprints of relationships (found through the eid index)."""
-    return (
-        f"UNWIND $rows AS row MATCH ()-[x:{_label(rel_type)} {{eid: row.uid}}]->() "
-        "RETURN row.uid AS uid, CASE WHEN x.fp = row.fp THEN null ELSE properties(x) END "
-        "AS props"
-    )
+def replace_edges(rel_type: str) -> str:
+    """Write changed relationships over their stored versions (found from their source)."""
+    return (f"UNWIND $rows AS row MATCH (:{_label(NODE)} {{uid: row.source}})"
+            f"-[x:{_label(rel_type)} {{eid: row.uid}}]->() {_REPLACE}")
 
 
 GET_NODES = f"""
@@ -142,7 +141,8 @@ CALL () {
   UNION
   MATCH (n:Person) WHERE n.name CONTAINS $text RETURN n
   UNION
-  MATCH (n:Party) WHERE n.uid STARTS WITH $text OR n.uid STARTS WITH $upper RETURN n
+  MATCH (n:Node) WHERE (n.uid STARTS WITH $text OR n.uid STARTS WITH $upper) AND n:Party
+  RETURN n
 }
 RETURN n.uid AS uid, labels(n) AS labels, properties(n) AS props
 ORDER BY n.uid LIMIT $limit
@@ -220,3 +220,5 @@ def gather(plan: PlanKey, kinds: tuple[str, ...] = ()) -> str:
 CLEAR = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
 PING = "RETURN 1 AS one"
+
+AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ import networkx as nx
 
 from graph.model import MODEL
 from graph.records import Edge, Node
-from graph.store import SAME, Direction, Store, VersionedRow
+from graph.store import Direction, Merged, Store, T, VersionedRow
 from graph.timeline import possibly_valid
 
 GRAPH_FILE = "graph.pickle"
@@ -50,54 +50,59 @@ class MemoryStore(Store):
             self._by_kind.setdefault(kind, {})[uid] = None
 
     # --- writes -------------------------------------------------------------------
-    def stored_versions(self, label: str, rows: Sequence[VersionedRow],
-                        edges: bool) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
+    def transaction(self, work: Callable[[Any], T]) -> T:
+        return work(None)  # one writer at a time (the API's write lock); flush() persists
+
+    def _endpoints_exist(self, rel_type: str, row: VersionedRow) -> bool:
+        rel = MODEL.rel(rel_type)
+        ends = ((row.source, MODEL.labels_of(rel.source)),
+                (row.target, MODEL.labels_of(rel.target)))
+        return all(uid in self.graph and self.graph.nodes[uid][KIND] in kinds
+                   for uid, kinds in ends)
+
+    def _attrs(self, label: str, row: VersionedRow, edges: bool) -> dict[str, Any] | None:
+        if not edges:
+            return self.graph.nodes[row.uid] if row.uid in self.graph else None
+        key = (row.source, row.target, row.uid)
+        return self.graph.edges[key] if self.graph.has_edge(*key) else None
+
+    def merge(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> Merged:
+        merged = Merged(created=0, reached=0, changed={})
         for row in rows:
-            if edges:
-                key = (row.source, row.target, row.uid)
-                attrs = self.graph.edges[key] if self.graph.has_edge(*key) else None
-            else:
-                attrs = self.graph.nodes[row.uid] if row.uid in self.graph else None
+            attrs = self._attrs(label, row, edges)
             if attrs is not None:
-                same = attrs.get("fp") == row.fp
-                found[row.uid] = SAME if same else {k: v for k, v in attrs.items()
-                                                    if k not in (KIND, TYPE)}
-        return found
+                if attrs.get("fp") != row.fp:
+                    merged.changed[row.uid] = {k: v for k, v in attrs.items()
+                                               if k not in (KIND, TYPE)}
+            elif not edges:
+                self.graph.add_node(row.uid, **{KIND: label})
+                self._by_kind.setdefault(label, {})[row.uid] = None
+                self._set(self.graph.nodes[row.uid], row, KIND)
+                merged.created += 1
+            elif self._endpoints_exist(label, row):
+                self.graph.add_edge(row.source, row.target, key=row.uid, **{TYPE: label})
+                self._set(self.graph.edges[row.source, row.target, row.uid], row, TYPE)
+                merged.created += 1
+            else:
+                continue
+            merged.reached += 1
+        return merged
+
+    def replace(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> None:
+        for row in rows:
+            attrs = self._attrs(label, row, edges)
+            assert attrs is not None, "replace() follows merge()"
+            self._set(attrs, row, TYPE if edges else KIND)
 
     @staticmethod
-    def _replace(attrs: dict[str, Any], row: VersionedRow, keep: str) -> None:
-        """Replace stored attributes by the row's version, keeping the kind or type."""
+    def _set(attrs: dict[str, Any], row: VersionedRow, keep: str) -> None:
+        """Set the row's version over the stored attributes, keeping the kind or type."""
         kept = attrs[keep]
         attrs.clear()
         attrs.update({k: v for k, v in row.props.items() if v is not None})
-        attrs.update({keep: kept, "fp": row.fp, "history": list(row.history)})
-
-    def write_nodes(self, kind: str, rows: Sequence[VersionedRow]) -> int:
-        for row in rows:
-            if row.uid not in self.graph:
-                self.graph.add_node(row.uid, **{KIND: kind})
-                self._by_kind.setdefault(kind, {})[row.uid] = None
-            self._replace(self.graph.nodes[row.uid], row, KIND)
-        return len(rows)
-
-    def write_edges(self, rel_type: str, rows: Sequence[VersionedRow]) -> int:
-        rel = MODEL.rel(rel_type)
-        sources, targets = MODEL.labels_of(rel.source), MODEL.labels_of(rel.target)
-        written = 0
-        for row in rows:
-            s, t = row.source, row.target
-            if (
-                s not in self.graph or t not in self.graph
-                or self.graph.nodes[s][KIND] not in sources
-                or self.graph.nodes[t][KIND] not in targets
-            ):
-                continue
-            if not self.graph.has_edge(s, t, key=row.uid):
-                self.graph.add_edge(s, t, key=row.uid, **{TYPE: rel_type})
-            self._replace(self.graph.edges[s, t, row.uid], row, TYPE)
-            written += 1
-        return written
+        attrs.update({keep: kept, "fp": row.fp})
+        if row.history:
+            attrs["history"] = list(row.history)
 
     # --- reads --------------------------------------------------------------------
     def _node(self, uid: str) -> Node:

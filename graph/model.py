@@ -13,6 +13,7 @@ read this module; nothing else names a label or a relationship type.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 PropType = Literal["str", "date", "float", "int", "bool", "list"]
@@ -86,7 +87,7 @@ class Model:
                 return kind
         raise KeyError(f"unknown relationship type {name!r}")
 
-    @property
+    @cached_property
     def roles(self) -> dict[str, str]:
         """Bundle role name -> relationship type."""
         return {r.role: r.name for r in self.rels if r.role}
@@ -102,7 +103,13 @@ class Model:
 
     def labels_of(self, label: str) -> tuple[str, ...]:
         """Node kinds answering to a label (a kind's own name or a shared label)."""
-        return tuple(n.name for n in self.nodes if label == n.name or label in n.labels)
+        return self._kinds_by_label.get(label, ())
+
+    @cached_property
+    def _kinds_by_label(self) -> dict[str, tuple[str, ...]]:
+        labels = {n.name for n in self.nodes} | {x for n in self.nodes for x in n.labels}
+        return {label: tuple(n.name for n in self.nodes if label == n.name or label in n.labels)
+                for label in labels}
 
 
 def _role(name: str, role: str, zh: str, colour: str, source: str = "Person") -> RelKind:

@@ -15,7 +15,15 @@ from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 from graph import cypher
 from graph.model import MODEL
 from graph.records import Edge, Node
-from graph.store import SAME, Direction, Store, StoreError, StoreUnavailable, VersionedRow
+from graph.store import (
+    Direction,
+    Merged,
+    Store,
+    StoreError,
+    StoreUnavailable,
+    T,
+    VersionedRow,
+)
 from graph.traverse import check_path_request
 from graph.view import Plan, Prefetched, Subgraph
 
@@ -26,18 +34,37 @@ def _kind(labels: Iterable[str]) -> str:
     return next(label for label in labels if label in _KINDS)
 
 
+def _reaching(call: Callable[[], T]) -> T:
+    """`call()`, with the driver's connection and credential failures as store errors."""
+    try:
+        return call()
+    except (ServiceUnavailable, SessionExpired) as exc:
+        raise StoreUnavailable(f"Neo4j is unavailable: {exc}") from exc
+    except AuthError as exc:
+        raise StoreError(f"Neo4j refused the credentials: {exc}") from exc
+
+
 class Neo4jStore(Store):
     """Neo4j-backed store; opens a driver the store owns and creates the schema."""
 
     name = "neo4j"
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
-        self.database = database
-        try:
-            self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
-        except ValueError as exc:
-            raise StoreError(f"invalid Neo4j URI {uri!r}: {exc}") from exc
+        self.database, self._uri, self._auth = database, uri, (user, password)
+        self.driver = self._connect()
         self.ensure_schema()
+
+    def _connect(self) -> neo4j.Driver:
+        try:
+            return neo4j.GraphDatabase.driver(self._uri, auth=self._auth)
+        except ValueError as exc:
+            raise StoreError(f"invalid Neo4j URI {self._uri!r}: {exc}") from exc
+
+    def reconnect(self) -> None:
+        """A new driver, forgetting connections and bookmarks: after the database was
+        replaced (a bulk import), the old bookmarks name transactions it never had."""
+        self.driver.close()
+        self.driver = self._connect()
 
     def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """Run one statement in a managed transaction and return its records as dicts."""
@@ -59,36 +86,42 @@ class Neo4jStore(Store):
 
     @staticmethod
     def _records(fetch: Callable[[], list[neo4j.Record]]) -> list[dict[str, Any]]:
-        try:
-            records = fetch()
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreUnavailable(f"Neo4j is unavailable: {exc}") from exc
-        except AuthError as exc:
-            raise StoreError(f"Neo4j refused the credentials: {exc}") from exc
         # dict(record), not record.data(): statements return maps, lists and scalars only,
         # and data()'s recursive copy costs more than the round trip on nested answers
-        return [dict(record) for record in records]
+        return [dict(record) for record in _reaching(fetch)]
 
     def ensure_schema(self) -> None:
-        for statement in cypher.schema():
+        for statement in (*cypher.RETIRED, *cypher.schema()):
             self.run(statement)
 
+    def await_indexes(self, seconds: int = 3600) -> None:
+        """Wait until every index is online (after a bulk import they are being built)."""
+        self.run(cypher.AWAIT_INDEXES, seconds=seconds)
+
     # --- writes -------------------------------------------------------------------
-    def stored_versions(self, label: str, rows: Sequence[VersionedRow],
-                        edges: bool) -> dict[str, dict[str, Any]]:
-        query = cypher.edge_versions(label) if edges else cypher.node_versions(label)
-        records = self.run(query, rows=[row.as_probe() for row in rows])
-        return {r["uid"]: SAME if r["props"] is None else r["props"] for r in records}
+    def transaction(self, work: Callable[[Any], T]) -> T:
+        """`work(tx)` in a managed write transaction (retried on transient errors)."""
 
-    def _write(self, query: str, rows: Sequence[VersionedRow]) -> int:
-        (record,) = self.run(query, rows=[row.as_param() for row in rows])
-        return int(record["written"])
+        def call() -> T:
+            with self.driver.session(
+                    database=self.database,
+                    bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
+                return session.execute_write(work)
 
-    def write_nodes(self, kind: str, rows: Sequence[VersionedRow]) -> int:
-        return self._write(cypher.write_nodes(kind), rows)
+        return _reaching(call)
 
-    def write_edges(self, rel_type: str, rows: Sequence[VersionedRow]) -> int:
-        return self._write(cypher.write_edges(rel_type), rows)
+    def merge(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> Merged:
+        query = cypher.merge_edges(label) if edges else cypher.merge_nodes(label)
+        result = tx.run(query, rows=[row.as_param() for row in rows])
+        record = result.single(strict=True)
+        counters = result.consume().counters
+        created = counters.relationships_created if edges else counters.nodes_created
+        return Merged(created=created, reached=record["reached"],
+                      changed={c["uid"]: c["props"] for c in record["changed"]})
+
+    def replace(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> None:
+        query = cypher.replace_edges(label) if edges else cypher.replace_nodes(label)
+        tx.run(query, rows=[row.as_param() for row in rows]).consume()
 
     # --- reads --------------------------------------------------------------------
     @staticmethod

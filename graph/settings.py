@@ -34,3 +34,6 @@ class Settings(BaseSettings):
     max_results: int = Field(default=1000, ge=1, le=100_000)
     max_nodes: int = Field(default=500, ge=10, le=5000,
                            description="node cap of a picture; beyond it nodes are summarised")
+    neo4j_importer: str | None = Field(
+        default=None, description="command that imports a folder of neo4j-admin import files "
+        "into the store's server (`ingest --bulk`); default: scripts/neo4j-local import")

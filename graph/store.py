@@ -15,9 +15,11 @@ import dataclasses
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from functools import cache
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from graph.model import MODEL, PROVENANCE
 from graph.records import Edge, Node
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from graph.view import Plan
 
 Direction = Literal["out", "in", "both"]
+T = TypeVar("T")
 
 
 class StoreError(RuntimeError):
@@ -52,7 +55,7 @@ class WriteResult:
         return self
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VersionedRow:
     """A row ready to write: its key(s), flat properties, fingerprint and the earlier
     versions it keeps (JSON snapshots, oldest first)."""
@@ -63,21 +66,30 @@ class VersionedRow:
     source: str | None = None
     target: str | None = None
     history: tuple[str, ...] = ()
+    line: str | None = None  # the row made into an import file's line (`graph.bulk`)
 
     def as_param(self) -> dict[str, Any]:
         return {"uid": self.uid, "props": self.props, "fp": self.fp,
                 "history": list(self.history), "source": self.source, "target": self.target}
 
-    def as_probe(self) -> dict[str, Any]:
-        """What a store needs to tell new, unchanged and changed rows apart."""
-        return {"uid": self.uid, "fp": self.fp, "source": self.source, "target": self.target}
-
-
-#: What `Store.stored_versions` says of a row: absent, `SAME` content, or the old properties.
-SAME: dict[str, Any] = {}
+    def __reduce__(self) -> tuple[type[VersionedRow], tuple[Any, ...]]:
+        # positional: a slotted dataclass otherwise pickles its fields as a dict
+        return VersionedRow, (self.uid, self.props, self.fp, self.source, self.target,
+                              self.history, self.line)
 
 
 @dataclass
+class Merged:
+    """What the first step of a batch write did: the rows it created, the rows it reached
+    (every node; relationships whose endpoints exist) and the stored properties of the
+    reached rows whose content differs (left for `supersede`)."""
+
+    created: int
+    reached: int
+    changed: dict[str, dict[str, Any]]
+
+
+@dataclass(slots=True)
 class EntityRow:
     """An incoming node or edge: key, declared content and provenance."""
 
@@ -88,20 +100,43 @@ class EntityRow:
     target: str | None = None
 
 
-def versioned(row: EntityRow, declared: Sequence[str]) -> VersionedRow:
+def _json_encoder(sort_keys: bool) -> Callable[[Any], str]:
+    """`json.dumps(value, ensure_ascii=False, sort_keys=...)`, its C encoder built once:
+    keys and fingerprints are hashed from it for every row of a load."""
+    encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=sort_keys)
+    if c_make_encoder is None:  # CPython without its _json accelerator
+        return encoder.encode
+    encode = c_make_encoder(None, encoder.default, encode_basestring, None, ": ", ", ",
+                            sort_keys, False, True)
+    return lambda value: "".join(encode(value, 0))
+
+
+_JSON = _json_encoder(sort_keys=False)
+_CANONICAL = _json_encoder(sort_keys=True)
+
+
+def versioned(row: EntityRow, declared: Sequence[str],
+              provenance: Mapping[str, Any] | None = None) -> VersionedRow:
     """Flatten `row` for writing: every declared property (None clears it) plus provenance.
 
     The fingerprint covers content and endpoints only, so the same fact loaded again from
     another run or line is unchanged.
     """
-    unknown = set(row.content) - set(declared)
-    if unknown:
-        raise ValueError(f"undeclared properties {sorted(unknown)}")
-    content = {name: row.content.get(name) for name in declared}
-    fp_source = json.dumps([row.source, row.target, content], sort_keys=True, ensure_ascii=False)
+    given = row.content
+    if any(name not in _names(declared) for name in given):
+        raise ValueError(f"undeclared properties {sorted(set(given) - set(declared))}")
+    content = {name: given.get(name) for name in declared}
+    fp_source = _CANONICAL([row.source, row.target, content])
     fp = hashlib.sha256(fp_source.encode()).hexdigest()[:24]
-    prov = {name: row.provenance.get(name) for name in PROVENANCE}
-    return VersionedRow(row.uid, {**content, **prov}, fp, row.source, row.target)
+    provenance = row.provenance if provenance is None else provenance
+    for name in PROVENANCE:
+        content[name] = provenance.get(name)
+    return VersionedRow(row.uid, content, fp, row.source, row.target)
+
+
+@cache
+def _names(declared: Sequence[str]) -> frozenset[str]:
+    return frozenset(declared)
 
 
 def snapshot_of(props: Mapping[str, Any]) -> str:
@@ -109,35 +144,26 @@ def snapshot_of(props: Mapping[str, Any]) -> str:
     return json.dumps(public_props(props), sort_keys=True, ensure_ascii=False, default=str)
 
 
-def plan_writes(rows: Sequence[VersionedRow],
-                stored: Mapping[str, dict[str, Any]]) -> tuple[list[VersionedRow], WriteResult]:
-    """The rows to write (new ones, and changed ones carrying the superseded version in
-    their history) and the counts; unchanged rows are not written at all.
+def supersede(rows: Sequence[VersionedRow],
+              merged: Merged) -> tuple[list[VersionedRow], WriteResult]:
+    """The changed rows to write over their stored version, each carrying that version in
+    its history, and the batch's counts (rows stored with the same content are unchanged).
 
     >>> row = VersionedRow("k", {"name": "甲"}, "fp2")
-    >>> todo, result = plan_writes([row], {"k": {"name": "乙", "fp": "fp1", "history": []}})
+    >>> old = {"name": "乙", "fp": "fp1"}
+    >>> todo, result = supersede([row], Merged(created=0, reached=1, changed={"k": old}))
     >>> [json.loads(h)["name"] for h in todo[0].history], result.updated
     (['乙'], 1)
     """
-    todo: list[VersionedRow] = []
-    result = WriteResult()
-    for row in rows:
-        old = stored.get(row.uid)
-        if old is None:
-            result.created += 1
-            todo.append(row)
-        elif old is SAME:
-            result.unchanged += 1
-        else:
-            result.updated += 1
-            history = (*(old.get("history") or ()), snapshot_of(old))
-            todo.append(dataclasses.replace(row, history=history))
-    return todo, result
+    todo = [dataclasses.replace(row, history=(*(old.get("history") or ()), snapshot_of(old)))
+            for row in rows if (old := merged.changed.get(row.uid)) is not None]
+    unchanged = merged.reached - merged.created - len(todo)
+    return todo, WriteResult(merged.created, len(todo), unchanged)
 
 
 def edge_key(rel_type: str, source: str, target: str, *parts: Any) -> str:
     """A stable relationship key from its type, endpoints and distinguishing parts."""
-    text = json.dumps([rel_type, source, target, *parts], ensure_ascii=False)
+    text = _JSON([rel_type, source, target, *parts])
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -183,42 +209,52 @@ class Store(ABC):
 
     # --- writes -------------------------------------------------------------------
     @abstractmethod
-    def stored_versions(self, label: str, rows: Sequence[VersionedRow],
-                        edges: bool) -> dict[str, dict[str, Any]]:
-        """For the rows already stored (nodes of kind `label`, or relationships of type
-        `label` when `edges`): `SAME` when the fingerprint matches, else their properties."""
+    def transaction(self, work: Callable[[Any], T]) -> T:
+        """Run `work(tx)` in one write transaction: all its writes or none."""
 
     @abstractmethod
-    def write_nodes(self, kind: str, rows: Sequence[VersionedRow]) -> int:
-        """Create or replace nodes of `kind` in one transaction; the number written."""
+    def merge(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> Merged:
+        """Create the rows whose key is absent (nodes of kind `label`, or relationships of
+        type `label` when `edges`; a relationship only between existing endpoints of the
+        declared kinds) and report the stored properties of rows whose fingerprint differs."""
 
     @abstractmethod
-    def write_edges(self, rel_type: str, rows: Sequence[VersionedRow]) -> int:
-        """Create or replace relationships of `rel_type` in one transaction; the number
-        written. Rows whose endpoints do not exist (or are of other kinds) are skipped."""
+    def replace(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> None:
+        """Write `rows` (found by `merge` to have changed) over their stored versions."""
+
+    def write_batch(self, label: str, rows: Sequence[VersionedRow], *,
+                    edges: bool) -> WriteResult:
+        """Versioned write of one batch (no key twice) in one transaction: new rows are
+        created, changed rows replaced keeping the superseded version in their history,
+        unchanged rows left alone."""
+
+        def work(tx: Any) -> WriteResult:
+            todo, result = supersede(rows, self.merge(tx, label, rows, edges))
+            if todo:
+                self.replace(tx, label, todo, edges)
+            return result
+
+        return self.transaction(work)
+
+    def write_rows(self, label: str, rows: Iterable[VersionedRow], *,
+                   edges: bool) -> WriteResult:
+        """Versioned, idempotent write of rows in batches without a repeated key (see
+        `write_batch` and `rounds`); relationships whose endpoints are missing are skipped
+        and not counted."""
+        result = WriteResult()
+        for batch in rounds(rows):
+            result += self.write_batch(label, batch, edges=edges)
+        return result
 
     def upsert_nodes(self, kind: str, rows: Iterable[EntityRow]) -> WriteResult:
-        """Versioned, idempotent upsert of nodes (see `plan_writes` and `rounds`)."""
+        """Versioned, idempotent upsert of nodes."""
         declared = MODEL.node(kind).prop_names
-        result = WriteResult()
-        for batch in rounds(versioned(r, declared) for r in rows):
-            todo, counts = plan_writes(batch, self.stored_versions(kind, batch, edges=False))
-            if todo:
-                self.write_nodes(kind, todo)
-            result += counts
-        return result
+        return self.write_rows(kind, (versioned(r, declared) for r in rows), edges=False)
 
     def upsert_edges(self, rel_type: str, rows: Iterable[EntityRow]) -> WriteResult:
-        """Versioned, idempotent upsert of relationships keyed by `uid` (the edge key);
-        rows whose endpoints are missing are not counted."""
+        """Versioned, idempotent upsert of relationships keyed by `uid` (the edge key)."""
         declared = MODEL.rel(rel_type).prop_names
-        result = WriteResult()
-        for batch in rounds(versioned(r, declared) for r in rows):
-            todo, counts = plan_writes(batch, self.stored_versions(rel_type, batch, edges=True))
-            written = self.write_edges(rel_type, todo) if todo else 0
-            counts.created -= len(todo) - written  # skipped: an endpoint is missing
-            result += counts
-        return result
+        return self.write_rows(rel_type, (versioned(r, declared) for r in rows), edges=True)
 
     # --- reads --------------------------------------------------------------------
     @abstractmethod

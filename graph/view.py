@@ -23,12 +23,12 @@ different answer.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from graph.records import Edge, Node
-from graph.store import Direction, Store, VersionedRow
+from graph.store import Direction, Merged, Store, T, VersionedRow
 from graph.timeline import possibly_valid
 
 #: One hop of a plan: for each node kind, the (relationship types, direction) to follow.
@@ -156,14 +156,13 @@ class Prefetched(Store):
                        max_hops: int, limit: int) -> list[list[Edge]]:
         return self.store.shortest_paths(a, b, types, on, max_hops, limit)
 
-    def stored_versions(self, label: str, rows: Sequence[VersionedRow],
-                        edges: bool) -> dict[str, dict[str, Any]]:
+    def transaction(self, work: Callable[[Any], T]) -> T:
         raise TypeError("a prefetched view is read-only")
 
-    def write_nodes(self, kind: str, rows: Sequence[VersionedRow]) -> int:
+    def merge(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> Merged:
         raise TypeError("a prefetched view is read-only")
 
-    def write_edges(self, rel_type: str, rows: Sequence[VersionedRow]) -> int:
+    def replace(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> None:
         raise TypeError("a prefetched view is read-only")
 
     def clear(self) -> None:

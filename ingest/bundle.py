@@ -55,9 +55,10 @@ def row_reader(path: Path) -> Callable[[], Iterator[tuple[int, dict[str, str]]]]
         chunks = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
                              chunksize=CHUNK_ROWS, skipinitialspace=False)
         for chunk in chunks:
-            chunk.columns = [str(c).strip().lower() for c in chunk.columns]
-            for index, record in zip(chunk.index, chunk.to_dict("records"), strict=True):
-                yield int(index) + 2, {str(k): v for k, v in record.items()}
+            names = [str(c).strip().lower() for c in chunk.columns]
+            for index, values in zip(chunk.index.tolist(), chunk.to_numpy().tolist(),
+                                     strict=True):
+                yield index + 2, dict(zip(names, values, strict=True))
 
     return rows
 

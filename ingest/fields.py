@@ -22,6 +22,9 @@ class FieldError(ValueError):
         super().__init__(f"{field}={value!r}: {reason}")
         self.field, self.value, self.reason = field, value, reason
 
+    def __reduce__(self) -> tuple[type[FieldError], tuple[str, str, str]]:
+        return FieldError, (self.field, self.value, self.reason)  # from a worker process
+
 
 def text(value: str | None) -> str | None:
     """Stripped text, None when empty."""

@@ -11,9 +11,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ingest.tables import Writes
 
 TOLERANCE = 0.01
 Holding = tuple[int, str, str | None, str | None, float]  # line, enterprise, start, end, pct
+
+
+def holding(line: int, writes: Writes) -> Holding | None:
+    """What the 100 % check needs of a shareholdings row; None for a declared indirect
+    figure (already counted in the chain it summarises)."""
+    (_, edge), = writes.edges
+    content = edge.content
+    if content["direct"] is False:
+        return None
+    pct = content["percentage"]
+    pct = content["pct_min"] if pct is None else pct
+    return line, str(edge.target), content["start"], content["end"], pct or 0.0
 
 
 def over_allocated(holdings: Iterable[Holding]) -> dict[int, str]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.neo4j_store import Neo4jStore
 from graph.store import EntityRow, Store
 from ingest import bods, ftm
+from ingest.bulk import Importer, ingest_bulk
 from ingest.bundle import BundleError, bundle_files, row_reader
 from ingest.catalogue import read_catalogue
 from ingest.interop import Converted, first_record
@@ -15,6 +19,8 @@ from ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress
 from ingest.tables import tables
 
 CATALOGUE_FILE = "measure_kinds.csv"
+#: Sources this large are prepared in worker processes by default.
+PARALLEL_ROWS = 100_000
 #: Standard formats: their converters into rows of the canonical tables.
 CONVERTERS: dict[str, Callable[[Path], Converted]] = {"bods": bods.convert, "ftm": ftm.convert}
 FORMATS = ("bundle", *CONVERTERS)
@@ -32,6 +38,49 @@ def load_catalogue(ingestor: Ingestor, catalogue: dict[str, dict[str, object]]) 
     prov = {"source": ingestor.report.source, "run_id": ingestor.report.run_id}
     rows = [EntityRow(kind, dict(props), prov) for kind, props in catalogue.items()]
     ingestor.report.writes += ingestor.store.upsert_nodes("MeasureKind", rows)
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a load reads: its format, the measure-kind catalogue and how to feed the
+    tables to an ingestor."""
+
+    format: str
+    path: Path
+    catalogue: dict[str, dict[str, Any]]
+    tables: Callable[[Ingestor], None]
+
+    def load(self, ingestor: Ingestor) -> None:
+        """Write the catalogue, then every table."""
+        load_catalogue(ingestor, self.catalogue)
+        self.tables(ingestor)
+
+
+def bundle_source(folder: Path) -> Source:
+    """A canonical bundle folder (headers checked; its own catalogue added to ours)."""
+    folder = Path(folder)
+    catalogue = read_catalogue()
+    if (folder / CATALOGUE_FILE).exists():
+        catalogue |= read_catalogue(folder / CATALOGUE_FILE)
+    present = bundle_files(folder, tables(set(catalogue)))
+
+    def load(ingestor: Ingestor) -> None:
+        for table, path in present:
+            ingestor.load_table(table, row_reader(path), path.name)
+
+    return Source("bundle", folder, catalogue, load)
+
+
+def open_source(path: Path, format: str | None = None) -> Source:
+    """A bundle folder, BODS or FollowTheMoney file (the format detected when not given)."""
+    path = Path(path)
+    fmt = _format(path, format)
+    if fmt == "bundle":
+        return bundle_source(path)
+    converted = CONVERTERS[fmt](path)
+    catalogue = read_catalogue()
+    return Source(fmt, path, catalogue,
+                  lambda ingestor: converted.load(ingestor, tables(set(catalogue))))
 
 
 def ingest_bundle(
@@ -52,26 +101,15 @@ def ingest_bundle(
     >>> report.status, report.rejected
     ('succeeded', 0)
     """
-    folder = Path(folder)
-    catalogue = read_catalogue()
-    if (folder / CATALOGUE_FILE).exists():
-        catalogue |= read_catalogue(folder / CATALOGUE_FILE)
-    present = bundle_files(folder, tables(set(catalogue)))
-
-    def load(ingestor: Ingestor) -> None:
-        for table, path in present:
-            ingestor.load_table(table, row_reader(path), path.name)
-
-    ingestor = Ingestor(store, source="bundle", path=str(folder), rejects_path=rejects_path,
-                        progress=progress, batch_rows=batch_rows)
-    return run_load(ingestor, catalogue, load)
+    source = bundle_source(folder)
+    ingestor = Ingestor(store, source=source.format, path=str(source.path),
+                        rejects_path=rejects_path, progress=progress, batch_rows=batch_rows)
+    return run_load(ingestor, source.load)
 
 
-def run_load(ingestor: Ingestor, catalogue: dict[str, dict[str, Any]],
-             load: Callable[[Ingestor], None]) -> IngestReport:
-    """Write the catalogue, `load` the data, and close the run (failed if `load` raises)."""
+def run_load(ingestor: Ingestor, load: Callable[[Ingestor], None]) -> IngestReport:
+    """`load` the data and close the run (failed if `load` raises)."""
     try:
-        load_catalogue(ingestor, catalogue)
         load(ingestor)
     except BaseException:
         ingestor.finish("failed")
@@ -114,25 +152,33 @@ def ingest_path(
     format: str | None = None,
     rejects_path: Path | None = None,
     progress: Progress | None = None,
+    bulk: Importer | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
     """Validate and load a bundle folder, a BODS file or a FollowTheMoney file (the format
-    is detected when not given); every row passes the bundle's validation.
+    is detected when not given); every row passes the bundle's validation. With `bulk`
+    (an importer, see `ingest.bulk`) the store must be an empty Neo4j database, filled
+    through the offline importer. `workers` processes prepare rows (default: one per CPU
+    for sources of `PARALLEL_ROWS` rows or more, else none).
 
     >>> from graph.memory import MemoryStore
     >>> report = ingest_path(MemoryStore(), Path("examples/zhengzhou"))
     >>> report.source, report.status
     ('bundle', 'succeeded')
     """
-    path = Path(path)
-    fmt = _format(path, format)
-    if fmt == "bundle":
-        return ingest_bundle(store, path, rejects_path=rejects_path, progress=progress)
-    converted = CONVERTERS[fmt](path)
-    catalogue = read_catalogue()
-    ingestor = Ingestor(store, source=fmt, path=str(path), rejects_path=rejects_path,
-                        progress=progress)
-    return run_load(ingestor, catalogue,
-                    lambda ingestor: converted.load(ingestor, tables(set(catalogue))))
+    source = open_source(path, format)
+    size = source_size(path, format)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if size >= PARALLEL_ROWS else 0
+    if bulk is not None:
+        if not isinstance(store, Neo4jStore):
+            raise BundleError("a bulk load goes into Neo4j: give a neo4j:// or bolt:// store")
+        return ingest_bulk(store, source=source.format, path=str(source.path),
+                           load=source.load, importer=bulk, expected_rows=size,
+                           rejects_path=rejects_path, progress=progress, workers=workers)
+    ingestor = Ingestor(store, source=source.format, path=str(source.path),
+                        rejects_path=rejects_path, progress=progress, workers=workers)
+    return run_load(ingestor, source.load)
 
 
 def bundle_size(folder: Path) -> int:

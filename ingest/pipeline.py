@@ -21,11 +21,19 @@ from pathlib import Path
 from typing import IO, Any
 
 from graph.model import MODEL
-from graph.store import EntityRow, Store, WriteResult
+from graph.store import EntityRow, Store, VersionedRow, WriteResult
 from ingest.fields import FieldError
 from ingest.holdings import over_allocated
+from ingest.prepare import (
+    InProcess,
+    Prepared,
+    RowPool,
+    fewer_collections,
+    holdings_of,
+    prepare_rows,
+)
 from ingest.sole_roles import SOLE_ROLES, Interval, overlaps
-from ingest.tables import Table, Writes
+from ingest.tables import Table
 
 BATCH_ROWS = 5000
 #: Node kinds that rows refer to; their keys are remembered for the whole run.
@@ -125,8 +133,12 @@ class Ingestor:
         rejects_path: Path | None = None,
         progress: Progress | None = None,
         batch_rows: int = BATCH_ROWS,
+        workers: int = 0,
+        import_lines: bool = False,
     ) -> None:
         self.store, self.progress, self.batch_rows = store, progress, batch_rows
+        self._rows: InProcess = RowPool(workers) if workers > 1 else InProcess()
+        self.import_lines = import_lines  # rows are made into bulk import lines as prepared
         run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
         self.report = IngestReport(run_id, source, path, _now())
         self.sink = RejectSink(rejects_path, self.report)
@@ -153,6 +165,7 @@ class Ingestor:
             wait([self._pending])
             self._pending = None
         self._writer.shutdown()
+        self._rows.close()
         self.report.status, self.report.finished = status, _now()
         self.sink.close()
         self._record_run()
@@ -165,22 +178,28 @@ class Ingestor:
         `rows` is called again for shareholdings: a first pass finds holdings that would
         take a company above 100 %.
         """
+        with fewer_collections():
+            self._load_table(table, rows, file)
+
+    def _load_table(self, table: Table, rows: Callable[[], Rows], file: str) -> None:
         counts = self.report.tables.setdefault(table.name, TableCounts())
         over = self._over_allocated(table, rows) if table.name == "shareholdings" else {}
         seen: dict[str, int] = {}
-        batch: list[tuple[int, Writes]] = []
-        for line, row in rows():
+        batch: list[tuple[int, Prepared]] = []
+        r = self.report
+        for line, row, result in self._rows.map(prepare_rows, rows(), table, r.source, file,
+                                                r.run_id, self.import_lines):
             counts.read += 1
             if line in over:
                 self.sink.add(Reject(file, line, "percentage", row.get("percentage", ""),
                                      over[line]))
                 counts.rejected += 1
                 continue
-            writes = self._convert(table, file, line, row, seen)
-            if writes is None:
+            prepared = self._accept(table, file, line, row, result, seen)
+            if prepared is None:
                 counts.rejected += 1
                 continue
-            batch.append((line, writes))
+            batch.append((line, prepared))
             if len(batch) >= self.batch_rows:
                 self._write_batch(file, batch, counts)
                 batch = []
@@ -191,75 +210,58 @@ class Ingestor:
             self.sink.add(Reject(file, line, "start", "", reason, "warning"))
         self._sole.clear()
 
-    @staticmethod
-    def _over_allocated(table: Table, rows: Callable[[], Rows]) -> dict[int, str]:
-        holdings = []
-        for line, row in rows():
-            try:
-                (_, edge), = table.convert(row).edges
-            except FieldError:
-                continue
-            if edge.content["direct"] is False:  # a declared figure, already in the chain
-                continue
-            pct = edge.content["percentage"]
-            pct = edge.content["pct_min"] if pct is None else pct
-            holdings.append((line, str(edge.target), edge.content["start"], edge.content["end"],
-                             pct or 0.0))
-        return over_allocated(holdings)
+    def _over_allocated(self, table: Table, rows: Callable[[], Rows]) -> dict[int, str]:
+        return over_allocated(found for _, _, found in self._rows.map(holdings_of, rows(), table)
+                              if found is not None)
 
-    def _convert(self, table: Table, file: str, line: int, row: dict[str, str],
-                 seen: dict[str, int]) -> Writes | None:
-        try:
-            writes = table.convert(row)
-        except FieldError as err:
-            self.sink.add(Reject(file, line, err.field, err.value, err.reason))
+    def _accept(self, table: Table, file: str, line: int, row: dict[str, str],
+                result: Prepared | FieldError, seen: dict[str, int]) -> Prepared | None:
+        """The prepared row, or None when it is refused (reported) or a duplicate."""
+        if isinstance(result, FieldError):
+            self.sink.add(Reject(file, line, result.field, result.value, result.reason))
             return None
-        for name, message in writes.warnings:
+        for name, message in result.warnings:
             self.sink.add(Reject(file, line, name, row.get(name, ""), message, "warning"))
-        key = writes.key
+        key = result.key
         if key in seen:
             self.sink.add(Reject(file, line, table.columns[0], key,
                                  f"duplicate of line {seen[key]} in the same file"))
             return None
         seen[key] = line
-        return writes
+        return result
 
-    def _write_batch(self, file: str, batch: list[tuple[int, Writes]],
+    def _write_batch(self, file: str, batch: list[tuple[int, Prepared]],
                      counts: TableCounts) -> None:
         if not batch:
             return
         self._resolve(file, batch)
-        nodes: dict[str, list[EntityRow]] = defaultdict(list)
-        edges: dict[str, list[EntityRow]] = defaultdict(list)
-        for line, writes in batch:
-            if writes is None:
+        nodes: dict[str, list[VersionedRow]] = defaultdict(list)
+        edges: dict[str, list[VersionedRow]] = defaultdict(list)
+        for line, prepared in batch:
+            if prepared is None:
                 continue
             counts.loaded += 1
-            prov = {"source": self.report.source, "file": file, "line": line,
-                    "run_id": self.report.run_id}
-            for kind, row in writes.nodes:
-                row.provenance = prov
+            for kind, row in prepared.nodes:
                 nodes[kind].append(row)
                 if kind in REFERABLE:
                     self.known[row.uid] = kind
-            for rel_type, row in writes.edges:
-                row.provenance = prov
+            for rel_type, row in prepared.edges:
                 edges[rel_type].append(row)
                 if rel_type in SOLE_ROLES:
-                    self._sole.append((line, str(row.target), row.content["start"],
-                                       row.content["end"]))
+                    self._sole.append((line, str(row.target), row.props["start"],
+                                       row.props["end"]))
         self._wait_for_writes()
         self._pending = self._writer.submit(self._write, nodes, edges)
         if self.progress:
             self.progress(file, len(batch))
 
-    def _write(self, nodes: dict[str, list[EntityRow]],
-               edges: dict[str, list[EntityRow]]) -> None:
+    def _write(self, nodes: dict[str, list[VersionedRow]],
+               edges: dict[str, list[VersionedRow]]) -> None:
         """Write one batch (in the writer thread, while the next batch is validated)."""
         for kind, rows in nodes.items():
-            self.report.writes += self.store.upsert_nodes(kind, rows)
+            self.report.writes += self.store.write_rows(kind, rows, edges=False)
         for rel_type, rows in edges.items():
-            self.report.writes += self.store.upsert_edges(rel_type, rows)
+            self.report.writes += self.store.write_rows(rel_type, rows, edges=True)
 
     def _wait_for_writes(self) -> None:
         """Wait for the batch in flight; its failure is raised here."""
@@ -267,7 +269,7 @@ class Ingestor:
         if pending is not None:
             pending.result()
 
-    def _resolve(self, file: str, batch: list[tuple[int, Writes]]) -> None:
+    def _resolve(self, file: str, batch: list[tuple[int, Prepared]]) -> None:
         """Reject rows whose references do not exist or whose keys clash with another kind."""
         wanted = {uid for _, w in batch for _, uid, _ in w.refs if uid not in self.known}
         wanted |= {row.uid for _, w in batch for _, row in w.nodes if row.uid not in self.known}
@@ -279,7 +281,7 @@ class Ingestor:
                 self.sink.add(Reject(file, line, *reason))
                 batch[i] = (line, None)  # type: ignore[assignment]
 
-    def _problem(self, writes: Writes, stored: dict[str, str]) -> tuple[str, str, str] | None:
+    def _problem(self, writes: Prepared, stored: dict[str, str]) -> tuple[str, str, str] | None:
         for label, uid, name in writes.refs:
             kind = self.known.get(uid)
             if kind is None:

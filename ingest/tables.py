@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from graph.model import MODEL
@@ -37,7 +38,7 @@ EVENTS = ("objection_filed", "objection_upheld", "objection_rejected", "repaired
 CONTACT_FIELDS = ("address", "phone", "email")
 
 
-@dataclass
+@dataclass(slots=True)
 class Writes:
     """What one row writes, its own key, and the keys it refers to (kind label, key, field)."""
 
@@ -195,44 +196,46 @@ def shareholding(row: dict[str, str]) -> Writes:
     )
 
 
+def measure(row: dict[str, str], *, kinds: tuple[str, ...]) -> Writes:
+    """A measure, its kind checked against the catalogue's `kinds`."""
+    measure_id = required(row.get("measure_id"), "measure_id")
+    subject_kind = choice(row.get("subject_kind") or "enterprise", "subject_kind",
+                          ("enterprise", "person"))
+    if subject_kind == "enterprise":
+        subject, label = uscc(row.get("subject"), "subject"), "Enterprise"
+    else:
+        subject, label = person_key(row.get("subject"), "subject"), "Person"
+    kind = choice(row.get("kind"), "kind", kinds)
+    conduct = parse_date(row.get("conduct_date"), "conduct_date")
+    start, end = parse_interval(row.get("start"), row.get("end"))
+    if conduct and start and conduct > start:
+        raise FieldError("conduct_date", conduct, f"conduct after the measure's start {start}")
+    authority = required(row.get("authority"), "authority")
+    content = {
+        "kind": kind, "conduct_date": conduct, "start": start, "end": end,
+        "authority": authority, "legal_basis": text(row.get("legal_basis")),
+        "status": choice(row.get("status") or "active", "status", MEASURE_STATUSES),
+        "subject": subject, "subject_kind": subject_kind,
+    }
+    imposed = edge_key("IMPOSED_ON", measure_id, subject)
+    determined = edge_key("DETERMINED_BY", measure_id, authority)
+    return Writes(
+        key=measure_id,
+        nodes=[("Authority", EntityRow(authority, {"name": authority})),
+               ("Measure", EntityRow(measure_id, content))],
+        edges=[
+            ("IMPOSED_ON", EntityRow(imposed, {"start": start, "end": end},
+                                     source=measure_id, target=subject)),
+            ("DETERMINED_BY", EntityRow(determined, {}, source=measure_id, target=authority)),
+        ],
+        refs=[(label, subject, "subject")],
+    )
+
+
 def make_measure(kinds: set[str]) -> Callable[[dict[str, str]], Writes]:
-    """The measures converter, checking kinds against the catalogue."""
-
-    def measure(row: dict[str, str]) -> Writes:
-        measure_id = required(row.get("measure_id"), "measure_id")
-        subject_kind = choice(row.get("subject_kind") or "enterprise", "subject_kind",
-                              ("enterprise", "person"))
-        if subject_kind == "enterprise":
-            subject, label = uscc(row.get("subject"), "subject"), "Enterprise"
-        else:
-            subject, label = person_key(row.get("subject"), "subject"), "Person"
-        kind = choice(row.get("kind"), "kind", kinds)
-        conduct = parse_date(row.get("conduct_date"), "conduct_date")
-        start, end = parse_interval(row.get("start"), row.get("end"))
-        if conduct and start and conduct > start:
-            raise FieldError("conduct_date", conduct, f"conduct after the measure's start {start}")
-        authority = required(row.get("authority"), "authority")
-        content = {
-            "kind": kind, "conduct_date": conduct, "start": start, "end": end,
-            "authority": authority, "legal_basis": text(row.get("legal_basis")),
-            "status": choice(row.get("status") or "active", "status", MEASURE_STATUSES),
-            "subject": subject, "subject_kind": subject_kind,
-        }
-        imposed = edge_key("IMPOSED_ON", measure_id, subject)
-        determined = edge_key("DETERMINED_BY", measure_id, authority)
-        return Writes(
-            key=measure_id,
-            nodes=[("Authority", EntityRow(authority, {"name": authority})),
-                   ("Measure", EntityRow(measure_id, content))],
-            edges=[
-                ("IMPOSED_ON", EntityRow(imposed, {"start": start, "end": end},
-                                         source=measure_id, target=subject)),
-                ("DETERMINED_BY", EntityRow(determined, {}, source=measure_id, target=authority)),
-            ],
-            refs=[(label, subject, "subject")],
-        )
-
-    return measure
+    """The measures converter for a catalogue (picklable: loads convert in worker
+    processes)."""
+    return partial(measure, kinds=tuple(sorted(kinds)))
 
 
 def event(row: dict[str, str]) -> Writes:

@@ -113,16 +113,17 @@ def test_a_run_that_dies_half_way_can_be_rerun_to_the_same_counts(
         b.person(f"p{i}", f"王{i}")
         b.role(f"E{i}", f"p{i}", "legal_representative", "2020-01-01")
     folder = b.write(tmp_path / "b")
-    write_edges, calls = store.write_edges, []
+    write_batch, calls = store.write_batch, []
 
-    def dies_on_second_batch(rel_type: str, rows: list) -> object:  # type: ignore[type-arg]
-        calls.append(len(rows))
-        if len(calls) > 1:
-            raise ConnectionError("server went away")
-        return write_edges(rel_type, rows)
+    def dies_on_second_role_batch(label: str, rows: list, *, edges: bool) -> object:  # type: ignore[type-arg]
+        if label == "LEGAL_REPRESENTATIVE":
+            calls.append(len(rows))
+            if len(calls) > 1:
+                raise ConnectionError("server went away")
+        return write_batch(label, rows, edges=edges)
 
     with monkeypatch.context() as patch:
-        patch.setattr(store, "write_edges", dies_on_second_batch)
+        patch.setattr(store, "write_batch", dies_on_second_role_batch)
         with pytest.raises(ConnectionError):
             ingest_bundle(store, folder, batch_rows=5)
     assert [r.props["status"] for r in store.nodes("IngestRun")] == ["failed"]

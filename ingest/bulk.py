@@ -1,0 +1,121 @@
+"""The first load of a large source into an empty Neo4j database, through the offline
+importer (`credtrace ingest --bulk`).
+
+Rows pass the same validation, resolution, batching and provenance as any load; only the
+writes differ: an `ImportSpool` turns them into `neo4j-admin database import` files, an
+importer replaces the (empty) database by their import and starts the server again, and
+the rows the spool deferred are then written online in their order. The run is recorded
+like any other: started into the import, finished online. Earlier run records are
+carried into the import. A load that fails before the import leaves the database as it
+was, with the failed run recorded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import tempfile
+from collections.abc import Callable, Sequence
+from itertools import groupby
+from pathlib import Path
+
+from graph.bulk import ARRAY_DELIMITER, ImportFile, ImportSpool
+from graph.neo4j_store import Neo4jStore
+from graph.store import INTERNAL_PROPS, StoreError, VersionedRow, WriteResult, rounds
+from ingest.bundle import BundleError
+from ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress
+
+#: Runs the offline import of a folder written by `write_arguments`, and returns when
+#: the server answers again.
+Importer = Callable[[Path], None]
+#: The repository's script managing a local server (`scripts/neo4j-local import DIR`).
+LOCAL_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "neo4j-local"
+
+
+def command_importer(command: Sequence[str]) -> Importer:
+    """An importer running `command` with the folder appended (e.g. the local script's
+    `import`); its output goes to the terminal, a non-zero exit is an error."""
+
+    def run(folder: Path) -> None:
+        done = subprocess.run([*command, str(folder)], check=False)
+        if done.returncode:
+            raise StoreError(f"the import command {' '.join(command)} failed "
+                             f"(exit {done.returncode})")
+
+    return run
+
+
+def default_importer() -> Importer:
+    if not LOCAL_SCRIPT.exists():
+        raise BundleError("--bulk needs an importer: set CREDTRACE_NEO4J_IMPORTER to a command "
+                          "that imports a folder (see the README)")
+    return command_importer([str(LOCAL_SCRIPT), "import"])
+
+
+def write_arguments(folder: Path, files: Sequence[ImportFile]) -> None:
+    """The importer's arguments, one per line, in `folder/import.args`."""
+    multiline = [f.path.name for f in files if f.multiline]
+    lines = ["--id-type=string", f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
+             *(["--multiline-fields-format=v2", f"--multiline-fields={','.join(multiline)}"]
+               if multiline else []),
+             *(f.argument for f in files)]
+    (folder / "import.args").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_deferred(store: Neo4jStore, deferred: list[tuple[str, bool, VersionedRow]],
+                   batch_rows: int = BATCH_ROWS) -> WriteResult:
+    """Write the rows the spool deferred, in their order, through the online path."""
+    result = WriteResult()
+    for (label, edges), group in groupby(deferred, key=lambda item: item[:2]):
+        rows = [row for _, _, row in group]
+        for start in range(0, len(rows), batch_rows):
+            for batch in rounds(rows[start:start + batch_rows]):
+                result += store.write_batch(label, batch, edges=edges)
+    return result
+
+
+def carry_runs(store: Neo4jStore, spool: ImportSpool) -> None:
+    """Put the records of earlier runs into the import, as they are stored."""
+    rows = [VersionedRow(n.uid, {k: v for k, v in n.props.items() if k not in INTERNAL_PROPS},
+                         str(n.props.get("fp", "")),
+                         history=tuple(n.props.get("history") or ()))
+            for n in store.nodes("IngestRun")]
+    spool.merge(None, "IngestRun", rows, edges=False)
+
+
+def ingest_bulk(store: Neo4jStore, *, source: str, path: str,
+                load: Callable[[Ingestor], None], importer: Importer, expected_rows: int,
+                rejects_path: Path | None = None, progress: Progress | None = None,
+                workers: int = 0, workdir: Path | None = None) -> IngestReport:
+    """Load into an empty database through `importer` (see the module); `load` feeds the
+    tables to the ingestor, `expected_rows` sizes the spool."""
+    held = {kind: n for kind, n in store.counts().items() if n and kind != "IngestRun"}
+    if held:
+        raise BundleError(
+            "a bulk load needs an empty database, and this one holds "
+            + ", ".join(f"{n:,} {kind}" for kind, n in held.items())
+            + ": load without --bulk to add to it")
+    with tempfile.TemporaryDirectory(prefix="credtrace-import-", dir=workdir) as tmp:
+        folder = Path(tmp)
+        spool = ImportSpool(folder, expected_edges=expected_rows)
+        carry_runs(store, spool)
+        ingestor = Ingestor(spool, source=source, path=path, rejects_path=rejects_path,
+                            progress=progress, workers=workers, import_lines=True)
+        try:
+            load(ingestor)
+            write_arguments(folder, spool.finish())
+            importer(folder)
+            store.reconnect()
+            store.ensure_schema()
+            store.await_indexes()
+            if store.get_node(ingestor.report.run_id) is None:
+                raise StoreError("after the import the store does not hold this run: the "
+                                 "importer loaded another server than the store's URI")
+            ingestor.store = store
+            ingestor.report.writes += write_deferred(store, spool.deferred)
+        except BaseException:
+            ingestor.store = store
+            with contextlib.suppress(StoreError):  # unreachable: the error raised says why
+                ingestor.finish("failed")
+            raise
+        return ingestor.finish()
