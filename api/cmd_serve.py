@@ -33,7 +33,7 @@ def serve(
     """
     settings = load_settings(store=store, host=host, port=port)
     if workers == 1:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+        uvicorn.run(create_app(settings, freeze_gc=True), host=settings.host, port=settings.port,
                     log_level="info", proxy_headers=False, access_log=access_log)
         return
     if settings.store.startswith("memory:"):
@@ -46,6 +46,6 @@ def serve(
     os.environ["CREDTRACE_SECURITY_DB"] = str(settings.security_path.resolve())
     if settings.mask_key is None:
         os.environ["CREDTRACE_MASK_KEY"] = secrets.token_hex(32)
-    uvicorn.run("api.app:create_app", factory=True, workers=workers, host=settings.host,
+    uvicorn.run("api.app:served_app", factory=True, workers=workers, host=settings.host,
                 port=settings.port, log_level="info", proxy_headers=False,
                 access_log=access_log)

@@ -3,6 +3,7 @@ the store; the embedded store refuses workers."""
 
 from __future__ import annotations
 
+import gc
 import http.client
 import os
 import socket
@@ -13,15 +14,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from api.app import create_app
 from api.audit import AuditTrail
 from api.cli import app as cli
 from api.keys import KeyStore
 from api.roles import Role
 from api.securitydb import SecurityDB
-from graph import Store
-from tests.api.conftest import AS_OF, HUAXIN, LINA
+from graph import MemoryStore, Store
+from tests.api.conftest import AS_OF, HUAXIN, LINA, settings_for
 
 CLI = Path(sys.executable).with_name("credtrace")
 
@@ -88,3 +91,13 @@ def test_two_workers_share_the_audit_chain_and_the_masking_key(
     assert result.ok, result.problems
     assert result.entries == len(paths)
     assert log.read_text().count("Started server process") == 2
+
+
+def test_a_served_app_freezes_what_startup_built(tmp_path: Path) -> None:
+    app = create_app(settings_for(tmp_path), store=MemoryStore(), freeze_gc=True)
+    try:
+        with TestClient(app) as client:
+            assert gc.get_freeze_count() > 0
+            assert client.get("/healthz").status_code == 200
+    finally:
+        gc.unfreeze()
