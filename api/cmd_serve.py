@@ -20,8 +20,8 @@ def serve(
     = None,
     port: Annotated[int | None, typer.Option(help="port (default 8000)")] = None,
     workers: Annotated[int, typer.Option(
-        min=1, max=64, help="worker processes (Neo4j only; each has its own rate limits, "
-                            "so a key may make up to N times its rate)")] = 1,
+        min=1, max=64, help="worker processes (Neo4j only); they share the keys, the audit "
+                            "chain, the rate limits and the masking key")] = 1,
     access_log: Annotated[bool, typer.Option(
         help="log one line per request (the audit trail records every authenticated call "
              "either way)")] = True,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from api.audit import AuditTrail
 from api.keys import KeyStore
-from api.ratelimit import RateLimiter
+from api.ratelimit import SharedRateLimiter
 from api.securitydb import SecurityDB
 from api.settings import ApiSettings
 from graph import Store, open_store
@@ -92,22 +92,34 @@ class Resources:
     store: StoreHolder
     keys: KeyStore
     audit: AuditTrail
-    limiter: RateLimiter = field(init=False)
-    #: Threads of the `async def` routes' store reads (`api.deps.Caller.read`): a plain
-    #: executor hand-off costs less than anyio's (capacity limiter, cancel scope).
-    readers: ThreadPoolExecutor = field(init=False)
+    #: per key, shared by the service's worker processes (a file beside the database)
+    limiter: SharedRateLimiter = field(init=False)
+    _readers: ThreadPoolExecutor | None = field(init=False, default=None)
 
     #: Store reads at once through `readers` (more wait in its queue).
     READERS = 32
 
     def __post_init__(self) -> None:
-        self.limiter = RateLimiter(per_minute=self.settings.rate_per_minute,
-                                   burst=self.settings.rate_burst)
-        self.readers = ThreadPoolExecutor(self.READERS, thread_name_prefix="store-read")
+        security = self.settings.security_path
+        self.limiter = SharedRateLimiter(security.with_name(security.name + ".ratelimit"),
+                                         per_minute=self.settings.rate_per_minute,
+                                         burst=self.settings.rate_burst)
+
+    @property
+    def readers(self) -> ThreadPoolExecutor:
+        """Threads of the `async def` routes' store reads (`api.deps.Caller.read`): a plain
+        executor hand-off costs less than anyio's (capacity limiter, cancel scope). Made on
+        first use, again after `close`."""
+        if self._readers is None:
+            self._readers = ThreadPoolExecutor(self.READERS, thread_name_prefix="store-read")
+        return self._readers
 
     def close(self) -> None:
-        """Stop the reader threads and close the store (if it is ours)."""
-        self.readers.shutdown(wait=False)
+        """Stop the reader threads and close the store (if it is ours); both come back on
+        the next request (an app may be started again)."""
+        if self._readers is not None:
+            self._readers.shutdown(wait=False)
+            self._readers = None
         self.store.close()
 
     @classmethod

@@ -10,7 +10,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,15 +54,14 @@ def get(port: int, path: str, key: str) -> tuple[int, bytes]:
         conn.close()
 
 
-def test_two_workers_share_the_audit_chain_and_the_masking_key(
-        loaded: Store, store_name: str, tmp_path: Path) -> None:
-    if store_name != "neo4j":
-        pytest.skip("workers serve Neo4j only")
+@contextmanager
+def two_workers(tmp_path: Path, **settings: str) -> Iterator[tuple[int, str]]:
+    """`credtrace serve --workers 2` on Neo4j with a fresh security database: (port, key)."""
     security = tmp_path / "security.sqlite"
     _, key = KeyStore(SecurityDB(security)).create(Role.SANCTION_SYSTEM, "workflow")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "CREDTRACE_MASK_KEY"}
-    env |= {"CREDTRACE_SECURITY_DB": str(security), "CREDTRACE_RATE_BURST": "1000"}
+    env |= {"CREDTRACE_SECURITY_DB": str(security), **settings}
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
         server = subprocess.Popen([str(CLI), "serve", "--store", "neo4j", "--port", str(port),
@@ -76,21 +77,40 @@ def test_two_workers_share_the_audit_chain_and_the_masking_key(
                 pass
             assert server.poll() is None and time.monotonic() < deadline, log.read_text()
             time.sleep(0.3)
-        paths = [f"/v1/check/{subject}?as_of={AS_OF}" for subject in (LINA, HUAXIN) * 30]
-        with ThreadPoolExecutor(6) as pool:
-            answers = list(pool.map(lambda p: get(port, p, key), paths))
+        yield port, key
     finally:
         server.terminate()
         server.wait(timeout=30)
+    assert log.read_text().count("Started server process") == 2
+
+
+def test_two_workers_share_the_audit_chain_and_the_masking_key(
+        loaded: Store, store_name: str, tmp_path: Path) -> None:
+    if store_name != "neo4j":
+        pytest.skip("workers serve Neo4j only")
+    paths = [f"/v1/check/{subject}?as_of={AS_OF}" for subject in (LINA, HUAXIN) * 30]
+    with two_workers(tmp_path, CREDTRACE_RATE_BURST="1000") as (port, key), \
+            ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda p: get(port, p, key), paths))
     assert [status for status, _ in answers] == [200] * len(paths)
     # one masking key for both workers: the person's token is the same in every answer
     assert len({body for (_, body), path in zip(answers, paths, strict=True)
                 if LINA in path}) == 1
     assert LINA.encode() not in answers[0][1]
-    result = AuditTrail(SecurityDB(security)).verify()
+    result = AuditTrail(SecurityDB(tmp_path / "security.sqlite")).verify()
     assert result.ok, result.problems
     assert result.entries == len(paths)
-    assert log.read_text().count("Started server process") == 2
+
+
+def test_two_workers_share_each_keys_rate_limit(
+        loaded: Store, store_name: str, tmp_path: Path) -> None:
+    if store_name != "neo4j":
+        pytest.skip("workers serve Neo4j only")
+    url = f"/v1/check/{HUAXIN}?as_of={AS_OF}"
+    with two_workers(tmp_path, CREDTRACE_RATE_BURST="6", CREDTRACE_RATE_PER_MINUTE="1") as (
+            port, key), ThreadPoolExecutor(4) as pool:
+        statuses = list(pool.map(lambda _: get(port, url, key)[0], range(16)))
+    assert sorted(statuses) == [200] * 6 + [429] * 10
 
 
 def test_a_served_app_freezes_what_startup_built(tmp_path: Path) -> None:
