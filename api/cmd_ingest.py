@@ -72,6 +72,10 @@ def run_ingest(store: Store, path: Path, rejects: Path | None, quiet: bool = Fal
     """Ingest a bundle, BODS or FtM file with a progress bar (rate and ETA)."""
     if quiet:
         return ingest_path(store, path, format=format, rejects_path=rejects, bulk=bulk)
+
+    def say(done: str) -> None:
+        err.print(f"[dim]{done}[/]")
+
     columns = (TextColumn("{task.description}"), BarColumn(),
                TextColumn("{task.completed:,.0f}/{task.total:,.0f} rows"),
                TextColumn("{task.fields[rate]}"),
@@ -85,7 +89,7 @@ def run_ingest(store: Store, path: Path, rejects: Path | None, quiet: bool = Fal
                        rate=f"{speed:,.0f} rows/s" if speed else "")
 
         return ingest_path(store, path, format=format, rejects_path=rejects, progress=advance,
-                           bulk=bulk)
+                           bulk=bulk, say=say)
 
 
 @app.command()

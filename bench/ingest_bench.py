@@ -1,12 +1,16 @@
 """Ingestion speed, printed as figures (ratios against baselines run in the same process).
 
 1. Batched UNWIND writes vs a row-by-row MERGE baseline, same rows, same Neo4j.
-2. The whole pipeline (read, validate, write) on a generated bundle: rows/s, wall time and
-   the loader's peak RSS, into Neo4j and into the memory store, each in a fresh process.
+2. The whole pipeline (read, validate, write) on a generated bundle, each load in a fresh
+   process: wall time, rows/s and peak RSS (the loader's, and its largest worker's) of
+   - `bulk`: `ingest --bulk` into the emptied local server (scripts/neo4j-local: the
+     import stops and restarts it), with the duration of each phase;
+   - `online`: the batched online path into Neo4j;
+   - `memory`: the embedded store.
 
 Usage (Neo4j from NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD, e.g. `scripts/neo4j-local env`):
     python bench/ingest_bench.py --sample 3000 --enterprises 20000
-    python bench/ingest_bench.py --enterprises 1000000 --skip-baseline   # the full-scale run
+    python bench/ingest_bench.py --enterprises 1000000 --skip-baseline --modes bulk
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any
 
 from graph import EntityRow, Settings, open_store
 from graph.neo4j_store import Neo4jStore
+from ingest.bulk import LOCAL_SCRIPT
 from ingest.generate import generate_bundle
 from ingest.identifiers import make_ric
 
@@ -65,20 +70,35 @@ def batched_vs_row_by_row(store: Neo4jStore, sample: int) -> dict[str, float]:
             "ratio": round(batched / baseline, 1)}
 
 
-def load_in_subprocess(store_spec: str, bundle: Path) -> dict[str, Any]:
-    """Ingest `bundle` in a fresh process; its wall time, rows and peak RSS."""
-    code = (
-        "import json, resource, time, sys\n"
-        "from graph import open_store\nfrom ingest import ingest_bundle\n"
-        "s = open_store(sys.argv[1]); t = time.perf_counter()\n"
-        "r = ingest_bundle(s, sys.argv[2]); s.flush(); wall = time.perf_counter() - t\n"
-        "rows = sum(c.read for c in r.tables.values())\n"
-        "print(json.dumps({'status': r.status, 'rows': rows, 'wall_s': round(wall, 1),"
-        " 'rows_per_s': round(rows / wall), 'rejected': r.rejected,"
-        " 'peak_rss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code, store_spec, str(bundle)], check=True,
-                         capture_output=True, text=True)
+LOADER = """
+import json, resource, sys, time
+from graph import open_store
+from ingest import ingest_path
+from ingest.bulk import default_importer
+spec, bundle, bulk = sys.argv[1], sys.argv[2], sys.argv[3] == "bulk"
+store = open_store(spec)
+phases = []
+started = time.perf_counter()
+report = ingest_path(store, bundle, bulk=default_importer() if bulk else None, say=phases.append)
+store.flush()
+wall = time.perf_counter() - started
+rows = sum(c.read for c in report.tables.values())
+usage = {who: resource.getrusage(who).ru_maxrss // 1024
+         for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)}
+print(json.dumps({"status": report.status, "rows": rows, "wall_s": round(wall, 1),
+                  "rows_per_s": round(rows / wall), "rejected": report.rejected,
+                  "created": report.writes.created,
+                  "peak_rss_mib": usage[resource.RUSAGE_SELF],
+                  "largest_child_rss_mib": usage[resource.RUSAGE_CHILDREN],
+                  "phases": phases}, ensure_ascii=False))
+"""
+
+
+def load_in_subprocess(store_spec: str, bundle: Path, mode: str) -> dict[str, Any]:
+    """Ingest `bundle` in a fresh process; its wall time, rows and peak RSS. (The largest
+    child is a row-preparing worker, or the neo4j-admin importer of a bulk load.)"""
+    out = subprocess.run([sys.executable, "-c", LOADER, store_spec, str(bundle), mode],
+                         check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -88,7 +108,8 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--skip-baseline", action="store_true")
-    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--modes", default="bulk,online,memory",
+                        help="loads to run, comma-separated: bulk, online, memory")
     args = parser.parse_args()
     settings = Settings()
     if not settings.neo4j_uri:
@@ -104,12 +125,15 @@ def main() -> None:
         counts = generate_bundle(bundle, args.enterprises, args.seed)
         print(f"generated {args.enterprises:,} enterprises ({sum(counts.values()):,} rows) in "
               f"{time.perf_counter() - started:.1f} s")
-        store.clear()
         store.close()
-        print("pipeline into neo4j:", json.dumps(load_in_subprocess(settings.neo4j_uri, bundle)))
-        if not args.skip_memory:
-            memory = f"memory:{Path(tmp) / 'memory-store'}"
-            print("pipeline into memory:", json.dumps(load_in_subprocess(memory, bundle)))
+        for mode in args.modes.split(","):
+            if mode == "memory":
+                spec = f"memory:{Path(tmp) / 'memory-store'}"
+            else:  # an empty database, fast whatever it held before
+                spec = settings.neo4j_uri
+                subprocess.run([str(LOCAL_SCRIPT), "reset"], check=True, capture_output=True)
+            print(f"pipeline, {mode}:", json.dumps(load_in_subprocess(spec, bundle, mode),
+                                                   ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -79,54 +80,70 @@ class BloomFilter:
 @dataclass(frozen=True)
 class Columns:
     """One import file's header: the keys, the text properties, the fingerprint, then the
-    properties of other types (history last)."""
+    properties of other types, then the history."""
 
     header: tuple[str, ...]
     text: tuple[str, ...]
     typed: tuple[tuple[str, PropType], ...]
 
-    @classmethod
-    def of(cls, label: str, edges: bool) -> Columns:
-        declared = MODEL.rel(label).props if edges else MODEL.node(label).props
-        props: list[tuple[str, PropType]] = [(p.name, p.type) for p in declared]
-        if edges:
-            props = [("start", "date"), ("end", "date"), *props]
-        props += [(name, "int" if name == "line" else "str") for name in PROVENANCE]
-        text = tuple(name for name, kind in props if kind in ("str", "date"))
-        typed = (*((name, kind) for name, kind in props if kind not in ("str", "date")),
-                 ("history", "list"))
-        head = (":START_ID", ":END_ID", "eid") if edges else ("uid:ID",)
-        header = (*head, *text, "fp", *(f"{name}:{_TYPES[kind]}" for name, kind in typed))
-        return cls(header, text, typed)
+    def pick_text(self, props: dict[str, Any]) -> tuple[Any, ...]:
+        """The text values in column order (a versioned row has every property)."""
+        try:
+            return self._pick(props)  # type: ignore[no-any-return]
+        except KeyError:
+            return tuple(props.get(name) for name in self.text)
+
+    @property
+    def _pick(self) -> Callable[[dict[str, Any]], Any]:
+        return _pickers(self.text)
 
 
-def _typed(value: Any, kind: PropType) -> Any:
-    """A value of a non-text column as the importer reads it back exactly, else `_UNFIT`.
-    (Text is written as it is: the csv module writes None as an empty, null field.)"""
-    if value is None:
-        return None
-    if kind == "bool":
-        return ("true" if value else "false") if isinstance(value, bool) else _UNFIT
-    if kind == "int":
-        return value if isinstance(value, int) and not isinstance(value, bool) else _UNFIT
-    if kind == "float":
-        return float(value) if isinstance(value, int | float) else _UNFIT
-    if (isinstance(value, list | tuple) and value
-            and all(isinstance(v, str) and v and ARRAY_DELIMITER not in v for v in value)):
-        return ARRAY_DELIMITER.join(value)
-    return _UNFIT
-
-
-_UNFIT = object()
+@cache
+def _pickers(names: tuple[str, ...]) -> Callable[[dict[str, Any]], Any]:
+    pick = itemgetter(*names)
+    return pick if len(names) > 1 else lambda props: (pick(props),)
 
 
 @cache
 def columns_of(label: str, edges: bool) -> Columns:
-    return Columns.of(label, edges)
+    """The columns of the import file of a node kind or relationship type."""
+    declared = MODEL.rel(label).props if edges else MODEL.node(label).props
+    props: list[tuple[str, PropType]] = [(p.name, p.type) for p in declared]
+    if edges:
+        props = [("start", "date"), ("end", "date"), *props]
+    props += [(name, "int" if name == "line" else "str") for name in PROVENANCE]
+    text = tuple(name for name, kind in props if kind in ("str", "date"))
+    typed = tuple((name, kind) for name, kind in props if kind not in ("str", "date"))
+    head = (":START_ID", ":END_ID", "eid") if edges else ("uid:ID",)
+    header = (*head, *text, "fp", *(f"{name}:{_TYPES[kind]}" for name, kind in typed),
+              "history:string[]")
+    return Columns(header, text, typed)
+
+
+_TEXT = frozenset({str, type(None)})
+_UNFIT = object()
+
+
+def _typed(value: Any, kind: PropType) -> Any:
+    """A value of a non-text column as the importer reads it back exactly, else `_UNFIT`."""
+    if value is None:
+        return None
+    cls = value.__class__
+    if kind == "int":
+        return value if cls is int else _UNFIT
+    if kind == "float":
+        return float(value) if cls is float or cls is int else _UNFIT
+    if kind == "bool":
+        return ("true" if value else "false") if cls is bool else _UNFIT
+    if (cls in (list, tuple) and value
+            and all(v.__class__ is str and v and ARRAY_DELIMITER not in v for v in value)):
+        return ARRAY_DELIMITER.join(value)
+    return _UNFIT
 
 
 _LINE = io.StringIO()
-_LINE_WRITER = csv.writer(_LINE, lineterminator="\n")
+#: CRLF, so that the csv module quotes a lone CR too
+_LINE_WRITER = csv.writer(_LINE, lineterminator="\r\n")
 
 
 def import_line(label: str, edges: bool, row: VersionedRow) -> str | None:
@@ -134,21 +151,24 @@ def import_line(label: str, edges: bool, row: VersionedRow) -> str | None:
     carried exactly: an empty text (it would read back as null), a value of the wrong
     type, an empty list. Pure: worker processes make the lines of a large load."""
     props, columns = row.props, columns_of(label, edges)
-    head = [str(row.source), str(row.target), row.uid] if edges else [row.uid]
-    cells = [*head, *(props.get(name) for name in columns.text), row.fp]
-    if "" in cells or any(c.__class__ is not str for c in cells if c is not None):
+    head = [row.source, row.target, row.uid] if edges else [row.uid]
+    cells = [*head, *columns.pick_text(props), row.fp]
+    if "" in cells or not _TEXT.issuperset(map(type, cells)):
         return None
     for name, kind in columns.typed:
-        value = (list(row.history) or None) if name == "history" else props.get(name)
-        typed = _typed(value, kind)
+        typed = _typed(props.get(name), kind)
         if typed is _UNFIT:
             return None
         cells.append(typed)
-    _LINE_WRITER.writerow(cells)
-    line = _LINE.getvalue()
-    _LINE.seek(0)
-    _LINE.truncate()
-    return line
+    cells.append(ARRAY_DELIMITER.join(row.history) if row.history else None)
+    try:
+        _LINE_WRITER.writerow(cells)
+        return _LINE.getvalue()
+    except csv.Error:  # a character the csv module will not write
+        return None
+    finally:
+        _LINE.seek(0)
+        _LINE.truncate()
 
 
 @dataclass
@@ -171,9 +191,9 @@ class ImportFile:
         if self._fh is None:
             self._fh = open(self.path, "w", encoding="utf-8", newline="",  # noqa: SIM115
                             buffering=1 << 20)
-            csv.writer(self._fh, lineterminator="\n").writerow(
+            csv.writer(self._fh, lineterminator="\r\n").writerow(
                 columns_of(self.label, self.edges).header)
-        if not self.multiline and ("\r" in line or "\n" in line[:-1]):
+        if not self.multiline and ("\r" in line[:-2] or "\n" in line[:-2]):
             self.multiline = True
         self._fh.write(line)
         self.rows += 1

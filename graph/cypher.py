@@ -30,25 +30,26 @@ def _label(name: str) -> str:
 
 #: Constraints and indexes of earlier versions, dropped when a store connects: one unique
 #: index on `Node.uid` serves every lookup, and relationships are found from their source.
-RETIRED = (
-    *(f"DROP CONSTRAINT {label.lower()}_uid IF EXISTS"
-      for label in ("Enterprise", "Person", "Authority", "Measure", "MeasureEvent",
-                    "MeasureKind", "Contact", "IngestRun", "Party")),
-    *(f"DROP INDEX {rel.name.lower()}_eid IF EXISTS" for rel in MODEL.rels),
-)
+RETIRED = {
+    **{f"{label.lower()}_uid": f"DROP CONSTRAINT {label.lower()}_uid IF EXISTS"
+       for label in ("Enterprise", "Person", "Authority", "Measure", "MeasureEvent",
+                     "MeasureKind", "Contact", "IngestRun", "Party")},
+    **{f"{rel.name.lower()}_eid": f"DROP INDEX {rel.name.lower()}_eid IF EXISTS"
+       for rel in MODEL.rels},
+}
+
+#: Names of the indexes there are (a uniqueness constraint's index has its name).
+INDEX_NAMES = "SHOW INDEXES YIELD name RETURN name"
 
 
-def schema() -> list[str]:
-    """Constraints and indexes, each idempotent: the unique key of every node (all carry
-    the `Node` label) and the name indexes of search."""
-    statements = [
-        f"CREATE CONSTRAINT node_uid IF NOT EXISTS FOR (n:{_label(NODE)}) REQUIRE n.uid IS UNIQUE"
-    ]
+def schema() -> dict[str, str]:
+    """Constraints and indexes by name, each statement idempotent: the unique key of every
+    node (all carry the `Node` label) and the name indexes of search."""
+    statements = {"node_uid": f"CREATE CONSTRAINT node_uid IF NOT EXISTS "
+                              f"FOR (n:{_label(NODE)}) REQUIRE n.uid IS UNIQUE"}
     for kind in MODEL.labels_of("Party"):
-        statements.append(
-            f"CREATE TEXT INDEX {kind.lower()}_name IF NOT EXISTS "
-            f"FOR (n:{_label(kind)}) ON (n.name)"
-        )
+        statements[f"{kind.lower()}_name"] = (f"CREATE TEXT INDEX {kind.lower()}_name IF NOT "
+                                              f"EXISTS FOR (n:{_label(kind)}) ON (n.name)")
     return statements
 
 

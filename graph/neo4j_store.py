@@ -56,7 +56,9 @@ class Neo4jStore(Store):
 
     def _connect(self) -> neo4j.Driver:
         try:
-            return neo4j.GraphDatabase.driver(self._uri, auth=self._auth)
+            # notifications off: "label not in the database" on an empty one is noise
+            return neo4j.GraphDatabase.driver(self._uri, auth=self._auth,
+                                              notifications_min_severity="OFF")
         except ValueError as exc:
             raise StoreError(f"invalid Neo4j URI {self._uri!r}: {exc}") from exc
 
@@ -91,8 +93,15 @@ class Neo4jStore(Store):
         return [dict(record) for record in _reaching(fetch)]
 
     def ensure_schema(self) -> None:
-        for statement in (*cypher.RETIRED, *cypher.schema()):
-            self.run(statement)
+        """Create what the schema lacks and drop what earlier versions had (one read when
+        nothing is to be done)."""
+        present = {r["name"] for r in self.read(cypher.INDEX_NAMES)}
+        for name, statement in cypher.RETIRED.items():
+            if name in present:
+                self.run(statement)
+        for name, statement in cypher.schema().items():
+            if name not in present:
+                self.run(statement)
 
     def await_indexes(self, seconds: int = 3600) -> None:
         """Wait until every index is online (after a bulk import they are being built)."""

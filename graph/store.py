@@ -123,7 +123,7 @@ def versioned(row: EntityRow, declared: Sequence[str],
     another run or line is unchanged.
     """
     given = row.content
-    if any(name not in _names(declared) for name in given):
+    if not given.keys() <= _names(declared):
         raise ValueError(f"undeclared properties {sorted(set(given) - set(declared))}")
     content = {name: given.get(name) for name in declared}
     fp_source = _CANONICAL([row.source, row.target, content])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from itertools import groupby
 from pathlib import Path
@@ -28,8 +29,23 @@ from ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress
 #: Runs the offline import of a folder written by `write_arguments`, and returns when
 #: the server answers again.
 Importer = Callable[[Path], None]
+#: Hears what a long operation has done.
+Status = Callable[[str], None]
 #: The repository's script managing a local server (`scripts/neo4j-local import DIR`).
 LOCAL_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "neo4j-local"
+
+
+class Stopwatch:
+    """Tells `say` how long each phase took."""
+
+    def __init__(self, say: Status | None) -> None:
+        self.say, self.started = say, time.perf_counter()
+
+    def lap(self, done: str) -> None:
+        now = time.perf_counter()
+        if self.say:
+            self.say(f"{done} in {now - self.started:.1f} s")
+        self.started = now
 
 
 def command_importer(command: Sequence[str]) -> Importer:
@@ -64,9 +80,11 @@ def write_arguments(folder: Path, files: Sequence[ImportFile]) -> None:
 
 def write_deferred(store: Neo4jStore, deferred: list[tuple[str, bool, VersionedRow]],
                    batch_rows: int = BATCH_ROWS) -> WriteResult:
-    """Write the rows the spool deferred, in their order, through the online path."""
+    """Write the rows the spool deferred through the online path: nodes before
+    relationships (which may need them), by label, each key's rows in their order."""
     result = WriteResult()
-    for (label, edges), group in groupby(deferred, key=lambda item: item[:2]):
+    ordered = sorted(deferred, key=lambda item: (item[1], item[0]))  # stable
+    for (label, edges), group in groupby(ordered, key=lambda item: item[:2]):
         rows = [row for _, _, row in group]
         for start in range(0, len(rows), batch_rows):
             for batch in rounds(rows[start:start + batch_rows]):
@@ -86,9 +104,11 @@ def carry_runs(store: Neo4jStore, spool: ImportSpool) -> None:
 def ingest_bulk(store: Neo4jStore, *, source: str, path: str,
                 load: Callable[[Ingestor], None], importer: Importer, expected_rows: int,
                 rejects_path: Path | None = None, progress: Progress | None = None,
-                workers: int = 0, workdir: Path | None = None) -> IngestReport:
+                workers: int = 0, workdir: Path | None = None,
+                say: Status | None = None) -> IngestReport:
     """Load into an empty database through `importer` (see the module); `load` feeds the
-    tables to the ingestor, `expected_rows` sizes the spool."""
+    tables to the ingestor, `expected_rows` sizes the spool, `say` hears each phase's end
+    with its duration."""
     held = {kind: n for kind, n in store.counts().items() if n and kind != "IngestRun"}
     if held:
         raise BundleError(
@@ -101,18 +121,26 @@ def ingest_bulk(store: Neo4jStore, *, source: str, path: str,
         carry_runs(store, spool)
         ingestor = Ingestor(spool, source=source, path=path, rejects_path=rejects_path,
                             progress=progress, workers=workers, import_lines=True)
+        clock = Stopwatch(say)
         try:
             load(ingestor)
-            write_arguments(folder, spool.finish())
+            files = spool.finish()
+            write_arguments(folder, files)
+            clock.lap(f"validated and spooled {sum(f.rows for f in files):,} nodes and "
+                      f"relationships into {folder}")
+            store.close()  # no idle connection delays the server's stop
             importer(folder)
+            clock.lap("imported (server stopped, neo4j-admin import, server started)")
             store.reconnect()
             store.ensure_schema()
             store.await_indexes()
+            clock.lap("indexes built")
             if store.get_node(ingestor.report.run_id) is None:
                 raise StoreError("after the import the store does not hold this run: the "
                                  "importer loaded another server than the store's URI")
             ingestor.store = store
             ingestor.report.writes += write_deferred(store, spool.deferred)
+            clock.lap(f"wrote {len(spool.deferred):,} deferred rows online")
         except BaseException:
             ingestor.store = store
             with contextlib.suppress(StoreError):  # unreachable: the error raised says why

@@ -11,7 +11,7 @@ from typing import Any
 from graph.neo4j_store import Neo4jStore
 from graph.store import EntityRow, Store
 from ingest import bods, ftm
-from ingest.bulk import Importer, ingest_bulk
+from ingest.bulk import Importer, Status, ingest_bulk
 from ingest.bundle import BundleError, bundle_files, row_reader
 from ingest.catalogue import read_catalogue
 from ingest.interop import Converted, first_record
@@ -154,6 +154,7 @@ def ingest_path(
     progress: Progress | None = None,
     bulk: Importer | None = None,
     workers: int | None = None,
+    say: Status | None = None,
 ) -> IngestReport:
     """Validate and load a bundle folder, a BODS file or a FollowTheMoney file (the format
     is detected when not given); every row passes the bundle's validation. With `bulk`
@@ -175,7 +176,8 @@ def ingest_path(
             raise BundleError("a bulk load goes into Neo4j: give a neo4j:// or bolt:// store")
         return ingest_bulk(store, source=source.format, path=str(source.path),
                            load=source.load, importer=bulk, expected_rows=size,
-                           rejects_path=rejects_path, progress=progress, workers=workers)
+                           rejects_path=rejects_path, progress=progress, workers=workers,
+                           say=say)
     ingestor = Ingestor(store, source=source.format, path=str(source.path),
                         rejects_path=rejects_path, progress=progress, workers=workers)
     return run_load(ingestor, source.load)

@@ -1,0 +1,223 @@
+"""The bulk first load (`ingest --bulk`): the import spool keeps the stores' merge
+semantics, and a real neo4j-admin import into a dedicated local server ends with the same
+graph, history and counts as an online load of the same bundle."""
+
+from __future__ import annotations
+
+import csv
+import io
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graph import EntityRow, MemoryStore, Store
+from graph.bulk import ARRAY_DELIMITER, BloomFilter, ImportSpool, columns_of, import_line
+from graph.model import MODEL
+from graph.neo4j_store import Neo4jStore
+from graph.store import INTERNAL_PROPS, history_of, versioned
+from ingest import BundleError, ingest_bundle, ingest_path
+from ingest.bulk import LOCAL_SCRIPT, command_importer
+from ingest.pipeline import Ingestor
+from tests.builders import Bundle
+from tests.conftest import EXAMPLE, NEO4J_WANTED
+
+PROVENANCE_OF_RUN = {"run_id"}  # differs between two loads of the same data
+
+
+def tricky_bundle() -> Bundle:
+    """Repeats that must stay exact: one phone written two ways (the contact's second
+    version is a correction), a shared address, a range holding, a rejected row."""
+    b = Bundle(seed=11)
+    b.enterprise("A", "郑州甲,有限公司", address="郑州市金水区花园路 8 号", phone="0371-6555 1234")
+    b.enterprise("B", '郑州"乙"有限公司', address="郑州市金水区花园路8号", phone="0371 65551234")
+    b.enterprise("C", "郑州丙有限公司\n（分公司）", kind="branch")
+    b.person("p", "张三")
+    b.person("q", "李四")
+    b.role("A", "p", "legal_representative", "2019-03-01", "2021-06-30")
+    b.role("B", "q", "legal_representative", "")
+    b.role("C", "p", "principal", "2020-01-01")
+    b.holds("p", "A", 60, "2019-03-01")
+    b.holds("A", "B", "", "2020-01-01", pct_min="25", pct_max="50")
+    b.measure("M1", "A", "joint_punishment", conduct="2021-05-10", start="2021-07-01")
+    b.event("M1", "objection_filed", "2021-08-01")
+    b.rows["roles"].append({"enterprise": "914101057123456729", "person": b.key("p"),
+                            "role": "director", "start": "", "end": ""})  # bad check char
+    return b
+
+
+def dump(store: Store) -> dict[str, Any]:
+    """Every node and relationship with its public properties and history, without the
+    run id (each load has its own)."""
+
+    def clean(props: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in props.items()
+                if k not in INTERNAL_PROPS and k not in PROVENANCE_OF_RUN and v is not None}
+
+    def versions(props: dict[str, Any]) -> list[dict[str, Any]]:
+        return [clean(h) for h in history_of(props)]
+
+    nodes = {(n.kind, n.uid): (clean(n.props), versions(n.props))
+             for kind in MODEL.nodes if kind.name != "IngestRun"
+             for n in store.nodes(kind.name)}
+    edges = {(e.type, e.eid): (e.source, e.target, clean(e.props), versions(e.props))
+             for rel in MODEL.rels for e in store.edges(rel.name)}
+    return {"nodes": nodes, "edges": edges}
+
+
+def spooled(folder: Path, bundle: Path) -> tuple[ImportSpool, Any]:
+    spool = ImportSpool(folder)
+    report = ingest_bundle(spool, bundle)
+    return spool, report
+
+
+def read_import_file(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+# --- the spool, without a server -------------------------------------------------------
+
+def test_spool_counts_like_an_online_load(tmp_path: Path) -> None:
+    online = ingest_bundle(MemoryStore(), EXAMPLE)
+    spool, report = spooled(tmp_path / "import", EXAMPLE)
+    assert report.tables == online.tables
+    # written online after an import: kinds with an empty list; the finished run record
+    deferred = [label for label, _, _ in spool.deferred if label != "IngestRun"]
+    assert set(deferred) == {"MeasureKind"}
+    assert (report.writes.created + len(deferred), report.writes.unchanged) == (
+        online.writes.created, online.writes.unchanged)
+    files = {f.label: f for f in spool.finish()}
+    assert [f.edges for f in files.values()] == sorted(f.edges for f in files.values())
+    assert files["Enterprise"].rows == 8 and files["HOLDS_SHARES"].rows == 14
+    first = read_import_file(files["Enterprise"].path)[0]
+    assert first["name"] == "郑州华信商贸有限公司" and first["line:long"] == "2"
+    assert first["source"] == "bundle" and first["file"] == "enterprises.csv"
+
+
+def test_a_repeat_with_other_content_is_deferred_in_order(tmp_path: Path) -> None:
+    spool = ImportSpool(tmp_path)
+    declared = MODEL.node("Contact").prop_names
+    rows = [versioned(EntityRow("phone:1", {"field": "phone", "value": v}), declared)
+            for v in ("0371-1", "0371 1", "0371-1", "0371 1")]
+    merged = spool.merge(None, "Contact", rows[:1], edges=False)
+    assert (merged.created, merged.reached) == (1, 1)
+    same = spool.merge(None, "Contact", rows[:1], edges=False)
+    assert (same.created, same.reached) == (0, 1)  # unchanged, like a store
+    spool.merge(None, "Contact", rows[1:], edges=False)
+    assert [row.props["value"] for _, _, row in spool.deferred] == ["0371 1", "0371-1",
+                                                                    "0371 1"]
+
+
+def test_relationships_wait_for_deferred_endpoints_and_missing_ones_are_skipped(
+        tmp_path: Path) -> None:
+    spool = ImportSpool(tmp_path)
+    kind = versioned(EntityRow("no_roles", {"roles": [], "scenarios": ["supervision"]}),
+                     MODEL.node("MeasureKind").prop_names)
+    assert spool.merge(None, "MeasureKind", [kind], edges=False).created == 0
+    assert spool.deferred[0][2].uid == "no_roles"  # an empty list cannot be written
+    spool.merge(None, "Person", [versioned(EntityRow("P", {"name": "张三"}),
+                                           MODEL.node("Person").prop_names)], edges=False)
+    declared = MODEL.rel("DIRECTOR").prop_names
+    missing = versioned(EntityRow("d1", {}, source="P", target="E"), declared)
+    merged = spool.merge(None, "DIRECTOR", [missing], edges=True)
+    assert (merged.created, merged.reached, len(spool.deferred)) == (0, 0, 1)
+
+
+def test_bloom_filter_has_no_false_negatives() -> None:
+    seen = BloomFilter(1 << 10)
+    keys = [f"key{i}" for i in range(300)]
+    assert [seen.add(k) for k in keys].count(True) < 30  # a few false positives at most
+    assert all(k in seen for k in keys)
+
+
+texts = st.text(st.characters(blacklist_categories=["Cs"],
+                              blacklist_characters=[ARRAY_DELIMITER]), min_size=1)
+
+
+@given(name=texts, address=texts, line=st.integers(1, 10**9))
+def test_an_import_line_reads_back_exactly(name: str, address: str, line: int) -> None:
+    row = versioned(EntityRow("9141", {"name": name, "address": address, "kind": "company"},
+                              {"source": "bundle", "file": "e.csv", "line": line}),
+                    MODEL.node("Enterprise").prop_names)
+    text = import_line("Enterprise", False, row)
+    assert text is not None
+    header = columns_of("Enterprise", False).header
+    (cells,) = list(csv.reader(io.StringIO(text)))
+    back = dict(zip(header, cells, strict=True))
+    assert (back["uid:ID"], back["name"], back["address"]) == ("9141", name, address)
+    assert back["line:long"] == str(line) and back["fp"] == row.fp and back["email"] == ""
+
+
+def test_bulk_needs_neo4j(tmp_path: Path) -> None:
+    with pytest.raises(BundleError, match="bulk load goes into Neo4j"):
+        ingest_path(MemoryStore(), EXAMPLE, bulk=lambda folder: None)
+
+
+# --- a real import into a dedicated server -----------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module", params=["neo4j"])  # the id counts it as a Neo4j test
+def bulk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Neo4jStore, Any]]:
+    """A Neo4j of its own (the import restarts it), from scripts/neo4j-local."""
+    if not NEO4J_WANTED:
+        pytest.skip("Neo4j tests not requested (set NEO4J_URI or run `make test`)")
+    home = tmp_path_factory.mktemp("neo4j-bulk")
+    env = [f"NEO4J_LOCAL_HOME={home}", f"NEO4J_LOCAL_BOLT_PORT={free_port()}",
+           "NEO4J_LOCAL_HEAP=512m", "NEO4J_LOCAL_PAGECACHE=256m"]
+    started = subprocess.run(["env", *env, str(LOCAL_SCRIPT), "start"], check=True,
+                             capture_output=True, text=True)
+    settings = dict(line.split("=", 1) for line in started.stdout.split())
+    store = Neo4jStore(settings["NEO4J_URI"], settings["NEO4J_USER"],
+                       settings["NEO4J_PASSWORD"].strip("'"))
+    try:
+        yield store, command_importer(["env", *env, str(LOCAL_SCRIPT), "import"])
+    finally:
+        store.close()
+        subprocess.run(["env", *env, str(LOCAL_SCRIPT), "stop"], check=False,
+                       capture_output=True)
+
+
+def test_bulk_load_ends_like_an_online_load(bulk_server: tuple[Neo4jStore, Any],
+                                           tmp_path: Path) -> None:
+    store, importer = bulk_server
+    store.clear()
+    folder = tricky_bundle().write(tmp_path / "bundle")
+    earlier = Ingestor(store, source="bundle", path="earlier")
+    earlier.finish("failed")  # a run record from before: carried into the import
+    reference = MemoryStore()
+    online = ingest_bundle(reference, folder)
+    said: list[str] = []
+    bulk = ingest_path(store, folder, bulk=importer, workers=2, say=said.append)
+    assert bulk.status == "succeeded" and bulk.rejected == online.rejected == 1
+    assert (bulk.writes, bulk.tables, bulk.warnings) == (online.writes, online.tables,
+                                                          online.warnings)
+    assert dump(store) == dump(reference)
+    contact = next(n for n in store.nodes("Contact") if n.props["field"] == "phone")
+    assert [h["value"] for h in history_of(contact.props)] == ["0371-6555 1234"]
+    runs = {n.uid: n.props["status"] for n in store.nodes("IngestRun")}
+    assert runs == {earlier.report.run_id: "failed", bulk.run_id: "succeeded"}
+    assert any(s.startswith("imported") for s in said)
+    again = ingest_path(store, folder)  # an online reload continues like on the reference
+    assert again.writes == ingest_bundle(reference, folder).writes
+    assert again.writes.created == 0 and dump(store) == dump(reference)
+
+
+def test_bulk_load_refuses_a_database_with_data(bulk_server: tuple[Neo4jStore, Any],
+                                               tmp_path: Path) -> None:
+    store, importer = bulk_server
+    store.clear()
+    ingest_bundle(store, EXAMPLE)
+    with pytest.raises(BundleError, match="needs an empty database.*8 Enterprise"):
+        ingest_path(store, EXAMPLE, bulk=importer)
+    assert store.counts()["Enterprise"] == 8
