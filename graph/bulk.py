@@ -171,6 +171,44 @@ def import_line(label: str, edges: bool, row: VersionedRow) -> str | None:
         _LINE.truncate()
 
 
+def row_from_line(label: str, edges: bool, line: str) -> VersionedRow:
+    """The row an `import_line` was made from (the line carries every value exactly)."""
+    columns = columns_of(label, edges)
+    (cells,) = csv.reader(io.StringIO(line))
+    keys, cells = cells[:3 if edges else 1], cells[3 if edges else 1:]
+    text = dict(zip(columns.text, cells, strict=False))
+    fp, typed_cells = cells[len(columns.text)], cells[len(columns.text) + 1:]
+    props: dict[str, Any] = {name: value or None for name, value in text.items()}
+    for (name, kind), cell in zip(columns.typed, typed_cells, strict=False):
+        props[name] = _parsed(cell, kind)
+    history = tuple(typed_cells[-1].split(ARRAY_DELIMITER)) if typed_cells[-1] else ()
+    if edges:
+        return VersionedRow(keys[2], props, fp, keys[0], keys[1], history)
+    return VersionedRow(keys[0], props, fp, history=history)
+
+
+def _parsed(cell: str, kind: PropType) -> Any:
+    if not cell:
+        return None
+    if kind == "int":
+        return int(cell)
+    if kind == "float":
+        return float(cell)
+    if kind == "bool":
+        return cell == "true"
+    return cell.split(ARRAY_DELIMITER)
+
+
+def lite(label: str, edges: bool, row: VersionedRow) -> VersionedRow:
+    """The row with its import line and without the properties the line carries (a
+    relationship keeps its interval): what crosses from a worker process to the spool."""
+    line = import_line(label, edges, row)
+    if line is None:
+        return row  # written online: it needs its properties
+    props = {"start": row.props.get("start"), "end": row.props.get("end")} if edges else {}
+    return VersionedRow(row.uid, props, row.fp, row.source, row.target, row.history, line)
+
+
 @dataclass
 class ImportFile:
     """One CSV file of the import and what the importer must be told about it."""
@@ -246,7 +284,8 @@ class ImportSpool(Store):
         for row in rows:
             outcome = spool(label, row)
             if outcome is None:
-                self.deferred.append((label, edges, row))
+                full = row_from_line(label, edges, row.line) if row.line else row
+                self.deferred.append((label, edges, full))
             elif outcome:
                 merged.created += 1
                 merged.reached += 1

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, NamedTuple, TypeVar
 
-from graph.bulk import import_line
+from graph.bulk import lite
 from graph.model import MODEL
 from graph.store import VersionedRow, versioned
 from ingest.fields import FieldError
@@ -69,7 +69,7 @@ def _declared(label: str, edges: bool) -> tuple[str, ...]:
 def prepare_rows(rows: list[Row], table: Table, source: str, file: str, run_id: str,
                  import_lines: bool = False) -> list[Prepared | FieldError]:
     """Each row converted and versioned, with its provenance, or why it is refused; with
-    `import_lines`, each write carries its line of a bulk import file too."""
+    `import_lines`, each write is its line of a bulk import file (`graph.bulk.lite`)."""
     prepared: list[Prepared | FieldError] = []
     for line, row in rows:
         try:
@@ -83,15 +83,10 @@ def prepare_rows(rows: list[Row], table: Table, source: str, file: str, run_id: 
         edges = [(rel, versioned(r, _declared(rel, True), provenance))
                  for rel, r in writes.edges]
         if import_lines:
-            nodes = [(kind, _with_line(kind, False, r)) for kind, r in nodes]
-            edges = [(rel, _with_line(rel, True, r)) for rel, r in edges]
+            nodes = [(kind, lite(kind, False, r)) for kind, r in nodes]
+            edges = [(rel, lite(rel, True, r)) for rel, r in edges]
         prepared.append(Prepared(writes.key, nodes, edges, writes.refs, writes.warnings))
     return prepared
-
-
-def _with_line(label: str, edges: bool, row: VersionedRow) -> VersionedRow:
-    return VersionedRow(row.uid, row.props, row.fp, row.source, row.target, row.history,
-                        import_line(label, edges, row))
 
 
 def holdings_of(rows: list[Row], table: Table) -> list[Holding | None]:

@@ -17,10 +17,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graph import EntityRow, MemoryStore, Store
-from graph.bulk import ARRAY_DELIMITER, BloomFilter, ImportSpool, columns_of, import_line
+from graph.bulk import (
+    ARRAY_DELIMITER,
+    BloomFilter,
+    ImportSpool,
+    columns_of,
+    import_line,
+    row_from_line,
+)
 from graph.model import MODEL
 from graph.neo4j_store import Neo4jStore
-from graph.store import INTERNAL_PROPS, history_of, versioned
+from graph.store import INTERNAL_PROPS, VersionedRow, history_of, versioned
 from ingest import BundleError, ingest_bundle, ingest_path
 from ingest.bulk import LOCAL_SCRIPT, command_importer
 from ingest.pipeline import Ingestor
@@ -152,6 +159,23 @@ def test_an_import_line_reads_back_exactly(name: str, address: str, line: int) -
     back = dict(zip(header, cells, strict=True))
     assert (back["uid:ID"], back["name"], back["address"]) == ("9141", name, address)
     assert back["line:long"] == str(line) and back["fp"] == row.fp and back["email"] == ""
+    again = row_from_line("Enterprise", False, text)
+    assert (again.uid, again.props, again.fp) == (row.uid, row.props, row.fp)
+
+
+@given(pct=st.floats(0, 100), direct=st.none() | st.booleans(),
+       history=st.lists(texts, max_size=3), interest=st.none() | texts)
+def test_a_relationship_line_reads_back_exactly(pct: float, direct: bool | None,
+                                                history: list[str],
+                                                interest: str | None) -> None:
+    row = versioned(EntityRow("e1", {"start": "2020-01-01", "percentage": pct,
+                                     "direct": direct, "interest": interest},
+                              {"source": "bods", "line": 7}, source="P", target="E"),
+                    MODEL.rel("HOLDS_SHARES").prop_names)
+    row = VersionedRow(row.uid, row.props, row.fp, row.source, row.target, tuple(history))
+    text = import_line("HOLDS_SHARES", True, row)
+    assert text is not None
+    assert row_from_line("HOLDS_SHARES", True, text) == row
 
 
 def test_bulk_needs_neo4j(tmp_path: Path) -> None:
