@@ -4,7 +4,7 @@ Each entry records the key id and role, the method and route, the subjects (the 
 asked about), the `X-Purpose` given and the time. It stores `prev`, the hash of the entry
 before it (64 zeros for the first), and `hash`, the SHA-256 of its own canonical JSON
 (sorted keys, no spaces, UTF-8) including `seq` and `prev`. A head record keeps the last
-sequence number and hash, written in the same transaction as each append.
+sequence number and hash, written in the same transaction as the entries it follows.
 
 `verify` walks the chain and names every entry that breaks it: an edited entry no longer
 matches its hash; a deleted one leaves a gap in the numbers and a `prev` that points
