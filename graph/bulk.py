@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -33,7 +35,7 @@ from typing import IO, Any
 from graph.cypher import NODE
 from graph.model import MODEL, PROVENANCE, PropType
 from graph.records import Edge, Node
-from graph.store import Merged, Store, T, VersionedRow
+from graph.store import Merged, Store, T, VersionedRow, WriteResult
 
 #: neo4j-admin column types of the model's property types.
 _TYPES: dict[PropType, str] = {"str": "string", "date": "string", "float": "double",
@@ -44,6 +46,11 @@ _KINDS = tuple(n.name for n in MODEL.nodes)
 assert len(_KINDS) <= 16, "a node's kind index takes 4 bits in ImportSpool"
 
 
+@cache
+def _kind_indexes(label: str) -> frozenset[int]:
+    return frozenset(_KINDS.index(kind) for kind in MODEL.labels_of(label))
+
+
 class BloomFilter:
     """Set membership with false positives only, in `bits` bits (k = 3 hash functions).
 
@@ -52,29 +59,29 @@ class BloomFilter:
     (False, True, False)
     """
 
-    K = 3
 
     def __init__(self, bits: int) -> None:
         self.size = max(bits, 64)
         self.bits = bytearray(self.size // 8 + 1)
 
-    def _positions(self, key: str) -> Iterator[int]:
+    def _positions(self, key: str) -> tuple[int, int, int]:
         h = hash(key)  # salted per process: a filter lives in one process
-        h1, h2 = h & 0xFFFFFFFF, (h >> 32) | 1
-        return ((h1 + i * h2) % self.size for i in range(self.K))
+        h1, h2, size = h & 0xFFFFFFFF, (h >> 32) | 1, self.size
+        return h1 % size, (h1 + h2) % size, (h1 + 2 * h2) % size
 
     def __contains__(self, key: str) -> bool:
-        return all(self.bits[p >> 3] & (1 << (p & 7)) for p in self._positions(key))
+        bits = self.bits
+        return all(bits[p >> 3] >> (p & 7) & 1 for p in self._positions(key))
 
     def add(self, key: str) -> bool:
         """Add `key`; whether it may have been added before."""
-        seen = True
-        for p in self._positions(key):
-            byte, bit = p >> 3, 1 << (p & 7)
-            if not self.bits[byte] & bit:
-                seen = False
-                self.bits[byte] |= bit
-        return seen
+        bits = self.bits
+        a, b, c = self._positions(key)
+        seen = bits[a >> 3] >> (a & 7) & bits[b >> 3] >> (b & 7) & bits[c >> 3] >> (c & 7) & 1
+        bits[a >> 3] |= 1 << (a & 7)
+        bits[b >> 3] |= 1 << (b & 7)
+        bits[c >> 3] |= 1 << (c & 7)
+        return bool(seen)
 
 
 @dataclass(frozen=True)
@@ -199,55 +206,119 @@ def _parsed(cell: str, kind: PropType) -> Any:
     return cell.split(ARRAY_DELIMITER)
 
 
-def lite(label: str, edges: bool, row: VersionedRow) -> VersionedRow:
-    """The row with its import line and without the properties the line carries (a
-    relationship keeps its interval): what crosses from a worker process to the spool."""
-    line = import_line(label, edges, row)
-    if line is None:
-        return row  # written online: it needs its properties
-    props = {"start": row.props.get("start"), "end": row.props.get("end")} if edges else {}
-    return VersionedRow(row.uid, props, row.fp, row.source, row.target, row.history, line)
+#: An import line kept in a part file: (file name, index, lines in the file).
+PartLine = tuple[str, int, int]
+
+
+def file_stem(label: str, edges: bool) -> str:
+    return f"{'rel' if edges else 'node'}-{label}"
+
+
+def write_parts(folder: Path, rows: Iterable[tuple[str, bool, VersionedRow]]) -> None:
+    """Write the import lines of `rows` into new part files in `folder`, one per label,
+    and make each row carry a reference to its line instead of the properties in it (a
+    relationship keeps its interval): what a worker process sends back is small. A row
+    whose line spans lines (a text with a line break) carries the line itself; a row that
+    cannot be written keeps its properties (it will be written online)."""
+    global _parts_written
+    by_label: dict[tuple[str, bool], list[tuple[VersionedRow, str]]] = {}
+    for label, edges, row in rows:
+        line = import_line(label, edges, row)
+        if line is None:
+            continue
+        props = row.props
+        row.props = {"start": props.get("start"), "end": props.get("end")} if edges else {}
+        if "\r" in line[:-2] or "\n" in line[:-2]:
+            row.line = line
+        else:
+            by_label.setdefault((label, edges), []).append((row, line))
+    for (label, edges), lines in by_label.items():
+        _parts_written += 1
+        name = f"{file_stem(label, edges)}.part-{os.getpid()}-{_parts_written}.csv"
+        with open(folder / name, "w", encoding="utf-8", newline="") as fh:
+            fh.write("".join(line for _, line in lines))
+        for index, (row, _) in enumerate(lines):
+            row.line = (name, index, len(lines))
+
+
+_parts_written = 0
 
 
 @dataclass
-class ImportFile:
-    """One CSV file of the import and what the importer must be told about it."""
+class ImportGroup:
+    """The import files of one node kind or relationship type: a header file, the part
+    files of worker processes (only the lines the spool accepted are kept) and a part of
+    the spool's own for the rows it makes into lines itself."""
 
-    path: Path
+    folder: Path
     label: str
     edges: bool
     rows: int = 0
     multiline: bool = False
-    _fh: IO[str] | None = field(default=None, repr=False)
+    parts: dict[str, bytearray] = field(default_factory=dict)  # name -> accepted lines
+    _own: IO[str] | None = field(default=None, repr=False)
+
+    @property
+    def stem(self) -> str:
+        return file_stem(self.label, self.edges)
 
     def write(self, row: VersionedRow) -> bool:
-        """Write the row (its `line` if made already); False when it cannot be written
-        exactly (see `import_line`)."""
+        """Take the row's line (a reference to a part, or text, or made now); False when
+        it cannot be written exactly (see `import_line`)."""
         line = row.line or import_line(self.label, self.edges, row)
         if line is None:
             return False
-        if self._fh is None:
-            self._fh = open(self.path, "w", encoding="utf-8", newline="",  # noqa: SIM115
-                            buffering=1 << 20)
-            csv.writer(self._fh, lineterminator="\r\n").writerow(
-                columns_of(self.label, self.edges).header)
-        if not self.multiline and ("\r" in line[:-2] or "\n" in line[:-2]):
-            self.multiline = True
-        self._fh.write(line)
+        if isinstance(line, tuple):
+            name, index, count = line
+            accepted = self.parts.get(name)
+            if accepted is None:
+                accepted = self.parts[name] = bytearray(count)
+            accepted[index] = 1
+        else:
+            if self._own is None:
+                self._own = open(self.folder / f"{self.stem}.part-spool.csv", "w",  # noqa: SIM115
+                                 encoding="utf-8", newline="", buffering=1 << 20)
+            self.multiline = self.multiline or "\r" in line[:-2] or "\n" in line[:-2]
+            self._own.write(line)
         self.rows += 1
         return True
 
-    def close(self) -> None:
-        if self._fh is not None:
-            self._fh.close()
+    def finish(self) -> None:
+        """Write the header; drop from each part the lines that were not accepted."""
+        if self._own is not None:
+            self._own.close()
+        with open(self.folder / f"{self.stem}.header.csv", "w", encoding="utf-8",
+                  newline="") as fh:
+            csv.writer(fh, lineterminator="\r\n").writerow(
+                columns_of(self.label, self.edges).header)
+        for name, accepted in self.parts.items():
+            if all(accepted):
+                continue
+            path = self.folder / name
+            with open(path, encoding="utf-8", newline="") as fh:
+                kept = [line for line, ok in zip(fh, accepted, strict=True) if ok]
+            path.write_text("".join(kept), encoding="utf-8", newline="")
 
     @property
     def argument(self) -> str:
-        """The importer's `--nodes=` / `--relationships=` argument for this file."""
+        """The importer's `--nodes=` / `--relationships=` argument: the header file, then
+        every part (a regular expression)."""
+        stem = re.escape(self.stem)
+        files = f"{stem}\\.header\\.csv,{stem}\\.part-.*\\.csv"
         if self.edges:
-            return f"--relationships={self.label}={self.path.name}"
+            return f"--relationships={self.label}={files}"
         labels = ":".join((NODE, self.label, *MODEL.node(self.label).labels))
-        return f"--nodes={labels}={self.path.name}"
+        return f"--nodes={labels}={files}"
+
+
+def read_part_line(folder: Path, part: PartLine) -> str:
+    """The line a reference names (for a deferred row, rebuilt from it)."""
+    name, index, _ = part
+    with open(folder / name, encoding="utf-8", newline="") as fh:
+        for number, line in enumerate(fh):
+            if number == index:
+                return line
+    raise LookupError(f"{name} has no line {index}")
 
 
 class ImportSpool(Store):
@@ -262,30 +333,32 @@ class ImportSpool(Store):
     def __init__(self, folder: Path, expected_edges: int = 1_000_000) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.files: dict[str, ImportFile] = {}
+        self.files: dict[str, ImportGroup] = {}
         self.deferred: list[tuple[str, bool, VersionedRow]] = []
         self._nodes: dict[str, int] = {}  # key -> fingerprint prefix << 4 | kind index
         self._pending: set[str] = set()  # nodes with deferred rows (their edges wait too)
         self._edges = BloomFilter(32 * expected_edges)  # ~0.1 % false positives
 
-    def _file(self, label: str, edges: bool) -> ImportFile:
+    def _file(self, label: str, edges: bool) -> ImportGroup:
         found = self.files.get(label)
         if found is None:
-            found = self.files[label] = ImportFile(
-                self.folder / f"{'rel' if edges else 'node'}-{label}.csv", label, edges)
+            found = self.files[label] = ImportGroup(self.folder, label, edges)
         return found
 
     def transaction(self, work: Callable[[Any], T]) -> T:
         return work(None)
 
+    def write_rows(self, label: str, rows: Iterable[VersionedRow], *,
+                   edges: bool) -> WriteResult:
+        """Like every store, but in one batch: the spool takes a key's repeats in order."""
+        return self.write_batch(label, list(rows), edges=edges)
+
     def merge(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> Merged:
         merged = Merged(created=0, reached=0, changed={})
-        spool = self._edge if edges else self._node
-        for row in rows:
-            outcome = spool(label, row)
+        outcomes = self._edges_of(label, rows) if edges else self._nodes_of(label, rows)
+        for row, outcome in zip(rows, outcomes, strict=True):
             if outcome is None:
-                full = row_from_line(label, edges, row.line) if row.line else row
-                self.deferred.append((label, edges, full))
+                self.deferred.append((label, edges, self._full(label, edges, row)))
             elif outcome:
                 merged.created += 1
                 merged.reached += 1
@@ -293,47 +366,73 @@ class ImportSpool(Store):
                 merged.reached += 1
         return merged
 
-    def _node(self, kind: str, row: VersionedRow) -> bool | None:
-        """True: written; False: stored already with this content; None: deferred."""
-        index = _KINDS.index(kind)
-        stamp = int(row.fp[:15], 16) << 4 | index
-        known = self._nodes.get(row.uid)
-        if known is not None and known == stamp and row.uid not in self._pending:
-            return False
-        if known is None:
-            self._nodes[row.uid] = stamp
-            if self._file(kind, False).write(row):
-                return True
-        self._pending.add(row.uid)  # this key's later rows follow it online, in order
-        return None
+    def _nodes_of(self, kind: str, rows: Sequence[VersionedRow]) -> Iterator[bool | None]:
+        """Per row, True: written; False: stored already with this content; None: deferred."""
+        index, nodes, pending, file = _KINDS.index(kind), self._nodes, self._pending, \
+            self._file(kind, False)
+        for row in rows:
+            uid = row.uid
+            stamp = int(row.fp[:15], 16) << 4 | index
+            known = nodes.get(uid)
+            if known is None:
+                nodes[uid] = stamp
+                if file.write(row):
+                    yield True
+                    continue
+            elif known == stamp and uid not in pending:
+                yield False
+                continue
+            pending.add(uid)  # this key's later rows follow it online, in order
+            yield None
 
-    def _edge(self, rel_type: str, row: VersionedRow) -> bool | None:
-        """True: written; False: skipped (an endpoint is missing); None: deferred."""
+    def _edges_of(self, rel_type: str, rows: Sequence[VersionedRow]) -> Iterator[bool | None]:
+        """Per row, True: written; False: skipped (an endpoint is missing); None: deferred."""
         rel = MODEL.rel(rel_type)
-        for uid, label in ((row.source, rel.source), (row.target, rel.target)):
-            known = self._nodes.get(uid or "")
-            if known is None or _KINDS[known & 0xF] not in MODEL.labels_of(label):
-                return False
-        seen = self._edges.add(row.uid)  # a deferred key defers its later rows too
-        if (seen or row.source in self._pending or row.target in self._pending
-                or not self._file(rel_type, True).write(row)):
-            return None
-        return True
+        sources, targets = _kind_indexes(rel.source), _kind_indexes(rel.target)
+        nodes, pending, seen, file = self._nodes, self._pending, self._edges, \
+            self._file(rel_type, True)
+        for row in rows:
+            source, target = nodes.get(row.source or ""), nodes.get(row.target or "")
+            if source is None or target is None or (source & 0xF) not in sources \
+                    or (target & 0xF) not in targets:
+                yield False
+            # a deferred key defers its later rows too: it is added to `seen` either way
+            elif (seen.add(row.uid) or row.source in pending or row.target in pending
+                  or not file.write(row)):
+                yield None
+            else:
+                yield True
+
+    def _full(self, label: str, edges: bool, row: VersionedRow) -> VersionedRow:
+        """A row with all its properties (rebuilt from its line if it carries one)."""
+        line = row.line
+        if isinstance(line, tuple):
+            line = read_part_line(self.folder, line)
+        return row_from_line(label, edges, line) if line else row
 
     def replace(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> None:
         raise AssertionError("merge() reports no changed rows: they are deferred")
 
-    def finish(self) -> list[ImportFile]:
-        """Close the files; those written, in the order the importer wants (nodes first)."""
-        for f in self.files.values():
-            f.close()
-        written = [f for f in self.files.values() if f.rows]
-        return sorted(written, key=lambda f: f.edges)
+    def finish(self) -> list[ImportGroup]:
+        """Complete the files; the groups written, in the order the importer wants (nodes
+        first). Parts that no group accepted a line of (all their rows refused) go."""
+        for group in self.files.values():
+            group.finish()
+        taken = {name for group in self.files.values() for name in group.parts}
+        for path in self.folder.glob("*.part-*.csv"):
+            if path.name not in taken and not path.name.endswith(".part-spool.csv"):
+                path.unlink()
+        written = [g for g in self.files.values() if g.rows]
+        return sorted(written, key=lambda g: g.edges)
 
     # --- reads: the kinds of spooled nodes, for reference checks ----------------------
     def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
-        found = ((uid, self._nodes.get(uid)) for uid in uids)
-        return {uid: Node(_KINDS[k & 0xF], uid) for uid, k in found if k is not None}
+        return {uid: Node(kind, uid) for uid, kind in self.kinds(uids).items()}
+
+    def kinds(self, uids: Iterable[str]) -> dict[str, str]:
+        nodes, kinds = self._nodes, _KINDS
+        found = ((uid, nodes.get(uid)) for uid in uids)
+        return {uid: kinds[k & 0xF] for uid, k in found if k is not None}
 
     def _refuse(self) -> Any:
         raise TypeError("an import spool only takes writes")

@@ -101,6 +101,12 @@ MATCH (n:{_label(NODE)} {{uid: uid}})
 RETURN n.uid AS uid, labels(n) AS labels, properties(n) AS props
 """
 
+NODE_KINDS = f"""
+UNWIND $uids AS uid
+MATCH (n:{_label(NODE)} {{uid: uid}})
+RETURN n.uid AS uid, labels(n) AS labels
+"""
+
 _ADJACENT = """
 UNWIND $uids AS uid
 MATCH (n:{node} {{uid: uid}}){pattern}(m)

@@ -116,6 +116,10 @@ class MemoryStore(Store):
     def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
         return {uid: self._node(uid) for uid in uids if uid in self.graph}
 
+    def kinds(self, uids: Iterable[str]) -> dict[str, str]:
+        nodes = self.graph.nodes
+        return {uid: nodes[uid][KIND] for uid in uids if uid in nodes}
+
     def adjacent(
         self,
         uids: Iterable[str],

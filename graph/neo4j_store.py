@@ -147,6 +147,10 @@ class Neo4jStore(Store):
         records = self.read(cypher.GET_NODES, uids=list(uids))
         return {r["uid"]: self._node(r) for r in records}
 
+    def kinds(self, uids: Iterable[str]) -> dict[str, str]:
+        records = self.read(cypher.NODE_KINDS, uids=list(uids))
+        return {r["uid"]: _kind(r["labels"]) for r in records}
+
     def adjacent(
         self,
         uids: Iterable[str],

@@ -55,7 +55,7 @@ class WriteResult:
         return self
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a load makes millions, and frozen __init__ is slow
 class VersionedRow:
     """A row ready to write: its key(s), flat properties, fingerprint and the earlier
     versions it keeps (JSON snapshots, oldest first)."""
@@ -66,7 +66,8 @@ class VersionedRow:
     source: str | None = None
     target: str | None = None
     history: tuple[str, ...] = ()
-    line: str | None = None  # the row made into an import file's line (`graph.bulk`)
+    #: the row made into a bulk import line, or where that line is (`graph.bulk`)
+    line: str | tuple[str, int, int] | None = None
 
     def as_param(self) -> dict[str, Any]:
         return {"uid": self.uid, "props": self.props, "fp": self.fp,
@@ -156,7 +157,8 @@ def supersede(rows: Sequence[VersionedRow],
     (['乙'], 1)
     """
     todo = [dataclasses.replace(row, history=(*(old.get("history") or ()), snapshot_of(old)))
-            for row in rows if (old := merged.changed.get(row.uid)) is not None]
+            for row in rows if (old := merged.changed.get(row.uid)) is not None
+            ] if merged.changed else []
     unchanged = merged.reached - merged.created - len(todo)
     return todo, WriteResult(merged.created, len(todo), unchanged)
 
@@ -263,6 +265,11 @@ class Store(ABC):
 
     def get_node(self, uid: str) -> Node | None:
         return self.get_nodes([uid]).get(uid)
+
+    def kinds(self, uids: Iterable[str]) -> dict[str, str]:
+        """The kind of each node of `uids` that exists (what a load checks references
+        against)."""
+        return {uid: node.kind for uid, node in self.get_nodes(uids).items()}
 
     @abstractmethod
     def adjacent(

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 from pathlib import Path
 
-from graph.bulk import ARRAY_DELIMITER, ImportFile, ImportSpool
+from graph.bulk import ARRAY_DELIMITER, ImportGroup, ImportSpool
 from graph.neo4j_store import Neo4jStore
 from graph.store import INTERNAL_PROPS, StoreError, VersionedRow, WriteResult, rounds
 from ingest.bundle import BundleError
@@ -68,9 +68,9 @@ def default_importer() -> Importer:
     return command_importer([str(LOCAL_SCRIPT), "import"])
 
 
-def write_arguments(folder: Path, files: Sequence[ImportFile]) -> None:
+def write_arguments(folder: Path, files: Sequence[ImportGroup]) -> None:
     """The importer's arguments, one per line, in `folder/import.args`."""
-    multiline = [f.path.name for f in files if f.multiline]
+    multiline = [f"{f.stem}.part-spool.csv" for f in files if f.multiline]
     lines = ["--id-type=string", f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
              *(["--multiline-fields-format=v2", f"--multiline-fields={','.join(multiline)}"]
                if multiline else []),
@@ -120,7 +120,7 @@ def ingest_bulk(store: Neo4jStore, *, source: str, path: str,
         spool = ImportSpool(folder, expected_edges=expected_rows)
         carry_runs(store, spool)
         ingestor = Ingestor(spool, source=source, path=path, rejects_path=rejects_path,
-                            progress=progress, workers=workers, import_lines=True)
+                            progress=progress, workers=workers, import_parts=folder)
         clock = Stopwatch(say)
         try:
             load(ingestor)

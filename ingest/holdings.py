@@ -20,16 +20,31 @@ TOLERANCE = 0.01
 Holding = tuple[int, str, str | None, str | None, float]  # line, enterprise, start, end, pct
 
 
-def holding(line: int, writes: Writes) -> Holding | None:
-    """What the 100 % check needs of a shareholdings row; None for a declared indirect
-    figure (already counted in the chain it summarises)."""
+def contribution(line: int, row: dict[str, str],
+                 writes: Writes) -> tuple[Holding, str] | None:
+    """What the 100 % check needs of a shareholdings row, with the percentage as written;
+    None for a declared indirect figure (already counted in the chain it summarises)."""
     (_, edge), = writes.edges
     content = edge.content
     if content["direct"] is False:
         return None
     pct = content["percentage"]
     pct = content["pct_min"] if pct is None else pct
-    return line, str(edge.target), content["start"], content["end"], pct or 0.0
+    holding = line, str(edge.target), content["start"], content["end"], pct or 0.0
+    return holding, row.get("percentage", "")
+
+
+def refused(contributions: Iterable[tuple[Holding, str] | None]) -> dict[
+        int, tuple[str, str, str]]:
+    """The rows the 100 % check refuses: line -> (field, value as written, reason)."""
+    holdings: list[Holding] = []
+    written: dict[int, str] = {}
+    for found in contributions:
+        if found is not None:
+            holding, written[found[0][0]] = found
+            holdings.append(holding)
+    return {line: ("percentage", written[line], reason)
+            for line, reason in over_allocated(holdings).items()}
 
 
 def over_allocated(holdings: Iterable[Holding]) -> dict[int, str]:

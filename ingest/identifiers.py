@@ -104,6 +104,22 @@ def normalize_uscc(value: str) -> str:
     return uscc.compact(value)
 
 
+_USCC_VALUE = {char: value for value, char in enumerate(USCC_ALPHABET)}
+_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+
+
+def uscc_check_char(body: str) -> str:
+    """The check character of a USCC's 17 first characters (GB 32100-2015: weights 3^i
+    mod 31): `stdnum.cn.uscc.calc_check_digit`'s arithmetic without its re-cleaning of the
+    input on every call, which costs more than the sum (property-tested equal).
+
+    >>> uscc_check_char('91110000600037341')
+    'L'
+    """
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(body, _USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[-total % 31]
+
+
 @functools.lru_cache(maxsize=1 << 18)  # references repeat a lot within a bundle
 def validate_uscc(value: str) -> str:
     """Return the canonical USCC or raise :class:`IdentifierError` saying what is wrong.
@@ -125,7 +141,7 @@ def validate_uscc(value: str) -> str:
             raise IdentifierError(
                 f"USCC character {pos} is {char!r}, not a digit or a letter other than I O Z S V"
             )
-    expected = uscc.calc_check_digit(number[:17])
+    expected = uscc_check_char(number[:17])
     if number[17] != expected:
         raise IdentifierError(f"USCC check character is {number[17]!r}, expected {expected!r}")
     return number
@@ -235,7 +251,7 @@ def make_uscc(
     _check_region(region)
     legacy = established is not None and established < _NEW_ORG_CODES
     body = authority + entity_type + region + make_org_code(rng, authority, legacy=legacy)
-    return body + uscc.calc_check_digit(body)
+    return body + uscc_check_char(body)
 
 
 def _check_region(region: str) -> None:

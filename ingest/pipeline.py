@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import csv
 import json
+import tempfile
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -23,14 +24,14 @@ from typing import IO, Any
 from graph.model import MODEL
 from graph.store import EntityRow, Store, VersionedRow, WriteResult
 from ingest.fields import FieldError
-from ingest.holdings import over_allocated
 from ingest.prepare import (
     InProcess,
     Prepared,
     RowPool,
     fewer_collections,
-    holdings_of,
     prepare_rows,
+    spill_rows,
+    unspill,
 )
 from ingest.sole_roles import SOLE_ROLES, Interval, overlaps
 from ingest.tables import Table
@@ -42,7 +43,7 @@ Rows = Iterable[tuple[int, dict[str, str]]]
 Progress = Callable[[str, int], None]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Reject:
     """A row (or value) not loaded as given, and why."""
 
@@ -134,11 +135,11 @@ class Ingestor:
         progress: Progress | None = None,
         batch_rows: int = BATCH_ROWS,
         workers: int = 0,
-        import_lines: bool = False,
+        import_parts: Path | None = None,
     ) -> None:
         self.store, self.progress, self.batch_rows = store, progress, batch_rows
         self._rows: InProcess = RowPool(workers) if workers > 1 else InProcess()
-        self.import_lines = import_lines  # rows are made into bulk import lines as prepared
+        self.import_parts = import_parts  # a bulk import's folder: prepared rows go there
         run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
         self.report = IngestReport(run_id, source, path, _now())
         self.sink = RejectSink(rejects_path, self.report)
@@ -175,27 +176,24 @@ class Ingestor:
     def load_table(self, table: Table, rows: Callable[[], Rows], file: str) -> None:
         """Validate and load every row of one table, in batches.
 
-        `rows` is called again for shareholdings: a first pass finds holdings that would
-        take a company above 100 %.
+        A table with a whole-table check (shareholdings: holders above 100 %) is prepared
+        in full first, then checked, then loaded.
         """
         with fewer_collections():
             self._load_table(table, rows, file)
 
     def _load_table(self, table: Table, rows: Callable[[], Rows], file: str) -> None:
         counts = self.report.tables.setdefault(table.name, TableCounts())
-        over = self._over_allocated(table, rows) if table.name == "shareholdings" else {}
         seen: dict[str, int] = {}
         batch: list[tuple[int, Prepared]] = []
-        r = self.report
-        for line, row, result in self._rows.map(prepare_rows, rows(), table, r.source, file,
-                                                r.run_id, self.import_lines):
+        refused: dict[int, tuple[str, str, str]] = {}
+        for line, result in self._prepared(table, rows, file, refused):
             counts.read += 1
-            if line in over:
-                self.sink.add(Reject(file, line, "percentage", row.get("percentage", ""),
-                                     over[line]))
+            if line in refused:  # by the whole-table check
+                self.sink.add(Reject(file, line, *refused[line]))
                 counts.rejected += 1
                 continue
-            prepared = self._accept(table, file, line, row, result, seen)
+            prepared = self._accept(table, file, line, result, seen)
             if prepared is None:
                 counts.rejected += 1
                 continue
@@ -210,18 +208,37 @@ class Ingestor:
             self.sink.add(Reject(file, line, "start", "", reason, "warning"))
         self._sole.clear()
 
-    def _over_allocated(self, table: Table, rows: Callable[[], Rows]) -> dict[int, str]:
-        return over_allocated(found for _, _, found in self._rows.map(holdings_of, rows(), table)
-                              if found is not None)
+    def _prepared(self, table: Table, rows: Callable[[], Rows], file: str,
+                  refused: dict[int, tuple[str, str, str]]
+                  ) -> Iterator[tuple[int, Prepared | FieldError]]:
+        """(line, prepared row) in file order. A table with a whole-table check is
+        prepared once into spill files and checked, filling `refused`, before its rows
+        come."""
+        r = self.report
+        args = (table, r.source, file, r.run_id, self.import_parts)
+        if table.check is None:
+            for chunk, answers in self._rows.map(prepare_rows, rows(), *args):
+                yield from zip((line for line, _ in chunk), answers, strict=True)
+            return
+        with tempfile.TemporaryDirectory(prefix="credtrace-spill-") as spill:
+            spilled: list[tuple[list[int], str]] = []
+            contributions: list[Any] = []
+            for chunk, (path, checks) in self._rows.map(spill_rows, rows(), *args, spill):
+                spilled.append(([line for line, _ in chunk], path))
+                contributions.extend(checks)
+            refused.update(table.check.refused(contributions))
+            del contributions
+            for lines, path in spilled:
+                yield from zip(lines, unspill(path), strict=True)
 
-    def _accept(self, table: Table, file: str, line: int, row: dict[str, str],
-                result: Prepared | FieldError, seen: dict[str, int]) -> Prepared | None:
+    def _accept(self, table: Table, file: str, line: int, result: Prepared | FieldError,
+                seen: dict[str, int]) -> Prepared | None:
         """The prepared row, or None when it is refused (reported) or a duplicate."""
         if isinstance(result, FieldError):
             self.sink.add(Reject(file, line, result.field, result.value, result.reason))
             return None
-        for name, message in result.warnings:
-            self.sink.add(Reject(file, line, name, row.get(name, ""), message, "warning"))
+        for name, value, message in result.warnings:
+            self.sink.add(Reject(file, line, name, value, message, "warning"))
         key = result.key
         if key in seen:
             self.sink.add(Reject(file, line, table.columns[0], key,
@@ -270,26 +287,31 @@ class Ingestor:
             pending.result()
 
     def _resolve(self, file: str, batch: list[tuple[int, Prepared]]) -> None:
-        """Reject rows whose references do not exist or whose keys clash with another kind."""
-        wanted = {uid for _, w in batch for _, uid, _ in w.refs if uid not in self.known}
-        wanted |= {row.uid for _, w in batch for _, row in w.nodes if row.uid not in self.known}
-        stored = {uid: n.kind for uid, n in self.store.get_nodes(wanted).items()} if wanted else {}
-        self.known.update((uid, kind) for uid, kind in stored.items() if kind in REFERABLE)
+        """Reject rows whose references do not exist or whose keys clash with another kind
+        (what the run has not seen is asked of the store, once per batch)."""
+        known = self.known
+        wanted = {uid for _, w in batch for _, uid, _ in w.refs if uid not in known}
+        wanted.update(row.uid for _, w in batch for _, row in w.nodes if row.uid not in known)
+        stored = self.store.kinds(wanted) if wanted else {}
+        known.update((uid, kind) for uid, kind in stored.items() if kind in REFERABLE)
         for i, (line, writes) in enumerate(batch):
-            reason = self._problem(writes, stored)
-            if reason:
-                self.sink.add(Reject(file, line, *reason))
-                batch[i] = (line, None)  # type: ignore[assignment]
+            for label, uid, name in writes.refs:
+                kind = known.get(uid)
+                if kind is None or kind not in MODEL.labels_of(label):
+                    self._refuse(file, line, name, uid, label, kind)
+                    batch[i] = (line, None)  # type: ignore[assignment]
+                    break
+            else:
+                for kind, row in writes.nodes:
+                    other = known.get(row.uid) or stored.get(row.uid)
+                    if other is not None and other != kind:
+                        self.sink.add(Reject(file, line, "key", row.uid,
+                                             f"key already used by a {other.lower()}"))
+                        batch[i] = (line, None)  # type: ignore[assignment]
+                        break
 
-    def _problem(self, writes: Prepared, stored: dict[str, str]) -> tuple[str, str, str] | None:
-        for label, uid, name in writes.refs:
-            kind = self.known.get(uid)
-            if kind is None:
-                return name, uid, f"refers to a {label.lower()} that exists nowhere"
-            if kind not in MODEL.labels_of(label):
-                return name, uid, f"refers to a {kind.lower()}, expected a {label.lower()}"
-        for kind, row in writes.nodes:
-            other = self.known.get(row.uid) or stored.get(row.uid)
-            if other is not None and other != kind:
-                return "key", row.uid, f"key already used by a {other.lower()}"
-        return None
+    def _refuse(self, file: str, line: int, name: str, uid: str, label: str,
+                kind: str | None) -> None:
+        reason = (f"refers to a {label.lower()} that exists nowhere" if kind is None
+                  else f"refers to a {kind.lower()}, expected a {label.lower()}")
+        self.sink.add(Reject(file, line, name, uid, reason))

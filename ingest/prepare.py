@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
+import pickle
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from graph.bulk import lite
+from graph.bulk import write_parts
 from graph.model import MODEL
 from graph.store import VersionedRow, versioned
 from ingest.fields import FieldError
-from ingest.holdings import Holding, holding
 from ingest.tables import Table
 
 R = TypeVar("R")
@@ -35,13 +38,15 @@ BULK_GC_THRESHOLDS = (100_000, 50, 100)
 
 class Prepared(NamedTuple):
     """A row's versioned writes: its own key, nodes and relationships by label, the keys
-    it refers to (label, key, field) and the warnings about it (field, message)."""
+    it refers to (label, key, field), the warnings about it (field, value, message) and
+    its contribution to its table's whole-table check."""
 
     key: str
     nodes: list[tuple[str, VersionedRow]]
     edges: list[tuple[str, VersionedRow]]
     refs: list[tuple[str, str, str]]
-    warnings: list[tuple[str, str]]
+    warnings: list[tuple[str, str, str]]
+    check: Any = None
 
 
 @contextmanager
@@ -67,9 +72,10 @@ def _declared(label: str, edges: bool) -> tuple[str, ...]:
 
 
 def prepare_rows(rows: list[Row], table: Table, source: str, file: str, run_id: str,
-                 import_lines: bool = False) -> list[Prepared | FieldError]:
+                 import_parts: Path | None = None) -> list[Prepared | FieldError]:
     """Each row converted and versioned, with its provenance, or why it is refused; with
-    `import_lines`, each write is its line of a bulk import file (`graph.bulk.lite`)."""
+    `import_parts` (a folder), the writes go into part files of a bulk import there and
+    carry references to their lines (`graph.bulk.write_parts`)."""
     prepared: list[Prepared | FieldError] = []
     for line, row in rows:
         try:
@@ -82,22 +88,35 @@ def prepare_rows(rows: list[Row], table: Table, source: str, file: str, run_id: 
                  for kind, r in writes.nodes]
         edges = [(rel, versioned(r, _declared(rel, True), provenance))
                  for rel, r in writes.edges]
-        if import_lines:
-            nodes = [(kind, lite(kind, False, r)) for kind, r in nodes]
-            edges = [(rel, lite(rel, True, r)) for rel, r in edges]
-        prepared.append(Prepared(writes.key, nodes, edges, writes.refs, writes.warnings))
+        warnings = [(name, row.get(name, ""), message) for name, message in writes.warnings]
+        check = table.check.contribution(line, row, writes) if table.check else None
+        prepared.append(Prepared(writes.key, nodes, edges, writes.refs, warnings, check))
+    if import_parts is not None:
+        write_parts(import_parts, ((label, edges, row) for p in prepared
+                                   if isinstance(p, Prepared)
+                                   for edges, writes in ((False, p.nodes), (True, p.edges))
+                                   for label, row in writes))
     return prepared
 
 
-def holdings_of(rows: list[Row], table: Table) -> list[Holding | None]:
-    """The holding of each row for the 100 % check (None: refused, or a declared figure)."""
-    found: list[Holding | None] = []
-    for line, row in rows:
-        try:
-            found.append(holding(line, table.convert(row)))
-        except FieldError:
-            found.append(None)
-    return found
+def spill_rows(rows: list[Row], table: Table, source: str, file: str, run_id: str,
+               import_parts: Path | None, spill: Path) -> tuple[str, list[Any]]:
+    """`prepare_rows`, kept in a file in `spill` for a second pass (a table with a
+    whole-table check is prepared once, checked, then loaded): the file's path and each
+    row's check contribution."""
+    prepared = prepare_rows(rows, table, source, file, run_id, import_parts)
+    fd, path = tempfile.mkstemp(dir=spill, suffix=".pickle")
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump(prepared, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return path, [p.check for p in prepared if isinstance(p, Prepared)]
+
+
+def unspill(path: str) -> list[Prepared | FieldError]:
+    """The prepared rows `spill_rows` kept (the file goes)."""
+    with open(path, "rb") as fh:
+        prepared: list[Prepared | FieldError] = pickle.load(fh)  # our own file
+    os.unlink(path)
+    return prepared
 
 
 def _chunks(rows: Iterable[Row]) -> Iterator[list[Row]]:
@@ -114,12 +133,11 @@ def _chunks(rows: Iterable[Row]) -> Iterator[list[Row]]:
 class InProcess:
     """Prepares rows in this process."""
 
-    def map(self, work: Callable[..., list[R]], rows: Iterable[Row],
-            *args: Any) -> Iterator[tuple[int, dict[str, str], R]]:
-        """(line, row, `work`'s answer for it) for each row, in order."""
+    def map(self, work: Callable[..., R], rows: Iterable[Row],
+            *args: Any) -> Iterator[tuple[list[Row], R]]:
+        """Each chunk of rows with `work`'s answer for it, in order."""
         for chunk in _chunks(rows):
-            for (line, row), answer in zip(chunk, work(chunk, *args), strict=True):
-                yield line, row, answer
+            yield chunk, work(chunk, *args)
 
     def close(self) -> None:
         """Nothing to release."""
@@ -140,20 +158,17 @@ class RowPool(InProcess):
         self._pool = multiprocessing.get_context(method).Pool(workers, _worker_start)
         self._depth = 2 * workers + 2
 
-    def map(self, work: Callable[..., list[R]], rows: Iterable[Row],
-            *args: Any) -> Iterator[tuple[int, dict[str, str], R]]:
+    def map(self, work: Callable[..., R], rows: Iterable[Row],
+            *args: Any) -> Iterator[tuple[list[Row], R]]:
         pending: deque[tuple[list[Row], Any]] = deque()
         for chunk in _chunks(rows):
             pending.append((chunk, self._pool.apply_async(work, (chunk, *args))))
             if len(pending) > self._depth:
-                yield from self._answers(*pending.popleft())
+                chunk, answer = pending.popleft()
+                yield chunk, answer.get()
         while pending:
-            yield from self._answers(*pending.popleft())
-
-    @staticmethod
-    def _answers(chunk: list[Row], answer: Any) -> Iterator[tuple[int, dict[str, str], Any]]:
-        for (line, row), result in zip(chunk, answer.get(), strict=True):
-            yield line, row, result
+            chunk, answer = pending.popleft()
+            yield chunk, answer.get()
 
     def close(self) -> None:
         self._pool.close()

@@ -14,6 +14,7 @@ from typing import Any
 
 from graph.model import MODEL
 from graph.store import EntityRow, edge_key
+from ingest import holdings
 from ingest.fields import (
     FieldError,
     choice,
@@ -254,12 +255,23 @@ def event(row: dict[str, str]) -> Writes:
 
 
 @dataclass(frozen=True)
+class TableCheck:
+    """A check over a whole table, before any of its rows loads: what each converted row
+    contributes (worked out where rows are prepared) and, from all of them, the rows it
+    refuses (line -> field, value, reason)."""
+
+    contribution: Callable[[int, dict[str, str], Writes], Any]
+    refused: Callable[[list[Any]], dict[int, tuple[str, str, str]]]
+
+
+@dataclass(frozen=True)
 class Table:
-    """A bundle table: file name, required columns and its converter."""
+    """A bundle table: file name, required columns, its converter and a whole-table check."""
 
     name: str
     columns: tuple[str, ...]
     convert: Callable[[dict[str, str]], Writes]
+    check: TableCheck | None = None
 
     @property
     def file(self) -> str:
@@ -274,7 +286,8 @@ def tables(measure_kinds: set[str]) -> tuple[Table, ...]:
         Table("persons", ("person_id", "name", "id_type"), person),
         Table("roles", ("enterprise", "person", "role", "start", "end"), role),
         Table("shareholdings", ("enterprise", "holder", "holder_kind", "percentage", "start",
-                                "end"), shareholding),
+                                "end"), shareholding,
+              TableCheck(holdings.contribution, holdings.refused)),  # holders above 100 %
         Table("measures", ("measure_id", "subject", "subject_kind", "kind", "conduct_date",
                            "start", "end", "authority", "legal_basis", "status"),
               make_measure(measure_kinds)),

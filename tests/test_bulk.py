@@ -20,6 +20,7 @@ from graph import EntityRow, MemoryStore, Store
 from graph.bulk import (
     ARRAY_DELIMITER,
     BloomFilter,
+    ImportGroup,
     ImportSpool,
     columns_of,
     import_line,
@@ -30,6 +31,7 @@ from graph.neo4j_store import Neo4jStore
 from graph.store import INTERNAL_PROPS, VersionedRow, history_of, versioned
 from ingest import BundleError, ingest_bundle, ingest_path
 from ingest.bulk import LOCAL_SCRIPT, command_importer
+from ingest.load import bundle_source
 from ingest.pipeline import Ingestor
 from tests.builders import Bundle
 from tests.conftest import EXAMPLE, NEO4J_WANTED
@@ -83,9 +85,12 @@ def spooled(folder: Path, bundle: Path) -> tuple[ImportSpool, Any]:
     return spool, report
 
 
-def read_import_file(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+def read_import_group(group: ImportGroup) -> list[dict[str, str]]:
+    """The rows of a group's files, as the importer reads them (header, then parts)."""
+    names = sorted(p.name for p in group.folder.glob(f"{group.stem}.part-*.csv"))
+    text = "".join((group.folder / name).read_text(encoding="utf-8")
+                   for name in [f"{group.stem}.header.csv", *names])
+    return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
 # --- the spool, without a server -------------------------------------------------------
@@ -102,9 +107,28 @@ def test_spool_counts_like_an_online_load(tmp_path: Path) -> None:
     files = {f.label: f for f in spool.finish()}
     assert [f.edges for f in files.values()] == sorted(f.edges for f in files.values())
     assert files["Enterprise"].rows == 8 and files["HOLDS_SHARES"].rows == 14
-    first = read_import_file(files["Enterprise"].path)[0]
+    first = read_import_group(files["Enterprise"])[0]
     assert first["name"] == "郑州华信商贸有限公司" and first["line:long"] == "2"
     assert first["source"] == "bundle" and first["file"] == "enterprises.csv"
+
+
+def test_parts_keep_only_the_lines_of_accepted_rows(tmp_path: Path) -> None:
+    folder = tmp_path / "bundle"
+    b = tricky_bundle()
+    b.rows["persons"].append({"person_id": b.key("p"), "name": "重复", "id_type": "ric"})
+    b.write(folder)
+    spool = ImportSpool(tmp_path / "import")
+    ingestor = Ingestor(spool, source="bundle", path=str(folder), workers=2,
+                        import_parts=spool.folder)
+    bundle_source(folder).load(ingestor)
+    ingestor.finish()
+    groups = {g.label: g for g in spool.finish()}
+    persons = read_import_group(groups["Person"])
+    assert [p["name"] for p in persons] == ["张三", "李四"]  # the duplicate row is dropped
+    roles = read_import_group(groups["PRINCIPAL"])
+    assert len(roles) == 1 and "\n" in read_import_group(groups["Enterprise"])[2]["name"]
+    assert groups["Enterprise"].multiline and not groups["Person"].multiline
+    assert ingestor.report.rejected == 2  # the bad check character, the duplicate
 
 
 def test_a_repeat_with_other_content_is_deferred_in_order(tmp_path: Path) -> None:

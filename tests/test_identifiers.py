@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from stdnum.cn import ric
+from stdnum.cn import ric, uscc
 
 import ingest.identifiers as ids
 from ingest.identifiers import (
@@ -17,6 +17,7 @@ from ingest.identifiers import (
     make_uscc,
     mask_id,
     org_code_check_char,
+    uscc_check_char,
     validate_ric,
     validate_uscc,
 )
@@ -170,3 +171,8 @@ def test_mask_keeps_length_and_ends(value: str) -> None:
     keep = 4 if len(value) >= 12 else 1 if len(value) > 4 else 0
     assert masked[:keep] == value[:keep] and masked[len(value) - keep:] == value[len(value) - keep:]
     assert masked.count("*") >= len(value) - 2 * keep
+
+
+@given(st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17))
+def test_uscc_check_char_is_stdnums(body: str) -> None:
+    assert uscc_check_char(body) == uscc.calc_check_digit(body)
