@@ -98,7 +98,7 @@ def load_in_subprocess(store_spec: str, bundle: Path, mode: str) -> dict[str, An
     """Ingest `bundle` in a fresh process; its wall time, rows and peak RSS. (The largest
     child is a row-preparing worker, or the neo4j-admin importer of a bulk load.)"""
     out = subprocess.run([sys.executable, "-c", LOADER, store_spec, str(bundle), mode],
-                         check=True, capture_output=True, text=True)
+                         check=True, stdout=subprocess.PIPE, text=True)  # stderr: the log
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -4,18 +4,18 @@ The online write path (`Store.write_batch`: UNWIND and MERGE over Bolt) costs Ne
 50–300 µs of CPU per node or relationship on a small machine, too slow for a first load of
 a whole registry. `ImportSpool` is a store that takes the same batches and writes them as
 CSV files of the offline importer instead, one per node kind and relationship type, with
-the same properties, fingerprints and provenance. It keeps the merge semantics of the
-stores exactly:
+the same properties, fingerprints and provenance (worker processes write most lines into
+part files, `write_parts`). It keeps the merge semantics of the stores exactly:
 
 - a node or relationship seen for the first time goes to the files (created);
 - a node seen again with the same fingerprint is unchanged;
-- anything else (a node seen again with other content, a relationship key that may have
-  been seen, a value the CSV format cannot carry exactly such as an empty list) is
-  *deferred*: kept in order and written through the online path once the import is done,
-  where it is merged, versioned and counted like any other write.
+- anything else (a node seen again with other content, a relationship key seen before,
+  a value the CSV format cannot carry exactly such as an empty list) is *deferred*: kept
+  in order and written through the online path once the import is done, where it is
+  merged, versioned and counted like any other write.
 
 Memory: a key → kind and fingerprint map for nodes (relationship endpoints are checked
-against it) and a Bloom filter for relationship keys, so 1M enterprises (~6M nodes and
+against it) and 8 bytes a relationship key (`KeySet`), so 1M enterprises (~6M nodes and
 ~7M relationships) fit the loader's budget.
 """
 
@@ -31,6 +31,8 @@ from functools import cache
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
+
+import numpy as np
 
 from graph.cypher import NODE
 from graph.model import MODEL, PROVENANCE, PropType
@@ -51,37 +53,46 @@ def _kind_indexes(label: str) -> frozenset[int]:
     return frozenset(_KINDS.index(kind) for kind in MODEL.labels_of(label))
 
 
-class BloomFilter:
-    """Set membership with false positives only, in `bits` bits (k = 3 hash functions).
+class KeySet:
+    """The keys added so far, kept as 64-bit hashes (8 bytes a key in a sorted array,
+    the latest in a set): a key is taken for one added before only when the hashes
+    collide (about once in 10^6 loads of ten million keys), which merely defers a row.
 
-    >>> seen = BloomFilter(1 << 12)
-    >>> seen.add("a"), seen.add("a"), "b" in seen
-    (False, True, False)
+    >>> keys = KeySet()
+    >>> keys.add_all(["a", "b", "a"]), keys.add_all(["b", "c"])
+    ([False, False, True], [True, False])
     """
 
+    RECENT = 1 << 20  # latest keys kept in a set before they join the sorted array
 
-    def __init__(self, bits: int) -> None:
-        self.size = max(bits, 64)
-        self.bits = bytearray(self.size // 8 + 1)
+    def __init__(self) -> None:
+        self._sorted = np.empty(0, dtype=np.uint64)
+        self._recent: set[int] = set()
 
-    def _positions(self, key: str) -> tuple[int, int, int]:
-        h = hash(key)  # salted per process: a filter lives in one process
-        h1, h2, size = h & 0xFFFFFFFF, (h >> 32) | 1, self.size
-        return h1 % size, (h1 + h2) % size, (h1 + 2 * h2) % size
-
-    def __contains__(self, key: str) -> bool:
-        bits = self.bits
-        return all(bits[p >> 3] >> (p & 7) & 1 for p in self._positions(key))
-
-    def add(self, key: str) -> bool:
-        """Add `key`; whether it may have been added before."""
-        bits = self.bits
-        a, b, c = self._positions(key)
-        seen = bits[a >> 3] >> (a & 7) & bits[b >> 3] >> (b & 7) & bits[c >> 3] >> (c & 7) & 1
-        bits[a >> 3] |= 1 << (a & 7)
-        bits[b >> 3] |= 1 << (b & 7)
-        bits[c >> 3] |= 1 << (c & 7)
-        return bool(seen)
+    def add_all(self, keys: Sequence[str]) -> list[bool]:
+        """Add `keys` in order; for each, whether it was added before (or earlier in
+        `keys`)."""
+        hashes = [hash(key) & 0xFFFFFFFFFFFFFFFF for key in keys]  # salted per process
+        older = self._sorted
+        if len(older):
+            wanted = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
+            at = np.minimum(np.searchsorted(older, wanted), len(older) - 1)
+            in_older: list[bool] = (older[at] == wanted).tolist()
+        else:
+            in_older = [False] * len(hashes)
+        recent, seen = self._recent, []
+        for h, old in zip(hashes, in_older, strict=True):
+            if old or h in recent:
+                seen.append(True)
+            else:
+                recent.add(h)
+                seen.append(False)
+        if len(recent) > self.RECENT:
+            merged = np.concatenate([older, np.fromiter(recent, dtype=np.uint64,
+                                                        count=len(recent))])
+            merged.sort()
+            self._sorted, self._recent = merged, set()
+        return seen
 
 
 @dataclass(frozen=True)
@@ -206,21 +217,34 @@ def _parsed(cell: str, kind: PropType) -> Any:
     return cell.split(ARRAY_DELIMITER)
 
 
-#: An import line kept in a part file: (file name, index, lines in the file).
-PartLine = tuple[str, int, int]
+#: An import line kept in a part file: (file name, line index).
+PartLine = tuple[str, int]
 
 
 def file_stem(label: str, edges: bool) -> str:
     return f"{'rel' if edges else 'node'}-{label}"
 
 
+@dataclass
+class _Part:
+    """A part file this process appends to, and how many lines it has."""
+
+    name: str
+    fh: IO[str]
+    lines: int = 0
+
+
+#: This process's part files, by folder and label.
+_parts: dict[tuple[Path, str, bool], _Part] = {}
+
+
 def write_parts(folder: Path, rows: Iterable[tuple[str, bool, VersionedRow]]) -> None:
-    """Write the import lines of `rows` into new part files in `folder`, one per label,
-    and make each row carry a reference to its line instead of the properties in it (a
-    relationship keeps its interval): what a worker process sends back is small. A row
-    whose line spans lines (a text with a line break) carries the line itself; a row that
-    cannot be written keeps its properties (it will be written online)."""
-    global _parts_written
+    """Append the import lines of `rows` to this process's part files in `folder` (one
+    per label) and make each row carry a reference to its line instead of the properties
+    in it (a relationship keeps its interval): what a worker process sends back is
+    small. A row whose line spans lines (a text with a line break) carries the line
+    itself; a row that cannot be written keeps its properties (it will be written
+    online). The files are flushed before this returns."""
     by_label: dict[tuple[str, bool], list[tuple[VersionedRow, str]]] = {}
     for label, edges, row in rows:
         line = import_line(label, edges, row)
@@ -233,15 +257,27 @@ def write_parts(folder: Path, rows: Iterable[tuple[str, bool, VersionedRow]]) ->
         else:
             by_label.setdefault((label, edges), []).append((row, line))
     for (label, edges), lines in by_label.items():
-        _parts_written += 1
-        name = f"{file_stem(label, edges)}.part-{os.getpid()}-{_parts_written}.csv"
-        with open(folder / name, "w", encoding="utf-8", newline="") as fh:
-            fh.write("".join(line for _, line in lines))
-        for index, (row, _) in enumerate(lines):
-            row.line = (name, index, len(lines))
+        part = _parts.get((folder, label, edges))
+        if part is None:
+            name = f"{file_stem(label, edges)}.part-{os.getpid()}.csv"
+            part = _parts[folder, label, edges] = _Part(name, open(  # noqa: SIM115
+                folder / name, "a", encoding="utf-8", newline="", buffering=1 << 20))
+        part.fh.write("".join(line for _, line in lines))
+        part.fh.flush()
+        for index, (row, _) in enumerate(lines, start=part.lines):
+            row.line = (part.name, index)
+        part.lines += len(lines)
 
 
-_parts_written = 0
+def close_parts(folder: Path) -> None:
+    """Close this process's part files in `folder`."""
+    for key in [key for key in _parts if key[0] == folder]:
+        _parts.pop(key).fh.close()
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as fh:
+        return sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 24), b""))
 
 
 @dataclass
@@ -269,10 +305,12 @@ class ImportGroup:
         if line is None:
             return False
         if isinstance(line, tuple):
-            name, index, count = line
+            name, index = line
             accepted = self.parts.get(name)
             if accepted is None:
-                accepted = self.parts[name] = bytearray(count)
+                accepted = self.parts[name] = bytearray()
+            if index >= len(accepted):
+                accepted.extend(bytes(index + 1 - len(accepted) + 4096))
             accepted[index] = 1
         else:
             if self._own is None:
@@ -292,12 +330,16 @@ class ImportGroup:
             csv.writer(fh, lineterminator="\r\n").writerow(
                 columns_of(self.label, self.edges).header)
         for name, accepted in self.parts.items():
-            if all(accepted):
-                continue
             path = self.folder / name
-            with open(path, encoding="utf-8", newline="") as fh:
-                kept = [line for line, ok in zip(fh, accepted, strict=True) if ok]
-            path.write_text("".join(kept), encoding="utf-8", newline="")
+            lines = _count_lines(path)
+            if accepted.count(1) == lines:
+                continue
+            kept = path.with_suffix(".kept")
+            with open(path, encoding="utf-8", newline="") as fh, \
+                    open(kept, "w", encoding="utf-8", newline="") as out:
+                out.writelines(line for index, line in enumerate(fh)
+                               if index < len(accepted) and accepted[index])
+            kept.replace(path)
 
     @property
     def argument(self) -> str:
@@ -313,7 +355,7 @@ class ImportGroup:
 
 def read_part_line(folder: Path, part: PartLine) -> str:
     """The line a reference names (for a deferred row, rebuilt from it)."""
-    name, index, _ = part
+    name, index = part
     with open(folder / name, encoding="utf-8", newline="") as fh:
         for number, line in enumerate(fh):
             if number == index:
@@ -324,20 +366,19 @@ def read_part_line(folder: Path, part: PartLine) -> str:
 class ImportSpool(Store):
     """A write-only store spooling a load into import files in `folder` (see the module).
 
-    `expected_edges` sizes the relationship-key filter (a larger load than expected only
-    defers more rows). Reads other than `get_nodes` (kinds only) are refused.
+    Reads other than `get_nodes` and `kinds` are refused.
     """
 
     name = "import-spool"
 
-    def __init__(self, folder: Path, expected_edges: int = 1_000_000) -> None:
+    def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.files: dict[str, ImportGroup] = {}
         self.deferred: list[tuple[str, bool, VersionedRow]] = []
         self._nodes: dict[str, int] = {}  # key -> fingerprint prefix << 4 | kind index
         self._pending: set[str] = set()  # nodes with deferred rows (their edges wait too)
-        self._edges = BloomFilter(32 * expected_edges)  # ~0.1 % false positives
+        self._edges = KeySet()
 
     def _file(self, label: str, edges: bool) -> ImportGroup:
         found = self.files.get(label)
@@ -389,15 +430,17 @@ class ImportSpool(Store):
         """Per row, True: written; False: skipped (an endpoint is missing); None: deferred."""
         rel = MODEL.rel(rel_type)
         sources, targets = _kind_indexes(rel.source), _kind_indexes(rel.target)
-        nodes, pending, seen, file = self._nodes, self._pending, self._edges, \
-            self._file(rel_type, True)
-        for row in rows:
-            source, target = nodes.get(row.source or ""), nodes.get(row.target or "")
-            if source is None or target is None or (source & 0xF) not in sources \
-                    or (target & 0xF) not in targets:
+        nodes, pending, file = self._nodes, self._pending, self._file(rel_type, True)
+        ends = [(nodes.get(row.source or ""), nodes.get(row.target or "")) for row in rows]
+        linked = [s is not None and t is not None and (s & 0xF) in sources
+                  and (t & 0xF) in targets for s, t in ends]
+        # a deferred key defers its later rows too: it is added either way
+        seen = iter(self._edges.add_all(
+            [r.uid for r, ok in zip(rows, linked, strict=True) if ok]))
+        for row, ok in zip(rows, linked, strict=True):
+            if not ok:
                 yield False
-            # a deferred key defers its later rows too: it is added to `seen` either way
-            elif (seen.add(row.uid) or row.source in pending or row.target in pending
+            elif (next(seen) or row.source in pending or row.target in pending
                   or not file.write(row)):
                 yield None
             else:
@@ -416,6 +459,7 @@ class ImportSpool(Store):
     def finish(self) -> list[ImportGroup]:
         """Complete the files; the groups written, in the order the importer wants (nodes
         first). Parts that no group accepted a line of (all their rows refused) go."""
+        close_parts(self.folder)  # those of this process (worker processes have flushed)
         for group in self.files.values():
             group.finish()
         taken = {name for group in self.files.values() for name in group.parts}

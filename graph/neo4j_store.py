@@ -48,6 +48,7 @@ class Neo4jStore(Store):
     """Neo4j-backed store; opens a driver the store owns and creates the schema."""
 
     name = "neo4j"
+    remote = True
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
         self.database, self._uri, self._auth = database, uri, (user, password)

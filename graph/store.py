@@ -67,7 +67,7 @@ class VersionedRow:
     target: str | None = None
     history: tuple[str, ...] = ()
     #: the row made into a bulk import line, or where that line is (`graph.bulk`)
-    line: str | tuple[str, int, int] | None = None
+    line: str | tuple[str, int] | None = None
 
     def as_param(self) -> dict[str, Any]:
         return {"uid": self.uid, "props": self.props, "fp": self.fp,
@@ -208,6 +208,8 @@ class Store(ABC):
     """Primitives every store implements; everything else is written above them."""
 
     name: str = "store"
+    #: Reads cost a round trip (a loader caches what it learns instead of asking again).
+    remote: bool = False
 
     # --- writes -------------------------------------------------------------------
     @abstractmethod

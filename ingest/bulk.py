@@ -102,12 +102,12 @@ def carry_runs(store: Neo4jStore, spool: ImportSpool) -> None:
 
 
 def ingest_bulk(store: Neo4jStore, *, source: str, path: str,
-                load: Callable[[Ingestor], None], importer: Importer, expected_rows: int,
+                load: Callable[[Ingestor], None], importer: Importer,
                 rejects_path: Path | None = None, progress: Progress | None = None,
                 workers: int = 0, workdir: Path | None = None,
                 say: Status | None = None) -> IngestReport:
     """Load into an empty database through `importer` (see the module); `load` feeds the
-    tables to the ingestor, `expected_rows` sizes the spool, `say` hears each phase's end
+    tables to the ingestor, `say` hears each phase's end
     with its duration."""
     held = {kind: n for kind, n in store.counts().items() if n and kind != "IngestRun"}
     if held:
@@ -117,7 +117,7 @@ def ingest_bulk(store: Neo4jStore, *, source: str, path: str,
             + ": load without --bulk to add to it")
     with tempfile.TemporaryDirectory(prefix="credtrace-import-", dir=workdir) as tmp:
         folder = Path(tmp)
-        spool = ImportSpool(folder, expected_edges=expected_rows)
+        spool = ImportSpool(folder)
         carry_runs(store, spool)
         ingestor = Ingestor(spool, source=source, path=path, rejects_path=rejects_path,
                             progress=progress, workers=workers, import_parts=folder)

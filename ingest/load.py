@@ -42,13 +42,14 @@ def load_catalogue(ingestor: Ingestor, catalogue: dict[str, dict[str, object]]) 
 
 @dataclass(frozen=True)
 class Source:
-    """What a load reads: its format, the measure-kind catalogue and how to feed the
-    tables to an ingestor."""
+    """What a load reads: its format, the measure-kind catalogue, how to feed the tables
+    to an ingestor and how many rows that makes."""
 
     format: str
     path: Path
     catalogue: dict[str, dict[str, Any]]
     tables: Callable[[Ingestor], None]
+    size: int
 
     def load(self, ingestor: Ingestor) -> None:
         """Write the catalogue, then every table."""
@@ -68,7 +69,8 @@ def bundle_source(folder: Path) -> Source:
         for table, path in present:
             ingestor.load_table(table, row_reader(path), path.name)
 
-    return Source("bundle", folder, catalogue, load)
+    return Source("bundle", folder, catalogue, load,
+                  sum(count_rows(path) for _, path in present))
 
 
 def open_source(path: Path, format: str | None = None) -> Source:
@@ -80,7 +82,8 @@ def open_source(path: Path, format: str | None = None) -> Source:
     converted = CONVERTERS[fmt](path)
     catalogue = read_catalogue()
     return Source(fmt, path, catalogue,
-                  lambda ingestor: converted.load(ingestor, tables(set(catalogue))))
+                  lambda ingestor: converted.load(ingestor, tables(set(catalogue))),
+                  converted.size)
 
 
 def ingest_bundle(
@@ -168,14 +171,13 @@ def ingest_path(
     ('bundle', 'succeeded')
     """
     source = open_source(path, format)
-    size = source_size(path, format)
     if workers is None:
-        workers = (os.cpu_count() or 1) if size >= PARALLEL_ROWS else 0
+        workers = (os.cpu_count() or 1) if source.size >= PARALLEL_ROWS else 0
     if bulk is not None:
         if not isinstance(store, Neo4jStore):
             raise BundleError("a bulk load goes into Neo4j: give a neo4j:// or bolt:// store")
         return ingest_bulk(store, source=source.format, path=str(source.path),
-                           load=source.load, importer=bulk, expected_rows=size,
+                           load=source.load, importer=bulk,
                            rejects_path=rejects_path, progress=progress, workers=workers,
                            say=say)
     ingestor = Ingestor(store, source=source.format, path=str(source.path),

@@ -143,7 +143,9 @@ class Ingestor:
         run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
         self.report = IngestReport(run_id, source, path, _now())
         self.sink = RejectSink(rejects_path, self.report)
-        self.known: dict[str, str] = {}  # key -> kind of referable nodes seen in this run
+        #: key -> kind of referable nodes this run wrote (those in flight, and all of them
+        #: when the store is remote: a cache of what it would answer)
+        self.known: dict[str, str] = {}
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
         self._pending: Future[None] | None = None
         self._sole: list[Interval] = []  # sole-holder role intervals of the current table
@@ -254,6 +256,7 @@ class Ingestor:
         self._resolve(file, batch)
         nodes: dict[str, list[VersionedRow]] = defaultdict(list)
         edges: dict[str, list[VersionedRow]] = defaultdict(list)
+        fresh: dict[str, str] = {}  # referable keys this batch writes
         for line, prepared in batch:
             if prepared is None:
                 continue
@@ -261,13 +264,17 @@ class Ingestor:
             for kind, row in prepared.nodes:
                 nodes[kind].append(row)
                 if kind in REFERABLE:
-                    self.known[row.uid] = kind
+                    fresh[row.uid] = kind
             for rel_type, row in prepared.edges:
                 edges[rel_type].append(row)
                 if rel_type in SOLE_ROLES:
                     self._sole.append((line, str(row.target), row.props["start"],
                                        row.props["end"]))
         self._wait_for_writes()
+        if self.store.remote:  # a round trip saved for every key seen again
+            self.known.update(fresh)
+        else:  # the store answers at once: remember only what is not written yet
+            self.known = fresh
         self._pending = self._writer.submit(self._write, nodes, edges)
         if self.progress:
             self.progress(file, len(batch))
@@ -293,7 +300,10 @@ class Ingestor:
         wanted = {uid for _, w in batch for _, uid, _ in w.refs if uid not in known}
         wanted.update(row.uid for _, w in batch for _, row in w.nodes if row.uid not in known)
         stored = self.store.kinds(wanted) if wanted else {}
-        known.update((uid, kind) for uid, kind in stored.items() if kind in REFERABLE)
+        if self.store.remote:
+            known.update((uid, kind) for uid, kind in stored.items() if kind in REFERABLE)
+        else:
+            known = {**stored, **known}
         for i, (line, writes) in enumerate(batch):
             for label, uid, name in writes.refs:
                 kind = known.get(uid)

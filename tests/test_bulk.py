@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from graph import EntityRow, MemoryStore, Store
 from graph.bulk import (
     ARRAY_DELIMITER,
-    BloomFilter,
     ImportGroup,
     ImportSpool,
+    KeySet,
     columns_of,
     import_line,
     row_from_line,
@@ -160,11 +160,16 @@ def test_relationships_wait_for_deferred_endpoints_and_missing_ones_are_skipped(
     assert (merged.created, merged.reached, len(spool.deferred)) == (0, 0, 1)
 
 
-def test_bloom_filter_has_no_false_negatives() -> None:
-    seen = BloomFilter(1 << 10)
-    keys = [f"key{i}" for i in range(300)]
-    assert [seen.add(k) for k in keys].count(True) < 30  # a few false positives at most
-    assert all(k in seen for k in keys)
+@given(st.lists(st.lists(st.text(max_size=3), max_size=20), max_size=6))
+def test_key_set_tells_keys_seen_before(batches: list[list[str]]) -> None:
+    keys, before = KeySet(), set()
+    keys.RECENT = 5  # merges into the sorted array often
+    for batch in batches:
+        expected = []
+        for key in batch:
+            expected.append(key in before)
+            before.add(key)
+        assert keys.add_all(batch) == expected
 
 
 texts = st.text(st.characters(blacklist_categories=["Cs"],
