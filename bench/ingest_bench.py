@@ -10,7 +10,8 @@
 
 Usage (Neo4j from NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD, e.g. `scripts/neo4j-local env`):
     python bench/ingest_bench.py --sample 3000 --enterprises 20000
-    python bench/ingest_bench.py --enterprises 1000000 --skip-baseline --modes bulk
+    python bench/ingest_bench.py --enterprises 1000000 --skip-baseline --modes bulk \
+        --bundle /tmp/bundle-1m
 """
 
 from __future__ import annotations
@@ -108,6 +109,8 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--bundle", type=Path,
+                        help="keep the generated bundle here and reuse it if already there")
     parser.add_argument("--modes", default="bulk,online,memory",
                         help="loads to run, comma-separated: bulk, online, memory")
     args = parser.parse_args()
@@ -120,11 +123,12 @@ def main() -> None:
     if not args.skip_baseline:
         print("write path, persons:", json.dumps(batched_vs_row_by_row(store, args.sample)))
     with tempfile.TemporaryDirectory() as tmp:
-        bundle = Path(tmp) / "bundle"
-        started = time.perf_counter()
-        counts = generate_bundle(bundle, args.enterprises, args.seed)
-        print(f"generated {args.enterprises:,} enterprises ({sum(counts.values()):,} rows) in "
-              f"{time.perf_counter() - started:.1f} s")
+        bundle = args.bundle or Path(tmp) / "bundle"
+        if not (bundle / "enterprises.csv").exists():
+            started = time.perf_counter()
+            counts = generate_bundle(bundle, args.enterprises, args.seed)
+            print(f"generated {args.enterprises:,} enterprises ({sum(counts.values()):,} rows)"
+                  f" in {time.perf_counter() - started:.1f} s")
         store.close()
         for mode in args.modes.split(","):
             if mode == "memory":

@@ -26,7 +26,9 @@ from api.keys import KeyStore
 from api.roles import Role
 from api.securitydb import SecurityDB
 from graph import MemoryStore, Store
+from ingest import ingest_bundle
 from tests.api.conftest import AS_OF, HUAXIN, LINA, settings_for
+from tests.conftest import EXAMPLE, NEO4J_WANTED
 
 CLI = Path(sys.executable).with_name("credtrace")
 
@@ -84,10 +86,19 @@ def two_workers(tmp_path: Path, **settings: str) -> Iterator[tuple[int, str]]:
     assert log.read_text().count("Started server process") == 2
 
 
+@pytest.fixture(params=["neo4j"])  # workers serve Neo4j only; the id counts it as a Neo4j test
+def neo4j_loaded(request: pytest.FixtureRequest) -> Store:
+    """The Neo4j store with the Zhengzhou example."""
+    if not NEO4J_WANTED:
+        pytest.skip("Neo4j tests not requested (set NEO4J_URI or run `make test`)")
+    store: Store = request.getfixturevalue("neo4j_store")
+    store.clear()
+    assert ingest_bundle(store, EXAMPLE).rejected == 0
+    return store
+
+
 def test_two_workers_share_the_audit_chain_and_the_masking_key(
-        loaded: Store, store_name: str, tmp_path: Path) -> None:
-    if store_name != "neo4j":
-        pytest.skip("workers serve Neo4j only")
+        neo4j_loaded: Store, tmp_path: Path) -> None:
     paths = [f"/v1/check/{subject}?as_of={AS_OF}" for subject in (LINA, HUAXIN) * 30]
     with two_workers(tmp_path, CREDTRACE_RATE_BURST="1000") as (port, key), \
             ThreadPoolExecutor(6) as pool:
@@ -102,10 +113,7 @@ def test_two_workers_share_the_audit_chain_and_the_masking_key(
     assert result.entries == len(paths)
 
 
-def test_two_workers_share_each_keys_rate_limit(
-        loaded: Store, store_name: str, tmp_path: Path) -> None:
-    if store_name != "neo4j":
-        pytest.skip("workers serve Neo4j only")
+def test_two_workers_share_each_keys_rate_limit(neo4j_loaded: Store, tmp_path: Path) -> None:
     url = f"/v1/check/{HUAXIN}?as_of={AS_OF}"
     with two_workers(tmp_path, CREDTRACE_RATE_BURST="6", CREDTRACE_RATE_PER_MINUTE="1") as (
             port, key), ThreadPoolExecutor(4) as pool:
