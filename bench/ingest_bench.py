@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -106,6 +107,8 @@ def load_in_subprocess(store_spec: str, bundle: Path, mode: str) -> dict[str, An
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of the write-path comparison (each printed, then the median)")
     parser.add_argument("--enterprises", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--skip-baseline", action="store_true")
@@ -121,7 +124,12 @@ def main() -> None:
     assert isinstance(store, Neo4jStore)
     print(f"machine: {os.cpu_count()} cores; neo4j: {settings.neo4j_uri}")
     if not args.skip_baseline:
-        print("write path, persons:", json.dumps(batched_vs_row_by_row(store, args.sample)))
+        ratios = []
+        for _ in range(args.rounds):
+            figures = batched_vs_row_by_row(store, args.sample)
+            ratios.append(figures["ratio"])
+            print("write path, persons:", json.dumps(figures), flush=True)
+        print(f"write path, median ratio of {len(ratios)}: {statistics.median(ratios)}")
     with tempfile.TemporaryDirectory() as tmp:
         bundle = args.bundle or Path(tmp) / "bundle"
         if not (bundle / "enterprises.csv").exists():
