@@ -353,14 +353,25 @@ class ImportGroup:
         return f"--nodes={labels}={files}"
 
 
-def read_part_line(folder: Path, part: PartLine) -> str:
-    """The line a reference names (for a deferred row, rebuilt from it)."""
-    name, index = part
-    with open(folder / name, encoding="utf-8", newline="") as fh:
-        for number, line in enumerate(fh):
-            if number == index:
-                return line
-    raise LookupError(f"{name} has no line {index}")
+def read_part_lines(folder: Path, parts: Iterable[PartLine]) -> dict[PartLine, str]:
+    """The lines these references name, each part file read once (for deferred rows,
+    rebuilt from them)."""
+    wanted: dict[str, set[int]] = {}
+    for name, index in parts:
+        wanted.setdefault(name, set()).add(index)
+    found: dict[PartLine, str] = {}
+    for name, indexes in wanted.items():
+        left = set(indexes)
+        with open(folder / name, encoding="utf-8", newline="") as fh:
+            for number, line in enumerate(fh):
+                if number in left:
+                    found[name, number] = line
+                    left.discard(number)
+                    if not left:
+                        break
+        if left:
+            raise LookupError(f"{name} has no line {min(left)}")
+    return found
 
 
 class ImportSpool(Store):
@@ -375,7 +386,7 @@ class ImportSpool(Store):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.files: dict[str, ImportGroup] = {}
-        self.deferred: list[tuple[str, bool, VersionedRow]] = []
+        self._deferred: list[tuple[str, bool, VersionedRow]] = []
         self._nodes: dict[str, int] = {}  # key -> fingerprint prefix << 4 | kind index
         self._pending: set[str] = set()  # nodes with deferred rows (their edges wait too)
         self._edges = KeySet()
@@ -399,7 +410,7 @@ class ImportSpool(Store):
         outcomes = self._edges_of(label, rows) if edges else self._nodes_of(label, rows)
         for row, outcome in zip(rows, outcomes, strict=True):
             if outcome is None:
-                self.deferred.append((label, edges, self._full(label, edges, row)))
+                self._deferred.append((label, edges, row))
             elif outcome:
                 merged.created += 1
                 merged.reached += 1
@@ -446,12 +457,22 @@ class ImportSpool(Store):
             else:
                 yield True
 
-    def _full(self, label: str, edges: bool, row: VersionedRow) -> VersionedRow:
-        """A row with all its properties (rebuilt from its line if it carries one)."""
-        line = row.line
-        if isinstance(line, tuple):
-            line = read_part_line(self.folder, line)
-        return row_from_line(label, edges, line) if line else row
+    @property
+    def deferred(self) -> list[tuple[str, bool, VersionedRow]]:
+        """The deferred rows so far, in order, each with all its properties."""
+        self._rebuild_deferred()
+        return self._deferred
+
+    def _rebuild_deferred(self) -> None:
+        """Rebuild the deferred rows that carry their import line instead of their
+        properties, reading the part files once for all (before `finish` drops from them
+        the lines no group accepted)."""
+        refs = [row.line for _, _, row in self._deferred if isinstance(row.line, tuple)]
+        lines = read_part_lines(self.folder, refs) if refs else {}
+        self._deferred = [(label, edges, row_from_line(label, edges, line) if line else row)
+                          for label, edges, row in self._deferred
+                          for line in [lines[row.line] if isinstance(row.line, tuple)
+                                       else row.line]]
 
     def replace(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> None:
         raise AssertionError("merge() reports no changed rows: they are deferred")
@@ -460,6 +481,7 @@ class ImportSpool(Store):
         """Complete the files; the groups written, in the order the importer wants (nodes
         first). Parts that no group accepted a line of (all their rows refused) go."""
         close_parts(self.folder)  # those of this process (worker processes have flushed)
+        self._rebuild_deferred()
         for group in self.files.values():
             group.finish()
         taken = {name for group in self.files.values() for name in group.parts}
