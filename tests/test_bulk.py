@@ -25,6 +25,7 @@ from graph.bulk import (
     columns_of,
     import_line,
     row_from_line,
+    write_parts,
 )
 from graph.model import MODEL
 from graph.neo4j_store import Neo4jStore
@@ -34,7 +35,7 @@ from ingest.bulk import LOCAL_SCRIPT, command_importer
 from ingest.load import bundle_source
 from ingest.pipeline import Ingestor
 from tests.builders import Bundle
-from tests.conftest import EXAMPLE, NEO4J_WANTED
+from tests.conftest import EXAMPLE, skip_unless_neo4j_wanted
 
 PROVENANCE_OF_RUN = {"run_id"}  # differs between two loads of the same data
 
@@ -145,6 +146,23 @@ def test_a_repeat_with_other_content_is_deferred_in_order(tmp_path: Path) -> Non
                                                                     "0371 1"]
 
 
+
+def test_deferred_rows_from_part_files_are_rebuilt_before_the_parts_are_trimmed(
+        tmp_path: Path) -> None:
+    spool = ImportSpool(tmp_path)
+    declared = MODEL.node("Contact").prop_names
+    rows = [versioned(EntityRow(f"phone:{n % 2}", {"field": "phone", "value": f"0371-{n}"},
+                                {"source": "bundle", "file": "e.csv", "line": n + 2}),
+                      declared) for n in range(5)]
+    write_parts(spool.folder, (("Contact", False, row) for row in rows))  # as a worker does
+    assert all(isinstance(row.line, tuple) and not row.props for row in rows)
+    spool.merge(None, "Contact", rows, edges=False)
+    groups = spool.finish()
+    assert [row.props["value"] for _, _, row in spool.deferred] == ["0371-2", "0371-3",
+                                                                    "0371-4"]
+    assert spool.deferred[0][2].props["line"] == 4
+    assert [r["value"] for r in read_import_group(groups[0])] == ["0371-0", "0371-1"]
+
 def test_relationships_wait_for_deferred_endpoints_and_missing_ones_are_skipped(
         tmp_path: Path) -> None:
     spool = ImportSpool(tmp_path)
@@ -223,8 +241,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module", params=["neo4j"])  # the id counts it as a Neo4j test
 def bulk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Neo4jStore, Any]]:
     """A Neo4j of its own (the import restarts it), from scripts/neo4j-local."""
-    if not NEO4J_WANTED:
-        pytest.skip("Neo4j tests not requested (set NEO4J_URI or run `make test`)")
+    skip_unless_neo4j_wanted()
     home = tmp_path_factory.mktemp("neo4j-bulk")
     env = [f"NEO4J_LOCAL_HOME={home}", f"NEO4J_LOCAL_BOLT_PORT={free_port()}",
            "NEO4J_LOCAL_HEAP=512m", "NEO4J_LOCAL_PAGECACHE=256m"]

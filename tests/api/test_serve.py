@@ -28,7 +28,7 @@ from api.securitydb import SecurityDB
 from graph import MemoryStore, Store
 from ingest import ingest_bundle
 from tests.api.conftest import AS_OF, HUAXIN, LINA, settings_for
-from tests.conftest import EXAMPLE, NEO4J_WANTED
+from tests.conftest import EXAMPLE, skip_unless_neo4j_wanted
 
 CLI = Path(sys.executable).with_name("credtrace")
 
@@ -89,8 +89,7 @@ def two_workers(tmp_path: Path, **settings: str) -> Iterator[tuple[int, str]]:
 @pytest.fixture(params=["neo4j"])  # workers serve Neo4j only; the id counts it as a Neo4j test
 def neo4j_loaded(request: pytest.FixtureRequest) -> Store:
     """The Neo4j store with the Zhengzhou example."""
-    if not NEO4J_WANTED:
-        pytest.skip("Neo4j tests not requested (set NEO4J_URI or run `make test`)")
+    skip_unless_neo4j_wanted()
     store: Store = request.getfixturevalue("neo4j_store")
     store.clear()
     assert ingest_bundle(store, EXAMPLE).rejected == 0
