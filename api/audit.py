@@ -38,7 +38,7 @@ from typing import Any, BinaryIO, Literal
 from pydantic import BaseModel, ConfigDict
 
 from api.keys import now
-from api.securitydb import SecurityDB, open_connection
+from api.securitydb import SecurityDB
 
 log = logging.getLogger("credtrace.api")
 
@@ -173,7 +173,6 @@ class AuditTrail:
 
     def _writer(self) -> None:
         """Commit the waiting entries, group after group, until idle."""
-        db: sqlite3.Connection | None = None
         lock: BinaryIO | None = None
         stopped = False
         try:
@@ -186,16 +185,12 @@ class AuditTrail:
                         return
                     group, self._queue = self._queue[:self.GROUP], self._queue[self.GROUP:]
                 try:
-                    db = db or open_connection(self.db.path)
                     lock = lock or open(self.lock_path, "a+b")  # noqa: SIM115 (kept open)
                     with self._turn(lock):
-                        self._commit(db, group)
+                        self._commit(self.db, group)
                 except Exception as exc:  # each caller of the group raises it
                     for pending in group:
                         pending.error = exc
-                    if db is not None:
-                        db.close()
-                        db = None
                 for pending in group:
                     try:
                         pending.done(pending)
@@ -208,8 +203,6 @@ class AuditTrail:
             if stopped:  # ended by the interpreter: the next append starts a writer
                 with self._cond:
                     self._writing = False
-            if db is not None:
-                db.close()
             if lock is not None:
                 lock.close()
 
@@ -229,39 +222,36 @@ class AuditTrail:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
     @staticmethod
-    def _commit(db: sqlite3.Connection, group: list[_Pending]) -> None:
+    def _commit(db: SecurityDB, group: list[_Pending]) -> None:
         """Chain `group` after the head and commit it in one transaction."""
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            head = db.execute("SELECT seq, hash FROM audit_head").fetchone()
-            seq, prev = (head["seq"], head["hash"]) if head else (0, GENESIS)
-            rows = []
-            entries = []
-            for pending in group:
-                seq += 1
-                content: dict[str, Any] = {**pending.fields, "seq": seq, "ts": now(),
-                                           "prev": prev}
-                digest = entry_hash(content)
-                rows.append((seq, content["ts"], content["key_id"], content["role"],
-                             content["method"], content["route"],
-                             json.dumps(content["subjects"], ensure_ascii=False),
-                             content["purpose"], prev, digest))
-                entries.append(AuditEntry.model_construct(**content, hash=digest))
-                prev = digest
-            db.executemany("INSERT INTO audit (seq, ts, key_id, role, method, route, "
-                           "subjects, purpose, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           rows)
-            db.execute("INSERT INTO audit_head (one, seq, hash) VALUES (1, ?, ?) "
-                       "ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, "
-                       "hash = excluded.hash", (seq, prev))
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
+        with db.connect(immediate=True) as tx:
+            entries = AuditTrail._chain(tx, group)
         for pending, entry in zip(group, entries, strict=True):
-            pending.entry = entry
+            pending.entry = entry  # durable: committed
 
+    @staticmethod
+    def _chain(db: sqlite3.Connection, group: list[_Pending]) -> list[AuditEntry]:
+        """Chain `group` after the head (inside the caller's write transaction)."""
+        head = db.execute("SELECT seq, hash FROM audit_head").fetchone()
+        seq, prev = (head["seq"], head["hash"]) if head else (0, GENESIS)
+        rows = []
+        entries = []
+        for pending in group:
+            seq += 1
+            content: dict[str, Any] = {**pending.fields, "seq": seq, "ts": now(), "prev": prev}
+            digest = entry_hash(content)
+            rows.append((seq, content["ts"], content["key_id"], content["role"],
+                         content["method"], content["route"],
+                         json.dumps(content["subjects"], ensure_ascii=False),
+                         content["purpose"], prev, digest))
+            entries.append(AuditEntry.model_construct(**content, hash=digest))
+            prev = digest
+        db.executemany("INSERT INTO audit (seq, ts, key_id, role, method, route, subjects, "
+                       "purpose, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.execute("INSERT INTO audit_head (one, seq, hash) VALUES (1, ?, ?) "
+                   "ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, "
+                   "hash = excluded.hash", (seq, prev))
+        return entries
 
     def entries(self, *, after: int = 0, limit: int = 100) -> list[AuditEntry]:
         """Entries with a sequence number above `after`, oldest first."""

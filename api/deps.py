@@ -82,7 +82,6 @@ async def current_key(request: Request, presented: ApiKeyHeader) -> ApiKey:
     return key
 
 
-CurrentKey = Annotated[ApiKey, Depends(current_key)]
 
 
 @dataclass(frozen=True)
@@ -125,15 +124,15 @@ class Caller:
 
     def audit(self, *subjects: str) -> None:
         """Record this request in the audit trail before anything is read or written."""
-        self.resources.audit.append(key_id=self.key.id, role=self.key.role,
-                                    method=self.method, route=self.route,
-                                    subjects=list(subjects), purpose=self.purpose)
+        self.resources.audit.append(**self._entry(subjects))
 
     async def audit_async(self, *subjects: str) -> None:
         """`audit` from an `async def` route: waits for the commit without a thread."""
-        await self.resources.audit.append_async(key_id=self.key.id, role=self.key.role,
-                                                method=self.method, route=self.route,
-                                                subjects=list(subjects), purpose=self.purpose)
+        await self.resources.audit.append_async(**self._entry(subjects))
+
+    def _entry(self, subjects: tuple[str, ...]) -> dict[str, Any]:
+        return {"key_id": self.key.id, "role": self.key.role, "method": self.method,
+                "route": self.route, "subjects": list(subjects), "purpose": self.purpose}
 
     async def read(self, store: Store, query: Callable[[Store], Any]) -> Any:
         """`query(store)` as this caller may see it, in one worker thread that holds the

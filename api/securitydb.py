@@ -30,7 +30,7 @@ SCHEMA = (
 BUSY_TIMEOUT = 30.0
 
 
-def open_connection(path: Path, timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
+def _open(path: Path, timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), rows by name."""
     db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     db.row_factory = sqlite3.Row
@@ -58,7 +58,7 @@ class SecurityDB:
         """This thread's connection (opened on first use, kept while the thread lives)."""
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
-            db = self._local.db = open_connection(self.path)
+            db = self._local.db = _open(self.path)
         return db
 
     def fetch_one(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Row | None:

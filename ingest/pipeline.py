@@ -85,6 +85,23 @@ class IngestReport:
         return asdict(self)
 
 
+def _problem(writes: Prepared, known: dict[str, str],
+             stored: dict[str, str]) -> tuple[str, str, str] | None:
+    """Why a row cannot be written (field, value, reason): a reference to a party that
+    exists nowhere or is of another kind, or a key already used by another kind."""
+    for label, uid, name in writes.refs:
+        kind = known.get(uid)
+        if kind is None:
+            return name, uid, f"refers to a {label.lower()} that exists nowhere"
+        if kind not in MODEL.labels_of(label):
+            return name, uid, f"refers to a {kind.lower()}, expected a {label.lower()}"
+    for kind, row in writes.nodes:
+        other = known.get(row.uid) or stored.get(row.uid)
+        if other is not None and other != kind:
+            return "key", row.uid, f"key already used by a {other.lower()}"
+    return None
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -305,23 +322,7 @@ class Ingestor:
         else:
             known = {**stored, **known}
         for i, (line, writes) in enumerate(batch):
-            for label, uid, name in writes.refs:
-                kind = known.get(uid)
-                if kind is None or kind not in MODEL.labels_of(label):
-                    self._refuse(file, line, name, uid, label, kind)
-                    batch[i] = (line, None)  # type: ignore[assignment]
-                    break
-            else:
-                for kind, row in writes.nodes:
-                    other = known.get(row.uid) or stored.get(row.uid)
-                    if other is not None and other != kind:
-                        self.sink.add(Reject(file, line, "key", row.uid,
-                                             f"key already used by a {other.lower()}"))
-                        batch[i] = (line, None)  # type: ignore[assignment]
-                        break
-
-    def _refuse(self, file: str, line: int, name: str, uid: str, label: str,
-                kind: str | None) -> None:
-        reason = (f"refers to a {label.lower()} that exists nowhere" if kind is None
-                  else f"refers to a {kind.lower()}, expected a {label.lower()}")
-        self.sink.add(Reject(file, line, name, uid, reason))
+            problem = _problem(writes, known, stored)
+            if problem:
+                self.sink.add(Reject(file, line, *problem))
+                batch[i] = (line, None)  # type: ignore[assignment]
