@@ -60,7 +60,7 @@ class MemoryStore(Store):
         return all(uid in self.graph and self.graph.nodes[uid][KIND] in kinds
                    for uid, kinds in ends)
 
-    def _attrs(self, label: str, row: VersionedRow, edges: bool) -> dict[str, Any] | None:
+    def _attrs(self, row: VersionedRow, edges: bool) -> dict[str, Any] | None:
         if not edges:
             return self.graph.nodes[row.uid] if row.uid in self.graph else None
         key = (row.source, row.target, row.uid)
@@ -69,7 +69,7 @@ class MemoryStore(Store):
     def merge(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> Merged:
         merged = Merged(created=0, reached=0, changed={})
         for row in rows:
-            attrs = self._attrs(label, row, edges)
+            attrs = self._attrs(row, edges)
             if attrs is not None:
                 if attrs.get("fp") != row.fp:
                     merged.changed[row.uid] = {k: v for k, v in attrs.items()
@@ -90,7 +90,7 @@ class MemoryStore(Store):
 
     def replace(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> None:
         for row in rows:
-            attrs = self._attrs(label, row, edges)
+            attrs = self._attrs(row, edges)
             assert attrs is not None, "replace() follows merge()"
             self._set(attrs, row, TYPE if edges else KIND)
 
