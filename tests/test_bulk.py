@@ -27,7 +27,7 @@ from graph.bulk import (
 )
 from graph.model import MODEL
 from graph.neo4j_store import Neo4jStore
-from graph.store import VersionedRow, history_of, versioned
+from graph.store import StoreError, VersionedRow, history_of, versioned
 from ingest import BundleError, ingest_bundle, ingest_path
 from ingest.bulk import command_importer
 from ingest.load import bundle_source
@@ -258,3 +258,24 @@ def test_bulk_load_refuses_a_database_with_data(bulk_server: tuple[Neo4jStore, A
     with pytest.raises(BundleError, match="needs an empty database.*8 Enterprise"):
         ingest_path(store, EXAMPLE, bulk=importer)
     assert store.counts()["Enterprise"] == 8
+
+
+def test_a_failed_import_leaves_the_database_as_it_was(bulk_server: tuple[Neo4jStore, Any],
+                                                      tmp_path: Path) -> None:
+    store, importer = bulk_server
+    store.clear()
+    earlier = Ingestor(store, source="bundle", path="earlier")
+    earlier.finish("failed")
+
+    def broken(folder: Path) -> None:  # the real import, of a file that is not there
+        with open(folder / "import.args", "a", encoding="utf-8") as args:
+            args.write("--nodes=Enterprise=missing-file.csv\n")
+        importer(folder)
+
+    with pytest.raises(StoreError, match="import command .* failed"):
+        ingest_path(store, EXAMPLE, bulk=broken)
+    store.reconnect()
+    assert {k: n for k, n in store.counts().items() if n} == {"IngestRun": 2}
+    assert sorted(n.props["status"] for n in store.nodes("IngestRun")) == ["failed", "failed"]
+    report = ingest_path(store, EXAMPLE, bulk=importer)  # and a bulk load works after it
+    assert report.status == "succeeded" and store.counts()["Enterprise"] == 8
