@@ -160,6 +160,7 @@ MODEL = Model(
                 Prop("name_zh", label_zh="名称"), Prop("reaches_persons", "bool", "及于个人"),
                 Prop("roles", "list", "及于角色"), Prop("scenarios", "list", "适用场景"),
                 Prop("forbids_roles", "list", "禁止担任"), Prop("severity", "int", "严重程度"),
+                Prop("versions", label_zh="规则版本"),  # JSON: the dated versions of the rules
             ),
         ),
         NodeKind(

@@ -23,6 +23,7 @@ from queries.common import (
     catalogue,
     interval,
     key_forms,
+    kind_of,
     party,
     provenance,
     require_node,
@@ -136,7 +137,7 @@ def accountable(store: Store, uscc: str, *, measure_id: str | None = None,
     answer: dict[str, Any] = {"enterprise": party(enterprise), "as_of": day, "measures": [],
                               "reached": [], "uncertain": []}
     for measure in measures:
-        kind = kinds.get(measure.props.get("kind", ""))
+        kind = kind_of(kinds, measure)
         if kind is None or not kind.reaches_persons:
             continue
         result = reached_by(store, enterprise, measure, kind, day)

@@ -41,6 +41,7 @@ from queries.common import (
     as_of_date,
     catalogue,
     key_forms,
+    kind_of,
     party,
 )
 from queries.measures import MeasureState, events_of, state
@@ -108,7 +109,8 @@ class Checker:
         return state(measure.props, self.events([measure.uid])[measure.uid], self.day)
 
     def kind(self, measure: Node) -> MeasureKind | None:
-        return self.kinds.get(measure.props.get("kind") or "")
+        """The catalogue version that applies to `measure` (by its decision date)."""
+        return kind_of(self.kinds, measure)
 
     def reached(self, enterprise: Node, measure: Node,
                 kind: MeasureKind) -> dict[str, list[dict[str, Any]]]:
