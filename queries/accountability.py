@@ -77,7 +77,7 @@ def reached_by(store: Store, enterprise: Node, measure: Node, kind: MeasureKind,
     head = [measure_step(measure, kind), {"step": "enterprise", **party(enterprise)}]
     if events is None:
         events = events_of(store, [measure.uid])[measure.uid]
-    source_state = state(measure.props, events, as_of)
+    source_state = state(measure.props, events, as_of, kind)
     found: dict[str, dict[str, Any]] = {}
     uncertain: list[dict[str, Any]] = []
 

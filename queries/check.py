@@ -106,7 +106,8 @@ class Checker:
         return {m: self._events[m] for m in wanted}
 
     def state(self, measure: Node) -> MeasureState:
-        return state(measure.props, self.events([measure.uid])[measure.uid], self.day)
+        return state(measure.props, self.events([measure.uid])[measure.uid], self.day,
+                     self.kind(measure))
 
     def kind(self, measure: Node) -> MeasureKind | None:
         """The catalogue version that applies to `measure` (by its decision date)."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from graph.law import Window, decision_date, publication_window, version_on
 from graph.model import PROVENANCE
 from graph.records import Edge, Node
 from graph.store import Store
@@ -96,28 +97,26 @@ class MeasureKind:
 
     def on(self, day: str | None) -> MeasureKind:
         """The version in force on `day` (a decision date); the latest when `day` is
-        unknown or no version covers it (before the first: the first)."""
-        if not self.versions:
-            return self
-        if day is None:
-            return self.versions[-1]
-        for version in self.versions:
-            if (version.valid_from or "") <= day and (version.valid_to is None
-                                                      or day < version.valid_to):
-                return version
-        return self.versions[0] if day < (self.versions[0].valid_from or "") \
-            else self.versions[-1]
+        unknown, the first before it and the latest after all (`graph.law.version_on`)."""
+        return version_on(self.versions, day, lambda v: (v.valid_from, v.valid_to)) or self
 
     def version_of(self, measure: Node) -> MeasureKind:
         """The version in force on the measure's decision date (its start; the conduct
         date when the start is unknown)."""
-        return self.on(measure.props.get("start") or measure.props.get("conduct_date"))
+        return self.on(decision_date(measure.props))
+
+    def window(self, measure_props: dict[str, Any]) -> Window:
+        """The publication window of a measure under this version."""
+        fields = ("publication_min_months", "publication_max_months", "period_months",
+                  "legal_basis")
+        return publication_window(decision_date(measure_props),
+                                  {name: getattr(self, name) for name in fields})
 
 
 def _kind(uid: str, fields: dict[str, Any]) -> MeasureKind:
     names = {f.name for f in dataclasses.fields(MeasureKind)} - {"kind", "versions"}
     values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
-              for k, v in fields.items() if k in names and v is not None}
+                              for k, v in fields.items() if k in names and v is not None}
     values.setdefault("name_zh", uid)
     values["severity"] = int(values.get("severity") or 1)
     values["reaches_persons"] = bool(values.get("reaches_persons"))

@@ -165,9 +165,10 @@ def entity(store: Store, id: str, *, as_of: str | None = None) -> dict[str, Any]
     kinds = catalogue(store) if measures else {}
     described = []
     for measure in measures:
-        step = measure_step(measure, kind_of(kinds, measure))
+        kind = kind_of(kinds, measure)
+        step = measure_step(measure, kind)
         del step["step"]
-        now = state(measure.props, events[measure.uid], day)
+        now = state(measure.props, events[measure.uid], day, kind)
         described.append({**step, "recorded_status": measure.props.get("status"),
                           "state": now.as_dict(), "events": events[measure.uid]})
     declared = MODEL.node(node.kind).prop_names

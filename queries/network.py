@@ -36,7 +36,7 @@ from graph.settings import Settings
 from graph.store import Store, public_props
 from graph.timeline import Validity, uncertainty_reason, validity
 from graph.traverse import Step, Walk
-from queries.common import InvalidInput, as_of_date, require_node
+from queries.common import InvalidInput, as_of_date, catalogue, kind_of, require_node
 from queries.measures import events_of, state
 
 DEFAULT_MAX_NODES = 500
@@ -220,7 +220,9 @@ def _measure_marks(store: Store, nodes: Mapping[str, Node], on: str) -> dict[str
         return {}
     measures = store.get_nodes(ids)
     events = events_of(store, ids)
-    states = {uid: state(measures[uid].props, events[uid], on) for uid in ids}
+    kinds = catalogue(store)
+    states = {uid: state(measures[uid].props, events[uid], on, kind_of(kinds, measures[uid]))
+              for uid in ids}
     marks: dict[str, Any] = {uid: {"state": {"status": states[uid].status,
                                              "in_force": states[uid].in_force}}
                              for uid in ids if uid in nodes}

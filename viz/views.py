@@ -27,7 +27,7 @@ from graph.model import MODEL
 from graph.records import Edge
 from graph.store import Store
 from queries.accountability import accountable
-from queries.common import as_of_date, catalogue, require_node
+from queries.common import as_of_date, catalogue, kind_of, require_node
 from queries.measures import events_of, measures_on, state
 from queries.network import edge_entry, neighbourhood, node_entry
 from queries.owners import owners
@@ -86,7 +86,9 @@ def measure_states(store: Store, ids: list[str], on: str) -> dict[str, str]:
     """The state of each measure on `on` (viz.style.MEASURE_STATUS keys)."""
     events = events_of(store, ids)
     nodes = store.get_nodes(ids)
-    return {m: state(nodes[m].props, events[m], on).status for m in ids if m in nodes}
+    kinds = catalogue(store)
+    return {m: state(nodes[m].props, events[m], on, kind_of(kinds, nodes[m])).status
+            for m in ids if m in nodes}
 
 
 def kinds_zh_of(store: Store) -> dict[str, str]:
