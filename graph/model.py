@@ -145,6 +145,7 @@ MODEL = Model(
                 Prop("authority", label_zh="认定部门"), Prop("legal_basis", label_zh="法律依据"),
                 Prop("status", label_zh="状态"), Prop("subject", label_zh="对象"),
                 Prop("subject_kind", label_zh="对象类型"),
+                Prop("published", "date", "公示日期"),
             ),
         ),
         NodeKind(

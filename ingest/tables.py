@@ -217,6 +217,7 @@ def measure(row: dict[str, str], *, kinds: tuple[str, ...]) -> Writes:
         "authority": authority, "legal_basis": text(row.get("legal_basis")),
         "status": choice(row.get("status") or "active", "status", MEASURE_STATUSES),
         "subject": subject, "subject_kind": subject_kind,
+        "published": parse_date(row.get("published"), "published"),  # optional column
     }
     imposed = edge_key("IMPOSED_ON", measure_id, subject)
     determined = edge_key("DETERMINED_BY", measure_id, authority)

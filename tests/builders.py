@@ -26,7 +26,7 @@ COLUMNS = {
     "shareholdings": ("enterprise", "holder", "holder_kind", "percentage", "start", "end",
                       "pct_min", "pct_max"),
     "measures": ("measure_id", "subject", "subject_kind", "kind", "conduct_date", "start",
-                 "end", "authority", "legal_basis", "status"),
+                 "end", "authority", "legal_basis", "status", "published"),
     "measure_events": ("measure_id", "event", "date", "note"),
 }
 
@@ -83,7 +83,7 @@ class Bundle:
 
     def measure(self, measure_id: str, subject: str, kind: str, *, conduct: str, start: str,
                 end: str = "", status: str = "active", authority: str = "郑州市市场监督管理局",
-                subject_kind: str | None = None) -> None:
+                subject_kind: str | None = None, published: str = "") -> None:
         key = self.keys[subject]
         if subject_kind is None:
             persons = {r["person_id"] for r in self.rows["persons"]}
@@ -91,7 +91,8 @@ class Bundle:
         self.rows["measures"].append({
             "measure_id": measure_id, "subject": key, "subject_kind": subject_kind,
             "kind": kind, "conduct_date": conduct, "start": start, "end": end,
-            "authority": authority, "legal_basis": "《测试条例》第一条", "status": status})
+            "authority": authority, "legal_basis": "《测试条例》第一条", "status": status,
+            "published": published})
 
     def event(self, measure_id: str, event: str, day: str, note: str = "") -> None:
         self.rows["measure_events"].append({"measure_id": measure_id, "event": event,
