@@ -30,6 +30,7 @@ from queries.common import (
 )
 from queries.measures import events_of, measures_on, state
 from queries.ownership import actual_controller, upward_plan
+from queries.statutory import responsibility
 
 #: What `reached_by` reads of an enterprise (`Store.prefetch`): its roles and the chains
 #: above it.
@@ -82,6 +83,10 @@ def reached_by(store: Store, enterprise: Node, measure: Node, kind: MeasureKind,
     uncertain: list[dict[str, Any]] = []
 
     def add(person: Node, role: str, chain: list[dict[str, Any]], reason: str | None) -> None:
+        responsible, doubt = responsibility(measure, kind, person.uid)
+        if not responsible:
+            return
+        reason = reason or doubt
         entry: dict[str, Any] = {"person": person.uid, "name": person.name, "roles": [role],
                  "measure": measure.uid, "kind": kind.kind, "derived": True,
                  "state": source_state.as_dict(),

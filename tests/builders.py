@@ -28,6 +28,8 @@ COLUMNS = {
     "measures": ("measure_id", "subject", "subject_kind", "kind", "conduct_date", "start",
                  "end", "authority", "legal_basis", "status", "published"),
     "measure_events": ("measure_id", "event", "date", "note"),
+    "enterprise_events": ("event_id", "enterprise", "event", "date", "roles_on",
+                          "personally_responsible", "responsible_persons", "authority"),
 }
 
 
@@ -97,6 +99,15 @@ class Bundle:
     def event(self, measure_id: str, event: str, day: str, note: str = "") -> None:
         self.rows["measure_events"].append({"measure_id": measure_id, "event": event,
                                             "date": day, "note": note})
+
+    def enterprise_event(self, event_id: str, enterprise: str, event: str, day: str, *,
+                         responsible: str = "", persons: tuple[str, ...] = (),
+                         roles_on: str = "", authority: str = "郑州市市场监督管理局") -> None:
+        self.rows["enterprise_events"].append({
+            "event_id": event_id, "enterprise": self.keys[enterprise], "event": event,
+            "date": day, "roles_on": roles_on, "personally_responsible": responsible,
+            "responsible_persons": ";".join(self.keys[p] for p in persons),
+            "authority": authority})
 
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
