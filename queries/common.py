@@ -6,6 +6,7 @@ import dataclasses
 import json
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from graph.law import Window, decision_date, publication_window, version_on
@@ -127,10 +128,19 @@ def _kind(uid: str, fields: dict[str, Any]) -> MeasureKind:
 
 def kind_of_node(node: Node) -> MeasureKind:
     """A `MeasureKind` node as a catalogue entry, with its versions."""
-    latest = _kind(node.uid, node.props)
-    versions = tuple(_kind(node.uid, {"name_zh": latest.name_zh, **v})
-                     for v in json.loads(node.props.get("versions") or "[]"))
-    return replace(versions[-1] if versions else latest, versions=versions)
+    if node.props.get("versions"):
+        return _versioned(node.uid, node.props.get("name_zh") or node.uid,
+                          node.props["versions"])
+    return _kind(node.uid, node.props)
+
+
+@lru_cache(maxsize=1024)
+def _versioned(uid: str, name_zh: str, versions: str) -> MeasureKind:
+    """A kind from its versions' JSON (parsed once per text: every query reads the
+    catalogue)."""
+    parsed = tuple(_kind(uid, {**v, "name_zh": v.get("name_zh") or name_zh})
+                   for v in json.loads(versions))
+    return replace(parsed[-1], versions=parsed)
 
 
 def catalogue(store: Store) -> dict[str, MeasureKind]:
