@@ -7,7 +7,8 @@ as-of date. Its `Subgraph.as_dict()` is a stable contract:
 - `center`, `as_of`, `hops`, `kinds` (the relationship types followed), `complete`;
 - `nodes`: `id`, `kind`, `label_zh` (of the kind), `name`, `distance`, `props` (declared
   properties and provenance, without bookkeeping or personal data), and for a measure its
-  `state` on the date, for an enterprise or person the ids of its own measures in force;
+  `state` on the date (status, in_force, repair_from, ends_by_itself), for an enterprise or
+  person the ids of its own measures in force;
 - `edges`: `id`, `type`, `category`, `label_zh`, `role` (role relationships), `source`,
   `target`, `start`, `end`, `validity` (`yes` / `uncertain`, with `reason`), `percentage`,
   `props`;
@@ -223,9 +224,10 @@ def _measure_marks(store: Store, nodes: Mapping[str, Node], on: str) -> dict[str
     kinds = catalogue(store)
     states = {uid: state(measures[uid].props, events[uid], on, kind_of(kinds, measures[uid]))
               for uid in ids}
-    marks: dict[str, Any] = {uid: {"state": {"status": states[uid].status,
-                                             "in_force": states[uid].in_force}}
-                             for uid in ids if uid in nodes}
+    marks: dict[str, Any] = {uid: {"state": {
+        "status": states[uid].status, "in_force": states[uid].in_force,
+        "repair_from": states[uid].repair_from, "ends_by_itself": states[uid].ends_by_itself}}
+        for uid in ids if uid in nodes}
     for uid in parties:
         marks[uid] = {"measures_in_force": sorted(
             e.source for e in imposed if e.target == uid and states[e.source].in_force)}

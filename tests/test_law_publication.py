@@ -13,6 +13,7 @@ from ingest.events import record_event
 from queries.check import check
 from queries.entity import entity
 from tests.builders import Bundle
+from viz.views import ego_picture
 
 
 def penalised(kind: str, decided: str) -> Bundle:
@@ -89,3 +90,11 @@ def test_a_derived_measure_follows_its_source_window(store: Store, tmp_path: Pat
     assert check(store, b.ric("李娜"), as_of="2029-04-01")["measures"] == []
     refused = record_event(store, "M1", "repaired", "2027-03-31")
     assert refused.rejected == 1 and "possible from 2027-04-01" in refused.rejects[0].reason
+
+
+def test_the_network_page_shows_both_dates_of_a_measure(store: Store, tmp_path: Path) -> None:
+    b = penalised("administrative_penalty", "2026-04-01")
+    b.load(store, tmp_path)
+    picture = ego_picture(store, b.uscc("A"), as_of="2026-05-01")
+    details = dict(picture.nodes["M1"].details)
+    assert (details["可申请修复日"], details["自动终止公示日"]) == ("2026-07-01", "2027-04-01")
