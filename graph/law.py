@@ -87,6 +87,17 @@ def publication_window(decided: str | None, version: Mapping[str, Any] | None) -
 
 
 def decision_date(measure_props: Mapping[str, Any]) -> str | None:
-    """The date a measure's rules are read on: its start (the decision), else its
-    conduct date."""
+    """A measure's decision date: its start, else its conduct date."""
     return measure_props.get("start") or measure_props.get("conduct_date")
+
+
+def rule_date(measure_props: Mapping[str, Any], dated_by: str | None) -> str | None:
+    """The date whose rules apply to a measure: the decision date, or the conduct date
+    where the kind says the law looks at the conduct (`dated_by` = ``conduct``).
+
+    >>> rule_date({"conduct_date": "2015-07-01", "start": "2015-08-01"}, "conduct")
+    '2015-07-01'
+    """
+    if dated_by == "conduct":
+        return measure_props.get("conduct_date") or measure_props.get("start")
+    return decision_date(measure_props)

@@ -30,6 +30,8 @@ DEFAULT_FILE = "measure_kinds.csv"
 COLUMNS = ("kind", "reaches_persons", "roles", "scenarios")
 SEVERITY_CLASSES = ("minor", "general", "serious")
 GRADES = ("a", "b", "c", "d")
+#: Which date picks the version of a measure's rules.
+DATED_BY = ("decision", "conduct")
 
 
 class CatalogueError(ValueError):
@@ -76,6 +78,7 @@ def parse_version(row: dict[str, str]) -> dict[str, Any]:
         "personal_responsibility": responsibility == "required",
         "publish_within_workdays": _whole(row, "publish_within_workdays"),
         "legal_basis": (row.get("legal_basis") or "").strip() or None,
+        "dated_by": _optional(row, "dated_by", DATED_BY) or "decision",
     }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from graph.law import decision_date, publication_window, version_on, versions_of
+from graph.law import decision_date, publication_window, rule_date, version_on, versions_of
 from graph.store import Store
 
 
@@ -28,8 +28,10 @@ def repair_refusal(store: Store, measure_id: str, day: str) -> str | None:
     kind = store.get_node(measure.props.get("kind") or "")
     if kind is None or kind.kind != "MeasureKind":
         return None
-    decided = decision_date(measure.props)
-    window = publication_window(decided, version_on(versions_of(kind.props), decided))
+    decided, versions = decision_date(measure.props), versions_of(kind.props)
+    dated_by = versions[-1].get("dated_by") if versions else None
+    version = version_on(versions, rule_date(measure.props, dated_by))
+    window = publication_window(decided, version)
     if window.repair_from is None or day >= window.repair_from:
         return None
     return (f"repair before the minimum publication period: decided {decided}, repair "

@@ -9,7 +9,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from graph.law import Window, decision_date, publication_window, version_on
+from graph.law import Window, decision_date, publication_window, rule_date, version_on
 from graph.model import PROVENANCE
 from graph.records import Edge, Node
 from graph.store import Store
@@ -94,6 +94,7 @@ class MeasureKind:
     personal_responsibility: bool = False
     publish_within_workdays: int | None = None
     legal_basis: str | None = None
+    dated_by: str = "decision"
     versions: tuple[MeasureKind, ...] = ()
 
     def on(self, day: str | None) -> MeasureKind:
@@ -103,8 +104,9 @@ class MeasureKind:
 
     def version_of(self, measure: Node) -> MeasureKind:
         """The version in force on the measure's decision date (its start; the conduct
-        date when the start is unknown)."""
-        return self.on(decision_date(measure.props))
+        date when the start is unknown), or on its conduct date where the kind is
+        `dated_by` conduct."""
+        return self.on(rule_date(measure.props, self.dated_by))
 
     def window(self, measure_props: dict[str, Any]) -> Window:
         """The publication window of a measure under this version."""

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from graph import Store
+from ingest import data as ingest_data
+from ingest import ingest_bundle
 from ingest.catalogue import CatalogueError, parse_catalogue
 from queries.accountability import accountable
 from queries.common import catalogue
@@ -68,3 +70,18 @@ def test_overlapping_versions_are_refused_with_file_line_and_field() -> None:
 def test_a_catalogue_without_version_columns_is_one_version_always_in_force() -> None:
     props = parse_catalogue(HEADER + "k,false,,travel,,\n")["k"]
     assert props["scenarios"] == ["travel"] and '"valid_from": null' in props["versions"]
+
+
+def test_a_kind_dated_by_conduct_reads_the_rules_of_the_conduct_date(
+        store: Store, tmp_path: Path) -> None:
+    b = restricted("2015-08-01")  # conduct 2015-06-01, before the 2015 amendment
+    folder = b.write(tmp_path)
+    shipped = (Path(ingest_data.__file__).parent / "measure_kinds.csv").read_text("utf-8")
+    header, *rows = shipped.splitlines()
+    (folder / "measure_kinds.csv").write_text("\n".join(
+        [header + ",dated_by",
+         *(row + ",conduct" for row in rows if row.startswith("high_consumption"))]) + "\n",
+        "utf-8")
+    assert ingest_bundle(store, folder).rejected == 0
+    answer = accountable(store, b.uscc("A"), as_of="2016-01-01")
+    assert [p["name"] for p in answer["reached"]] == ["李娜"]
