@@ -23,12 +23,14 @@ from queries.common import (
     catalogue,
     interval,
     key_forms,
+    kind_of,
     party,
     provenance,
     require_node,
 )
 from queries.measures import events_of, measures_on, state
 from queries.ownership import actual_controller, upward_plan
+from queries.statutory import responsibility
 
 #: What `reached_by` reads of an enterprise (`Store.prefetch`): its roles and the chains
 #: above it.
@@ -76,11 +78,15 @@ def reached_by(store: Store, enterprise: Node, measure: Node, kind: MeasureKind,
     head = [measure_step(measure, kind), {"step": "enterprise", **party(enterprise)}]
     if events is None:
         events = events_of(store, [measure.uid])[measure.uid]
-    source_state = state(measure.props, events, as_of)
+    source_state = state(measure.props, events, as_of, kind)
     found: dict[str, dict[str, Any]] = {}
     uncertain: list[dict[str, Any]] = []
 
     def add(person: Node, role: str, chain: list[dict[str, Any]], reason: str | None) -> None:
+        responsible, doubt = responsibility(measure, kind, person.uid)
+        if not responsible:
+            return
+        reason = reason or doubt
         entry: dict[str, Any] = {"person": person.uid, "name": person.name, "roles": [role],
                  "measure": measure.uid, "kind": kind.kind, "derived": True,
                  "state": source_state.as_dict(),
@@ -136,7 +142,7 @@ def accountable(store: Store, uscc: str, *, measure_id: str | None = None,
     answer: dict[str, Any] = {"enterprise": party(enterprise), "as_of": day, "measures": [],
                               "reached": [], "uncertain": []}
     for measure in measures:
-        kind = kinds.get(measure.props.get("kind", ""))
+        kind = kind_of(kinds, measure)
         if kind is None or not kind.reaches_persons:
             continue
         result = reached_by(store, enterprise, measure, kind, day)
