@@ -28,6 +28,9 @@ from graph.traverse import check_path_request
 from graph.view import Plan, Prefetched, Subgraph
 
 _KINDS = {n.name for n in MODEL.nodes}
+#: Seconds to open a connection (default 30): a server that is gone or still starting
+#: answers a reader with `StoreUnavailable` (the API's 503) soon, not after half a minute.
+CONNECT_TIMEOUT = 5.0
 
 
 def _kind(labels: Iterable[str]) -> str:
@@ -59,7 +62,8 @@ class Neo4jStore(Store):
         try:
             # notifications off: "label not in the database" on an empty one is noise
             return neo4j.GraphDatabase.driver(self._uri, auth=self._auth,
-                                              notifications_min_severity="OFF")
+                                              notifications_min_severity="OFF",
+                                              connection_timeout=CONNECT_TIMEOUT)
         except ValueError as exc:
             raise StoreError(f"invalid Neo4j URI {self._uri!r}: {exc}") from exc
 
