@@ -110,7 +110,8 @@
     return {
       id: e.id, from: e.source, to: e.target, arrows: "to", label: e.ended ? label + "（已失效）" : label,
       title: lines.filter(Boolean).join("\n"),
-      color: { color: e.ended ? FADED : hl ? hl.colour : rel.colour, inherit: false },
+      color: (() => { const c = e.ended ? FADED : hl ? hl.colour : rel.colour;
+                      return { color: c, highlight: c, hover: c, inherit: false }; })(),
       width: hl ? 5 : 1.5, dashes: e.validity === "uncertain" || e.ended || e.type === "MORE",
       font: { size: 10, color: e.ended ? "#aaa" : "#333", strokeWidth: 3, align: "middle",
               face: "Noto Sans CJK SC, Microsoft YaHei, sans-serif" },
@@ -123,7 +124,7 @@
     for (let i = 0; i < count; i += 1) {
       const k = placed + i;
       const angle = k * 2.39996 + 0.5;
-      const radius = 140 + 38 * Math.sqrt(k);
+      const radius = 170 + 60 * Math.sqrt(k);
       spots.push({ x: at.x + radius * Math.cos(angle), y: at.y + radius * Math.sin(angle) });
     }
     return spots;
@@ -382,6 +383,7 @@
     return Object.entries(S.palette.rels).find(([, r]) => r.role === role)?.[0] || "MORE";
   }
   async function accountability(id) {
+    const t0 = performance.now();
     const answer = await api("/v1/enterprises/" + encodeURIComponent(id) + "/accountable", { as_of: S.date });
     clearHighlight();
     const box = $("answer");
@@ -406,9 +408,10 @@
         "）" + (r.measure || "") + " " + statusLabel(r.state).label_zh + (r.uncertainReason ? "：" + r.uncertainReason : "")));
     }
     if (!answer.reached.length && !answer.uncertain.length) box.append(el("p", {}, "无被追责人员"));
-    done("追责：" + answer.reached.length + " 人，不确定 " + answer.uncertain.length, performance.now(), "action");
+    done("追责：" + answer.reached.length + " 人，不确定 " + answer.uncertain.length, t0, "action");
   }
   async function ownership(id) {
+    const t0 = performance.now();
     const answer = await api("/v1/enterprises/" + encodeURIComponent(id) + "/owners", { as_of: S.date });
     clearHighlight();
     const box = $("answer");
@@ -426,7 +429,7 @@
     const who = (x) => x ? (x.holder || x.person || x).name : "—";
     box.append(el("p", {}, "控股股东：" + who(answer.controlling_shareholder) + " · 实际控制人：" +
       who(answer.actual_controller) + " · 受益所有人：" + (answer.beneficial_owners.map(who).join("、") || "—")));
-    done("股权穿透：" + answer.holders.length + " 个股东", performance.now(), "action");
+    done("股权穿透：" + answer.holders.length + " 个股东", t0, "action");
   }
   function pathText(p) {
     const parts = [p.nodes[0].name];
@@ -438,6 +441,7 @@
     return parts.join("");
   }
   async function paths(a, b) {
+    const t0 = performance.now();
     const answer = await api("/v1/paths", { from: a, to: b, as_of: S.date, kinds: [...S.pathKinds] });
     clearHighlight();
     const box = $("answer");
@@ -449,7 +453,7 @@
       box.append(el("div", { class: "path" }, pathText(p)));
     }
     if (!answer.paths.length) box.append(el("p", {}, "在所选关系和步数内无路径"));
-    done("路径：" + answer.paths.length + " 条", performance.now(), "action");
+    done("路径：" + answer.paths.length + " 条", t0, "action");
   }
   async function related(id) {
     const answer = await api("/v1/related/" + encodeURIComponent(id), { as_of: S.date, hops: 2 });
@@ -540,7 +544,7 @@
     return lines.join("\n");
   }
   function permalink() {
-    const expanded = S.expanded.filter((x) => x.id !== S.center || x.cat !== "all")
+    const expanded = S.expanded.filter((x) => x.id !== S.center || x.cat !== "all" || x.pages > 1)
       .map((x) => [x.id, x.cat, x.pages].map(encodeURIComponent).join("~")).join(",");
     const hash = "party=" + encodeURIComponent(S.center || "") + "&date=" + S.date +
       (expanded ? "&expand=" + expanded : "");
