@@ -623,5 +623,11 @@
     signedIn().catch(fail);
   });
   $("signout").addEventListener("click", () => { sessionStorage.clear(); location.hash = ""; location.reload(); });
+  const offered = new URLSearchParams(location.hash.slice(1)).get("key");
+  if (offered) {  // `credtrace ui` hands its local key over in the hash (never sent to the server)
+    $("key").value = offered;
+    history.replaceState(null, "", location.pathname);
+    $("purpose").focus();
+  }
   if (S.key) signedIn().catch(fail);
 })();
