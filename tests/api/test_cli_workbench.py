@@ -7,11 +7,15 @@ from __future__ import annotations
 import json
 import shlex
 from pathlib import Path
+from typing import Any
 
 from click.testing import Result
 from typer.testing import CliRunner
 
 from api.cli import app as cli
+from api.keys import KeyStore
+from api.roles import Role
+from api.securitydb import SecurityDB
 from tests.api.conftest import LINA
 from tests.builders import Bundle
 from tests.conftest import EXAMPLE
@@ -63,3 +67,19 @@ def test_path_text_shows_direction_of_a_cross_holding(tmp_path: Path) -> None:
     lines = [line for line in answer.output.splitlines() if line.startswith("│ ")]
     assert sorted(line.split("│")[2].strip() for line in lines) == [
         "甲公司 ←股东← 乙公司", "甲公司 →股东→ 乙公司"]
+
+
+def test_ui_serves_with_a_local_key_revoked_at_exit(tmp_path: Path, monkeypatch: Any) -> None:
+    served: list[Any] = []
+    opened: list[str] = []
+    monkeypatch.setattr("api.cmd_workbench.uvicorn.run", lambda app, **kw: served.append(kw))
+    monkeypatch.setattr("api.cmd_workbench.webbrowser.open", opened.append)
+    result = run(tmp_path, "ui", "--store", f"memory:{tmp_path / 'data'}", "--port", "8765")
+    assert result.exit_code == 0, result.output
+    assert served == [{"host": "127.0.0.1", "port": 8765, "log_level": "warning"}]
+    assert opened and opened[0].startswith("http://127.0.0.1:8765/ui#key=ctk_")
+    secret = opened[0].split("#key=")[1]
+    keys = KeyStore(SecurityDB(tmp_path / "security.sqlite"))
+    assert keys.verify(secret) is None  # revoked when the server stopped
+    [key] = keys.all()
+    assert key.role == Role.INVESTIGATOR and key.revoked

@@ -576,7 +576,6 @@
       S.selection = network.getSelectedNodes().filter((id) => (S.info.get(id) || {}).kind !== "Summary").slice(-2);
       if (params.nodes.length) select(params.nodes[params.nodes.length - 1]).catch(fail);
     });
-    network.on("doubleClick", (params) => { if (params.nodes.length) expand(params.nodes[0], "all").catch(fail); });
     $("search").addEventListener("input", (ev) => {
       clearTimeout(searchTimer);
       const text = ev.target.value.trim();
