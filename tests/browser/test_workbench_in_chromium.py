@@ -212,6 +212,19 @@ def test_investigator_explores_in_the_browser(browser: Browser, server: Server,
         ui.idle()
         assert ui.page.locator("#answer .path").all_inner_texts() == [
             "郑州枢纽05号有限公司 ←董事← 王建国 →董事→ 郑州枢纽07号有限公司"]
+        # ownership of the third enterprise: through the second, up to the hub
+        ui.click_node(ui.node_id("郑州枢纽02号有限公司"))
+        ui.page.click("#panel .owners")
+        ui.idle()
+        owned = ui.js(f"() => {{ const s = {GRAPH}.state; return [...s.edgeInfo.values()]"
+                      " .filter(e => e.highlight === 'ownership')"
+                      " .map(e => s.info.get(e.source).name + '>' + s.info.get(e.target).name)"
+                      " .sort(); }")
+        assert owned == ["王建国>郑州枢纽01号有限公司", "郑州枢纽01号有限公司>郑州枢纽02号有限公司"]
+        assert "王建国：有效持股 24" in ui.page.locator("#answer").inner_text()
+        ui.page.click("#panel .score")
+        ui.idle()
+        assert "评分" in ui.page.locator("#answer").inner_text()
         # exports of the current view and a permalink that reopens it
         with ui.page.expect_download() as download:
             ui.page.click("#graphml")
@@ -228,6 +241,14 @@ def test_investigator_explores_in_the_browser(browser: Browser, server: Server,
         ui.wait(f"window.workbench && {GRAPH}.nodes.length > {HUB_SIZE}")
         ui.idle()
         assert ("王建国", "LEGAL_REPRESENTATIVE", "郑州枢纽00号有限公司") in ui.edge_types()
+        # pin one enterprise, collapse the hub: only the hub and the pinned node stay
+        pinned = ui.node_id("郑州枢纽05号有限公司")
+        ui.click_node(pinned)
+        ui.page.click("#panel .pin")
+        ui.click_node(ui.node_id("王建国"))
+        ui.page.click("#panel .collapse")
+        ui.idle()
+        assert sorted(ui.js(f"() => {GRAPH}.nodes.getIds()")) == sorted([hub.key("hub"), pinned])
         ui.clean()
 
 
