@@ -595,6 +595,9 @@
       "application/graphml+xml", graphml(view())));
     $("permalink").addEventListener("click", () => { permalink(); $("link").select(); });
   }
+  // for bench/ui_bench.py: the same steps a click takes, awaited
+  W.open = (id) => open(id);
+  W.expand = (id, cat) => expand(id, cat || "all");
   function dataBytes(url) {
     const raw = atob(url.split(",")[1]);
     return Uint8Array.from(raw, (c) => c.charCodeAt(0));
