@@ -1,7 +1,5 @@
-"""What the workbench draws with: node kinds and measure states from the model and
-`viz.style`, and one colour per relationship type (the model's display colours give five
-officer roles one brown and the legal representative the sanction's red; on an
-explorable graph each role must be told apart).
+"""What the workbench draws with: node kinds, measure states and one colour per
+relationship type (`viz.style`), and the highlights of the actions' answers.
 
 >>> colours = [r["colour"] for r in palette()["rels"].values()]
 >>> len(colours) == len(set(colours))
@@ -13,16 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from graph.model import MODEL
-from viz.style import MEASURE_STATUS, node_style
+from viz.style import MEASURE_STATUS, REL_COLOURS, node_style
 
-#: A distinct colour per relationship type (roles, shareholding, measure, contacts).
-REL_COLOURS = {
-    "LEGAL_REPRESENTATIVE": "#d62728", "PRINCIPAL": "#e377c2", "DIRECTOR": "#8c564b",
-    "SUPERVISOR": "#17becf", "MANAGER": "#2ca02c", "CFO": "#6b6ecf",
-    "BOARD_SECRETARY": "#a55194", "ACTUAL_CONTROLLER": "#9467bd",
-    "DIRECTLY_RESPONSIBLE": "#ff7f0e", "HOLDS_SHARES": "#1f77b4", "IMPOSED_ON": "#393b79",
-    "DETERMINED_BY": "#7f7f7f", "EVENT_OF": "#e7ba52", "HAS_CONTACT": "#bcbd22",
-}
 #: Highlights of an action's answer, drawn over the relationship's own colour.
 HIGHLIGHTS = {"evidence": {"colour": "#e6007e", "label_zh": "追责证据链"},
               "path": {"colour": "#000000", "label_zh": "最短路径"},
