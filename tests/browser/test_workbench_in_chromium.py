@@ -7,6 +7,7 @@ screenshots are not blank."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -230,6 +231,12 @@ def test_investigator_explores_in_the_browser(browser: Browser, server: Server,
             ui.page.click("#graphml")
         graphml = Path(download.value.path()).read_text(encoding="utf-8")
         assert "王建国" in graphml and hub.key("hub") in graphml
+        with ui.page.expect_download() as download:
+            ui.page.click("#json")
+        view = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+        assert (view["center"], view["as_of"]) == (hub.key("hub"), BEFORE)
+        assert {n["name"] for n in view["nodes"]} >= {"王建国", "郑州枢纽29号有限公司"}
+        assert {e["type"] for e in view["edges"]} >= {"DIRECTOR", "LEGAL_REPRESENTATIVE"}
         with ui.page.expect_download() as download:
             ui.page.click("#png")
         assert Path(download.value.path()).read_bytes()[:4] == b"\x89PNG"
