@@ -15,6 +15,7 @@ from api import (
     cmd_queries,  # noqa: F401
     cmd_serve,  # noqa: F401
     cmd_viz,  # noqa: F401
+    cmd_workbench,  # noqa: F401
 )
 from api.cliapp import app
 

@@ -27,11 +27,20 @@ def split_kinds(kinds: list[str] | None) -> list[str] | None:
 
 
 def path_text(path: dict[str, Any]) -> str:
-    """A path as text: 甲公司 —法定代表人— 张三 —股东?— 乙公司 (? marks an uncertain step)."""
+    """A path as text, each step's direction shown: 甲公司 ←法定代表人← 张三 →股东→ 乙公司
+    (? marks an uncertain step).
+
+    >>> step = {"label_zh": "股东", "validity": "yes", "source": "B", "target": "A"}
+    >>> path_text({"nodes": [{"id": "A", "name": "甲"}, {"id": "B", "name": "乙"}],
+    ...            "edges": [step]})
+    '甲 ←股东← 乙'
+    """
     parts = [path["nodes"][0]["name"]]
-    for node, edge in zip(path["nodes"][1:], path["edges"], strict=True):
-        mark = "?" if edge["validity"] != "yes" else ""
-        parts.append(f"—{edge['label_zh']}{mark}— {node['name']}")
+    for here, node, edge in zip(path["nodes"][:-1], path["nodes"][1:], path["edges"],
+                                strict=True):
+        label = edge["label_zh"] + ("?" if edge["validity"] != "yes" else "")
+        parts.append(f"→{label}→ {node['name']}" if edge["source"] == here["id"]
+                     else f"←{label}← {node['name']}")
     return " ".join(parts)
 
 

@@ -26,6 +26,7 @@ from api.cliapp import (
 )
 from api.cmd_accountability import print_propagation
 from api.cmd_viz import print_demo
+from api.cmd_workbench import next_commands
 from graph import Settings, Store
 from ingest import FORMATS, IngestReport, ingest_path, source_size
 from ingest.bulk import Importer, command_importer, default_importer
@@ -139,3 +140,6 @@ def demo(
         result = write_demo(db, out, answers, as_of=as_of, reveal_ids=reveal_ids,
                             mask_key=mask_key())
     print_demo(result)
+    console.print("next, on the demo's store:")
+    for line in next_commands(f"memory:{data}", result.main):
+        print("  " + line)

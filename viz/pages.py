@@ -156,9 +156,12 @@ def graph_block(picture: Picture, element: str = "ct-graph") -> dict[str, Any]:
     for edge in picture.edges:
         net.add_edge(ids[edge.source], ids[edge.target], **vis_edge(edge))
     statuses = {n.status for n in picture.nodes.values() if n.status}
-    entries = legend({n.kind for n in picture.nodes.values()}, {e.type for e in picture.edges},
+    plain = {e.type for e in picture.edges if not (e.highlight or e.muted)}
+    entries = legend({n.kind for n in picture.nodes.values()}, plain,
                      {s for s in statuses if s in MEASURE_STATUS},
-                     {m for n in picture.nodes.values() for m in n.marks})
+                     {m for n in picture.nodes.values() for m in n.marks},
+                     highlighted=any(e.highlight for e in picture.edges),
+                     muted=any(e.muted for e in picture.edges))
     return {"element": element, "nodes": net.nodes, "edges": net.edges,
             "options": vis_options(picture), "legend": entries,
             "counts": {"nodes": len(net.nodes), "edges": len(net.edges)}}

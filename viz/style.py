@@ -70,13 +70,25 @@ def node_style(kind: str) -> dict[str, str]:
     return {"shape": declared.shape, "colour": declared.colour, "label_zh": declared.label_zh}
 
 
+#: One colour per relationship type, so that every role can be told apart (the model's
+#: display colours give five officer roles one brown and the legal representative the
+#: sanction's red), none of them the evidence orange.
+REL_COLOURS = {
+    "LEGAL_REPRESENTATIVE": "#d62728", "PRINCIPAL": "#e377c2", "DIRECTOR": "#8c564b",
+    "SUPERVISOR": "#17becf", "MANAGER": "#2ca02c", "CFO": "#6b6ecf",
+    "BOARD_SECRETARY": "#a55194", "ACTUAL_CONTROLLER": "#9467bd",
+    "DIRECTLY_RESPONSIBLE": "#8c6d31", "HOLDS_SHARES": "#1f77b4", "IMPOSED_ON": "#393b79",
+    "DETERMINED_BY": "#7f7f7f", "EVENT_OF": "#e7ba52", "HAS_CONTACT": "#bcbd22",
+}
+
+
 def rel_style(rel_type: str) -> dict[str, str]:
     """Colour and Chinese label of a relationship type (view-only types are allowed)."""
     try:
         declared = MODEL.rel(rel_type)
     except KeyError:
         return {"colour": "#999999", "label_zh": VIEW_RELS.get(rel_type, rel_type)}
-    return {"colour": declared.colour, "label_zh": declared.label_zh}
+    return {"colour": REL_COLOURS.get(rel_type, declared.colour), "label_zh": declared.label_zh}
 
 
 #: Relationships that exist only in pictures (derived, not stored).
@@ -121,8 +133,11 @@ class LegendEntry:
 
 
 def legend(kinds: set[str], rel_types: set[str], statuses: set[str],
-           marks: set[str]) -> list[LegendEntry]:
-    """Legend entries for what a picture actually shows, in the model's order."""
+           marks: set[str], *, highlighted: bool = False, muted: bool = False
+           ) -> list[LegendEntry]:
+    """Legend entries for what a picture actually shows, in the model's order: relationship
+    colours for the `rel_types` drawn in their own colour, then the highlight (evidence,
+    paths) and the muted grey when some edges are drawn so."""
     entries = [LegendEntry(s["label_zh"], swatch(s["shape"], s["colour"]))
                for kind in [*(n.name for n in MODEL.nodes), SUMMARY_KIND] if kind in kinds
                for s in [node_style(kind)] if kind != "Measure"]
@@ -132,6 +147,10 @@ def legend(kinds: set[str], rel_types: set[str], statuses: set[str],
     ordered_rels = [*(r.name for r in MODEL.rels), *VIEW_RELS]
     entries += [LegendEntry(f"关系：{s['label_zh']}", swatch("line", s["colour"]))
                 for rel in ordered_rels if rel in rel_types for s in [rel_style(rel)]]
+    if highlighted:
+        entries.append(LegendEntry("粗橙线：证据链 / 路径", swatch("line", EVIDENCE_COLOUR)))
+    if muted:
+        entries.append(LegendEntry("浅灰线：其他关系（未涉及）", swatch("line", MUTED_COLOUR)))
     entries += [LegendEntry(f"标记：{label}", swatch("dot", "#ffffff", border=colour,
                                                    border_width=3))
                 for mark, (label, colour) in MARKS.items() if mark in marks]

@@ -98,8 +98,11 @@ def kinds_zh_of(store: Store) -> dict[str, str]:
 def add_node(picture: Picture, entry: dict[str, Any], kinds_zh: dict[str, str],
              status: str | None = None, **extra: Any) -> None:
     """A node from a `node_entry`; a measure is coloured by its `status`."""
+    props = entry["props"]
+    if status:  # one status line: the state on the date, not also the one recorded at load
+        props = {k: v for k, v in props.items() if k != "status"}
     details = [("类型", MODEL.node(entry["kind"]).label_zh), ("编号", entry["id"]),
-               ("名称", entry["name"]), *prop_details(entry["kind"], entry["props"])]
+               ("名称", entry["name"]), *prop_details(entry["kind"], props)]
     if status:
         details.insert(1, ("状态（截至日）", MEASURE_STATUS[status].label_zh))
     details += window_details(entry.get("state") or {})

@@ -2,11 +2,11 @@
 
 from fastapi import APIRouter
 
-from api.routers import audit, check, enterprises, explore, ingest, measures, system, viz
+from api.routers import audit, check, enterprises, explore, ingest, measures, system, viz, workbench
 
 ROUTERS: tuple[APIRouter, ...] = (
     system.router, explore.router, check.router, enterprises.router, viz.router,
-    measures.router, ingest.router, audit.router,
+    measures.router, ingest.router, audit.router, workbench.router, workbench.pages,
 )
 
 __all__ = ["ROUTERS"]

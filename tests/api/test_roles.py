@@ -29,6 +29,7 @@ REQUESTS: dict[tuple[str, str], tuple[str, dict[str, Any], bool]] = {
     ("GET", "/v1/related/{id}"): (f"/v1/related/{HUAXIN}?as_of={AS_OF}", {}, True),
     ("GET", "/v1/paths"): (f"/v1/paths?from={HUAXIN}&to={XINHUAXIN}&as_of={AS_OF}", {}, True),
     ("GET", "/v1/graph/{id}"): (f"/v1/graph/{HUAXIN}?as_of={AS_OF}", {}, True),
+    ("GET", "/v1/expand/{id}"): (f"/v1/expand/{HUAXIN}?as_of={AS_OF}", {}, True),
     ("GET", "/v1/check/{id}"): (f"/v1/check/{LINA}?as_of={AS_OF}", {}, True),
     ("POST", "/v1/check"): ("/v1/check", {"json": {"subjects": [HUAXIN, LINA],
                                                    "as_of": AS_OF}}, True),
