@@ -376,7 +376,10 @@ class EventIn(BaseModel):
         "event": "repaired", "date": "2024-03-01", "note": "履行完毕，申请信用修复"}]})
 
     event: Literal[EVENTS]  # type: ignore[valid-type]
-    date: date
+    #: a string, never a number (pydantic would take 0 as 1970-01-01); checked as a date,
+    #: against today, the measure's start and its earlier events by `ingest.due_process`
+    date: Annotated[str, Field(strict=True, pattern=r"^\d{4}-\d{2}-\d{2}$",
+                               description="ISO date YYYY-MM-DD", examples=["2024-03-01"])]
     note: Annotated[str, StringConstraints(max_length=500)] | None = None
 
 
