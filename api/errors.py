@@ -65,6 +65,15 @@ class TooManyRequests(ApiProblem):
                          {"Retry-After": str(seconds)})
 
 
+class BudgetSpent(ApiProblem):
+    status, slug, title = 429, "budget-spent", "Daily budget of unknown subjects spent"
+
+    def __init__(self, budget: int) -> None:
+        super().__init__(f"this key asked about more than {budget} subjects not in the graph "
+                         "today; checks resume tomorrow (UTC) or when an administrator "
+                         "raises CREDTRACE_UNKNOWN_BUDGET", {"Retry-After": "3600"})
+
+
 def problem(status: int, title: str, detail: str | None, *, slug: str | None = None,
             instance: str | None = None, errors: list[FieldProblem] | None = None,
             headers: dict[str, str] | None = None) -> JSONResponse:

@@ -175,15 +175,19 @@ def person_ids(answer: Any) -> set[str]:
     return {uid for uid in found if uid} - enterprises
 
 
-def redact(answer: T, *, reveal_ids: bool, key: bytes | None = None) -> T:
+def redact(answer: T, *, reveal_ids: bool, key: bytes | None = None,
+           issued: dict[str, str] | None = None) -> T:
     """`answer` (JSON-like) with every person id replaced by its masked token, unless the
-    viewer may see ID numbers (`reveal_ids`); a new value, the argument is not changed."""
+    viewer may see ID numbers (`reveal_ids`); a new value, the argument is not changed.
+    `issued`, if given, receives each token handed out -> its person id."""
     if reveal_ids:
         return answer
     ids = person_ids(answer)
     if not ids:
         return answer
     tokens = {uid: masked(uid, key) for uid in ids}
+    if issued is not None:
+        issued.update((token, uid) for uid, token in tokens.items())
     inline = sorted((uid for uid in ids if len(uid) >= MIN_INLINE), key=lambda u: (-len(u), u))
     pattern = re.compile("|".join(map(re.escape, inline))) if inline else None
 
