@@ -95,8 +95,23 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.update(problem.pop("$defs", {}))
         components["Problem"] = problem
+        _service_bounds(schema, app.state.resources.settings)
         app.openapi_schema = schema
     return app.openapi_schema
+
+
+def _service_bounds(schema: dict[str, Any], settings: ApiSettings) -> None:
+    """Query parameters bounded by this service's settings, as the routes check them
+    (the static declarations allow the widest any setting could)."""
+    bounds = {"hops": settings.max_hops, "k": settings.max_hops,
+              "max_hops": settings.max_path_hops, "limit": settings.max_results,
+              "max_nodes": settings.max_results}
+    for operation in (op for ops in schema["paths"].values() for op in ops.values()):
+        for parameter in operation.get("parameters", []):
+            most = bounds.get(parameter["name"])
+            field = parameter.get("schema", {})
+            if most is not None and parameter["in"] == "query" and "maximum" in field:
+                field["maximum"] = min(field["maximum"], most)
 
 
 def create_app(settings: ApiSettings | None = None, *, store: Store | None = None,

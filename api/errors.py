@@ -126,6 +126,11 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
                    instance=request.url.path, headers=dict(exc.headers or {}))
 
 
+async def _too_deep(request: Request, exc: Exception) -> JSONResponse:
+    return problem(422, "Invalid request", "the JSON is nested too deeply to read",
+                   slug="invalid-request", instance=request.url.path)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem(500, "Internal error", "the service failed to answer; this is logged",
@@ -140,6 +145,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StoreError, _store_unavailable)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(RecursionError, _too_deep)  # a deeply nested JSON value
     app.add_exception_handler(Exception, _unexpected)
 
 

@@ -9,12 +9,12 @@ may not see them (`api.roles`).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.audit import AuditEntry
+from api.params import IsoDay
 from ingest.tables import EVENTS
 
 Json = dict[str, Any]
@@ -184,7 +184,7 @@ class CheckBatchIn(BaseModel):
 
     subjects: list[Key] = Field(description="at most 1,000 (413 beyond)")
     scenario: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
-    as_of: date | None = None
+    as_of: IsoDay | None = None
 
 
 class CheckBatchAnswer(BaseModel):
