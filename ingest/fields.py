@@ -34,9 +34,9 @@ PREVIEW = 40
 def check_lengths(row: dict[str, str]) -> None:
     """Refuse a row with a value longer than `MAX_FIELD_CHARS` (named, with a preview).
 
-    >>> check_lengths({"name": "张" * 4001})
+    >>> check_lengths({"name": "张" * 4001})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ingest.fields.FieldError: name='张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张…': 4001 characters, more than the 4000 a field may hold
+    ingest.fields.FieldError: name='张张...…': 4001 characters, more than the 4000 a field may hold
     """
     for name, value in row.items():
         if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
