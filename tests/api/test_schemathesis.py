@@ -1,6 +1,7 @@
 """Property-based tests of every route against the app's own OpenAPI document
 (schemathesis): no server error and every response conforms to its documented schema,
-with a key of every role, on the memory store and on Neo4j. The example budget is small so the suite stays fast."""
+with a key of every role, on the memory store and on Neo4j. The example budget is small
+so the suite stays fast."""
 
 from __future__ import annotations
 
