@@ -21,7 +21,8 @@ from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import BudgetSpent, Forbidden, TooManyRequests, Unauthorized
-from api.keys import ApiKey
+from api.keys import KEY, ApiKey
+from api.refusals import query_params
 from api.resources import Resources
 from api.roles import ROLES, Policy, Scope, allowed
 from api.settings import ApiSettings
@@ -64,8 +65,6 @@ api_key_header = APIKeyHeader(
                 "and fields (see the role matrix)")
 
 
-#: Where `require(scope)` leaves the verified key for `CallerDep` (request scope).
-KEY = "credtrace.key"
 ApiKeyHeader = Annotated[str | None, Depends(api_key_header)]
 
 
@@ -127,22 +126,28 @@ class Caller:
     route: str
     method: str
     resources: Resources
+    #: the query parameters (a repeated one as a list), kept in the audit entry
+    params: dict[str, Any]
 
     @property
     def settings(self) -> ApiSettings:
         return self.resources.settings
 
-    def audit(self, *subjects: str) -> None:
-        """Record this request in the audit trail before anything is read or written."""
-        self.resources.audit.append(**self._entry(subjects))
+    def audit(self, *subjects: str, **body: Any) -> None:
+        """Record this request in the audit trail before anything is read or written
+        (`body`: the fields of a request body worth keeping, with the query parameters)."""
+        self.resources.audit.append(**self._entry(subjects, body))
 
-    async def audit_async(self, *subjects: str) -> None:
+    async def audit_async(self, *subjects: str, **body: Any) -> None:
         """`audit` from an `async def` route: waits for the commit without a thread."""
-        await self.resources.audit.append_async(**self._entry(subjects))
+        await self.resources.audit.append_async(**self._entry(subjects, body))
 
-    def _entry(self, subjects: tuple[str, ...]) -> dict[str, Any]:
+    def _entry(self, subjects: tuple[str, ...], body: dict[str, Any] | None = None
+               ) -> dict[str, Any]:
+        params = {**self.params, **{k: v for k, v in (body or {}).items() if v is not None}}
         return {"key_id": self.key.id, "role": self.key.role, "method": self.method,
-                "route": self.route, "subjects": list(subjects), "purpose": self.purpose}
+                "route": self.route, "subjects": list(subjects), "purpose": self.purpose,
+                "params": params or None}
 
     async def read(self, store: Store, query: Callable[[Store], Any]) -> Any:
         """`query(store)` as this caller may see it, in one worker thread that holds the
@@ -244,7 +249,8 @@ async def caller(request: Request,
             "loc": ("header", "X-Purpose"), "type": "missing",
             "msg": f"the {key.role} role must say why it reads (X-Purpose header)"}])
     route = getattr(request.scope.get("route"), "path", None) or request.url.path
-    return Caller(key, policy, purpose, route, request.method, resources)
+    return Caller(key, policy, purpose, route, request.method, resources,
+                  query_params(request.scope))
 
 
 CallerDep = Annotated[Caller, Depends(caller)]

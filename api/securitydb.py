@@ -9,6 +9,7 @@ sees committed state as of that transaction.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import sqlite3
@@ -24,7 +25,7 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS audit (
         seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, key_id TEXT NOT NULL, role TEXT NOT NULL,
         method TEXT NOT NULL, route TEXT NOT NULL, subjects TEXT NOT NULL, purpose TEXT,
-        prev TEXT NOT NULL, hash TEXT NOT NULL)""",
+        prev TEXT NOT NULL, hash TEXT NOT NULL, params TEXT)""",
     """CREATE TABLE IF NOT EXISTS audit_head (
         one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS mask_tokens (token TEXT PRIMARY KEY, uid TEXT NOT NULL)""",
@@ -34,7 +35,7 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)""",
 )
 #: Owner read and write only: the file holds key hashes, audit subjects (ID numbers) and
-#: the masking key.
+#: the masking key (SQLite gives its -wal and -shm files the database file's mode).
 FILE_MODE = 0o600
 #: Seconds a statement waits for another connection's write lock before failing.
 BUSY_TIMEOUT = 30.0
@@ -48,8 +49,12 @@ def _open(path: Path, timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
 
 
 def private(path: Path) -> None:
-    """Create `path` if missing, readable and writable by its owner only."""
-    os.close(os.open(path, os.O_CREAT | os.O_RDWR, FILE_MODE))
+    """Create `path` if missing, readable and writable by its owner only. An existing file
+    is never opened here: closing any descriptor of a database file drops the SQLite locks
+    this process holds on it."""
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):  # made by another process meanwhile
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
     os.chmod(path, FILE_MODE)
 
 
@@ -70,8 +75,9 @@ class SecurityDB:
         with self.connect() as db:
             for statement in SCHEMA:
                 db.execute(statement)
-        for suffix in ("-wal", "-shm"):
-            private(self.path.with_name(self.path.name + suffix))
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(audit)")}
+            if "params" not in columns:  # a database made before entries kept parameters
+                db.execute("ALTER TABLE audit ADD COLUMN params TEXT")
 
     def mask_key(self) -> bytes:
         """The service's masking key: drawn once (32 random bytes) and kept here, so tokens

@@ -40,6 +40,6 @@ async def post_check(caller: CallerDep, store: OpenStore, body: CheckBatchIn) ->
     if len(body.subjects) > caller.settings.max_batch:
         raise ContentTooLarge(f"at most {caller.settings.max_batch} subjects per batch, "
                               f"got {len(body.subjects)}")
-    await caller.audit_async(*body.subjects)
+    await caller.audit_async(*body.subjects, as_of=iso(body.as_of), scenario=body.scenario)
     results = await caller.checks(store, body.subjects, body.scenario, iso(body.as_of))
     return {"count": len(results), "results": results}
