@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import tempfile
 import uuid
 from collections import defaultdict
@@ -128,7 +129,10 @@ class RejectSink:
             return
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed in close())
+            # owner-only (0600): rejected rows carry ID numbers
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.chmod(self.path, 0o600)
+            self._fh = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed in close())
             self._writer = csv.writer(self._fh)
             self._writer.writerow(["file", "line", "field", "value", "reason", "severity"])
             self.report.rejects_file = str(self.path)
