@@ -25,9 +25,11 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 
 from api import errors
 from api.deps import Require
+from api.headers import SecurityHeaders
 from api.limits import BodyLimit
 from api.models import Problem
 from api.resources import Resources
@@ -139,14 +141,17 @@ def create_app(settings: ApiSettings | None = None, *, store: Store | None = Non
         yield
         resources.close()
 
-    app = FastAPI(title=TITLE, version=VERSION, description=DESCRIPTION, lifespan=lifespan,
-                  openapi_tags=TAGS)
+    # Swagger UI and ReDoc from the assets fastapi-offline ships (no CDN: they work offline
+    # and under the pages' Content-Security-Policy)
+    app = FastAPIOffline(title=TITLE, version=VERSION, description=DESCRIPTION,
+                         lifespan=lifespan, openapi_tags=TAGS)
     app.state.resources = resources
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(BodyLimit, body=settings.max_body_bytes,  # type: ignore[arg-type]
                        upload=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
     app.description += "\n## Role matrix\n\n" + role_matrix()
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import sqlite3
 import stat
 import zipfile
@@ -297,3 +298,18 @@ def test_a_rejects_file_is_private(tmp_path: Path) -> None:
     report = ingest_path(MemoryStore(), bundle, rejects_path=tmp_path / "rejects.csv")
     assert report.rejected == 1
     assert stat.S_IMODE(os.stat(tmp_path / "rejects.csv").st_mode) == 0o600
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_api_docs_are_served_offline_with_security_headers(api: Api, page: str) -> None:
+    html = api.client.get(page)
+    assert html.status_code == 200
+    assert re.findall(r"(?:src|href)=['\"](https?:)?//", html.text) == []  # no CDN
+    for asset in re.findall(r"(?:src|href)=['\"](/[^'\"]+)['\"]", html.text):
+        assert api.client.get(asset).status_code == 200, asset
+    csp = html.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "http" not in csp
+    assert html.headers["x-content-type-options"] == "nosniff"
+    page_html = api.get(f"/v1/viz/ego/{HUAXIN}", Role.ANALYST)
+    assert "frame-ancestors 'none'" in page_html.headers["content-security-policy"]
+    assert api.get("/v1/alerts", Role.ANALYST).headers["x-content-type-options"] == "nosniff"
