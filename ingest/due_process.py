@@ -128,17 +128,20 @@ class DueProcess:
         """A measure loaded in this run (its start bounds its events)."""
         self._starts[measure_id] = start
 
-    def admit(self, nodes: list[tuple[str, Any]]) -> tuple[str, str, str] | None:
-        """(field, value, reason) refusing a prepared row's writes (kind, row with `uid`
-        and `props`), or None: measures are remembered, events judged (and remembered
-        when admitted)."""
-        for kind, row in nodes:
-            if kind == "Measure":
-                self.learn_measure(row.uid, row.props.get("start"))
-            elif kind == "MeasureEvent":
-                props = row.props
-                reason = self.judge(props["measure_id"], props["event"], props["date"])
-                return ("date", props["date"], reason) if reason else None
+    def admit(self, edges: list[tuple[str, Any]]) -> tuple[str, str, str] | None:
+        """(field, value, reason) refusing a prepared row, or None. Read from its
+        relationships (type, row with `source`, `target` and `props`; a bulk load keeps
+        only their dates): a measure's `IMPOSED_ON` is remembered with its start, an
+        event's `EVENT_OF` (key ``measure#event#date``, dated) judged, and remembered when
+        admitted."""
+        for rel_type, row in edges:
+            if rel_type == "IMPOSED_ON":
+                self.learn_measure(row.source, row.props.get("start"))
+            elif rel_type == "EVENT_OF":
+                measure_id, day = row.target, row.props["start"]
+                name = row.source[len(measure_id) + 1:-len(day) - 1]
+                reason = self.judge(measure_id, name, day)
+                return ("date", day, reason) if reason else None
         return None
 
     def judge(self, measure_id: str, name: str, day: str) -> str | None:

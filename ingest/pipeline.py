@@ -274,7 +274,7 @@ class Ingestor:
 
     def _refused_by_due_process(self, file: str, line: int, prepared: Prepared) -> bool:
         """Whether a due-process event breaks the rules of `ingest.due_process` (reported)."""
-        problem = self.due_process.admit(prepared.nodes)
+        problem = self.due_process.admit(prepared.edges)
         if problem:
             self.sink.add(Reject(file, line, *problem))
         return problem is not None
