@@ -84,8 +84,9 @@ def verify(store: StoreOpt = None, as_json: JsonOpt = False, anchor: AnchorOpt =
 
 @audit_app.command()
 def show(
-    after: Annotated[int, typer.Option(help="entries after this sequence number")] = 0,
-    limit: Annotated[int, typer.Option(help="most entries")] = 50,
+    after: Annotated[int, typer.Option(min=0, max=2**63 - 1,
+                                       help="entries after this sequence number")] = 0,
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help="most entries")] = 50,
     store: StoreOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Audit entries, oldest first."""
