@@ -12,6 +12,11 @@ from api.app import create_app
 from api.cliapp import StoreOpt, app, err, load_settings
 
 
+#: Seconds a worker process may take to import, build the app and start (uvicorn's
+#: default, 5 s, is exceeded on a busy 2-core machine: the worker is then killed).
+WORKER_START = 60
+
+
 @app.command()
 def serve(
     store: StoreOpt = None,
@@ -45,4 +50,4 @@ def serve(
     os.environ["CREDTRACE_SECURITY_DB"] = str(settings.security_path.resolve())
     uvicorn.run("api.app:served_app", factory=True, workers=workers, host=settings.host,
                 port=settings.port, log_level="info", proxy_headers=False,
-                access_log=access_log)
+                access_log=access_log, timeout_worker_healthcheck=WORKER_START)
