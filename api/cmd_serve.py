@@ -11,7 +11,6 @@ import uvicorn
 from api.app import create_app
 from api.cliapp import StoreOpt, app, err, load_settings
 
-
 #: Seconds a worker process may take to import, build the app and start (uvicorn's
 #: default, 5 s, is exceeded on a busy 2-core machine: the worker is then killed).
 WORKER_START = 60
