@@ -102,10 +102,12 @@ def persons_named(store: Store, raw: Iterable[str]) -> set[str]:
     return {uid for uid, kind in store.kinds(forms).items() if kind == "Person"} if forms else set()
 
 
-def by_name_only(found: dict[str, Any]) -> dict[str, Any]:
+def by_name_only(found: dict[str, Any], exact: str | None = None) -> dict[str, Any]:
     """A search answer without the persons found by their key (a masked caller's search:
-    extending a prefix digit by digit would spell a whole ID number)."""
-    results = [r for r in found["results"] if r["kind"] != "Person" or r["match"] == "name"]
+    extending a prefix digit by digit would spell a whole ID number), but the person
+    `exact` (a token's) is kept."""
+    results = [r for r in found["results"]
+               if r["kind"] != "Person" or r["match"] == "name" or r["id"] == exact]
     return {**found, "count": len(results), "results": results}
 
 

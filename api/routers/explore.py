@@ -31,12 +31,15 @@ def get_search(
     limit: Limit = 20,
 ) -> Any:
     """Enterprises and persons whose name contains `q` or whose key starts with it; for
-    roles that see ID numbers masked, persons by name only (no key-prefix oracle)."""
+    roles that see ID numbers masked, persons by name or by the exact token an answer gave
+    them (no key-prefix oracle)."""
     caller.audit(f"search:{q}")
     limit = bounded("limit", limit, 1, caller.settings.max_results)
-    found = search(store, q, limit=limit)
+    key = caller.resolve(q)
+    found = search(store, key, limit=limit)
     if not caller.policy.reveal_ids:
-        found = by_name_only(found)
+        found = by_name_only(found, exact=key if key != q else None)
+        found["query"] = q.strip()  # a token as given, never the key it stands for
     return caller.answer(found)
 
 

@@ -69,8 +69,11 @@ def test_prefix_walk_finds_no_person_for_a_masked_role(api: Api) -> None:
     # a role that sees ID numbers still searches by key
     shown = api.get(f"/v1/search?q={LINA[:8]}", Role.INVESTIGATOR).json()["results"]
     assert LINA in {r["id"] for r in shown}
-    # and a masked role finds persons by name, as a token
-    assert token_of(api).startswith("4101**********0429~")
+    # and a masked role finds persons by name, as a token, and by that token
+    token = token_of(api)
+    assert token.startswith("4101**********0429~")
+    by_token = api.get(f"/v1/search?q={token}", Role.ANALYST).json()
+    assert [r["id"] for r in by_token["results"]] == [token] and by_token["query"] == token
 
 
 # --- 2. no existence oracle -----------------------------------------------------------
