@@ -25,9 +25,11 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 
 from api import errors
 from api.deps import Require
+from api.headers import SecurityHeaders
 from api.limits import BodyLimit
 from api.models import Problem
 from api.resources import Resources
@@ -95,8 +97,23 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.update(problem.pop("$defs", {}))
         components["Problem"] = problem
+        _service_bounds(schema, app.state.resources.settings)
         app.openapi_schema = schema
     return app.openapi_schema
+
+
+def _service_bounds(schema: dict[str, Any], settings: ApiSettings) -> None:
+    """Query parameters bounded by this service's settings, as the routes check them
+    (the static declarations allow the widest any setting could)."""
+    bounds = {"hops": settings.max_hops, "k": settings.max_hops,
+              "max_hops": settings.max_path_hops, "limit": settings.max_results,
+              "max_nodes": settings.max_results}
+    for operation in (op for ops in schema["paths"].values() for op in ops.values()):
+        for parameter in operation.get("parameters", []):
+            most = bounds.get(parameter["name"])
+            field = parameter.get("schema", {})
+            if most is not None and parameter["in"] == "query" and "maximum" in field:
+                field["maximum"] = min(field["maximum"], most)
 
 
 def create_app(settings: ApiSettings | None = None, *, store: Store | None = None,
@@ -124,14 +141,17 @@ def create_app(settings: ApiSettings | None = None, *, store: Store | None = Non
         yield
         resources.close()
 
-    app = FastAPI(title=TITLE, version=VERSION, description=DESCRIPTION, lifespan=lifespan,
-                  openapi_tags=TAGS)
+    # Swagger UI and ReDoc from the assets fastapi-offline ships (no CDN: they work offline
+    # and under the pages' Content-Security-Policy)
+    app = FastAPIOffline(title=TITLE, version=VERSION, description=DESCRIPTION,
+                         lifespan=lifespan, openapi_tags=TAGS)
     app.state.resources = resources
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(BodyLimit, body=settings.max_body_bytes,  # type: ignore[arg-type]
                        upload=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
     app.description += "\n## Role matrix\n\n" + role_matrix()
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

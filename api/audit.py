@@ -1,7 +1,8 @@
 """The audit trail: who read or wrote what, when and why, as a hash chain (domain.md §8).
 
 Each entry records the key id and role, the method and route, the subjects (the parties
-asked about), the `X-Purpose` given and the time. It stores `prev`, the hash of the entry
+asked about), the parameters (query and the fields of a recorded event; a refused call's
+status and reason), the `X-Purpose` given and the time. It stores `prev`, the hash of the entry
 before it (64 zeros for the first), and `hash`, the SHA-256 of its own canonical JSON
 (sorted keys, no spaces, UTF-8) including `seq` and `prev`. A head record keeps the last
 sequence number and hash, written in the same transaction as the entries it follows.
@@ -9,9 +10,15 @@ sequence number and hash, written in the same transaction as the entries it foll
 `verify` walks the chain and names every entry that breaks it: an edited entry no longer
 matches its hash; a deleted one leaves a gap in the numbers and a `prev` that points
 nowhere; an inserted or reordered one does not match its hash or does not follow its
-predecessor; entries cut from the end disagree with the head. (Whoever can rewrite the
-whole file can recompute every hash too: keep the head hash `verify` prints somewhere else
-to detect that.)
+predecessor; entries cut from the end disagree with the head, and a missing head is named
+too (it would hide a cut). Whoever can rewrite the whole file can recompute every hash and
+rewind the head: `anchor` gives the head (sequence number and hash) to keep elsewhere, and
+`verify(anchor=…)` checks that the anchored entry is still there, unchanged, and that the
+chain has not been rewound behind it.
+
+An append finds the chain unusable (`AuditUnusable`, answered 503) when the head is missing
+or disagrees with the last entry: nothing is read or written until an administrator has
+looked (``credtrace audit verify``) and repaired it (``credtrace audit reseal``).
 
 >>> import tempfile; from pathlib import Path
 >>> trail = AuditTrail(SecurityDB(Path(tempfile.mkdtemp()) / "s.sqlite"))
@@ -43,8 +50,14 @@ from api.securitydb import SecurityDB
 log = logging.getLogger("credtrace.api")
 
 GENESIS = "0" * 64
-#: Fields covered by an entry's hash, in the stored order.
+#: Fields covered by an entry's hash, in the stored order (`params` when an entry has them:
+#: entries written before parameters were kept hash without).
 FIELDS = ("seq", "ts", "key_id", "role", "method", "route", "subjects", "purpose", "prev")
+Params = dict[str, Any]
+
+
+class AuditUnusable(Exception):
+    """The chain cannot be appended to safely (its head is missing or rewound)."""
 
 
 class AuditEntry(BaseModel):
@@ -62,13 +75,15 @@ class AuditEntry(BaseModel):
     purpose: str | None
     prev: str
     hash: str
+    params: Params | None = None
 
 
 class ChainProblem(BaseModel):
     """Where the chain breaks and how."""
 
     seq: int
-    problem: Literal["edited", "missing", "broken_link", "truncated"]
+    problem: Literal["edited", "missing", "broken_link", "truncated", "head_missing",
+                     "anchor"]
     detail: str
 
 
@@ -85,15 +100,29 @@ class Verification(BaseModel):
     problems: list[ChainProblem]
 
 
+class Anchor(BaseModel):
+    """The head of the chain at one moment, to keep outside the security database."""
+
+    seq: int
+    hash: str
+
+
 def entry_hash(content: dict[str, Any]) -> str:
-    """SHA-256 of the canonical JSON of an entry's `FIELDS`."""
-    text = json.dumps({k: content[k] for k in FIELDS}, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)
+    """SHA-256 of the canonical JSON of an entry's `FIELDS` (and `params`, if any)."""
+    fields = {k: content[k] for k in FIELDS}
+    if content.get("params"):
+        fields["params"] = content["params"]
+    text = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _content(row: sqlite3.Row) -> dict[str, Any]:
+    return {**dict(row), "subjects": json.loads(row["subjects"]),
+            "params": json.loads(row["params"]) if row["params"] else None}
+
+
 def _entry(row: sqlite3.Row) -> AuditEntry:
-    return AuditEntry(**{**dict(row), "subjects": json.loads(row["subjects"])})
+    return AuditEntry(**_content(row))
 
 
 @dataclass
@@ -130,16 +159,19 @@ class AuditTrail:
         self._writing = False  # a writer thread is running
 
     def append(self, *, key_id: str, role: str, method: str, route: str,
-               subjects: list[str], purpose: str | None) -> AuditEntry:
+               subjects: list[str], purpose: str | None,
+               params: Params | None = None) -> AuditEntry:
         """Add an entry at the head of the chain (durable when this returns)."""
         finished = threading.Event()
         pending = self._submit(lambda _: finished.set(), key_id=key_id, role=role,
-                               method=method, route=route, subjects=subjects, purpose=purpose)
+                               method=method, route=route, subjects=subjects, purpose=purpose,
+                               params=params)
         finished.wait()
         return self._result(pending)
 
     async def append_async(self, *, key_id: str, role: str, method: str, route: str,
-                           subjects: list[str], purpose: str | None) -> AuditEntry:
+                           subjects: list[str], purpose: str | None,
+                           params: Params | None = None) -> AuditEntry:
         """`append` for the event loop: waits for the commit without holding a thread."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
@@ -148,7 +180,7 @@ class AuditTrail:
             loop.call_soon_threadsafe(_resolve, future)
 
         pending = self._submit(done, key_id=key_id, role=role, method=method, route=route,
-                               subjects=subjects, purpose=purpose)
+                               subjects=subjects, purpose=purpose, params=params)
         await future  # the entry is written even if this request is cancelled
         return self._result(pending)
 
@@ -233,6 +265,13 @@ class AuditTrail:
     def _chain(db: sqlite3.Connection, group: list[_Pending]) -> list[AuditEntry]:
         """Chain `group` after the head (inside the caller's write transaction)."""
         head = db.execute("SELECT seq, hash FROM audit_head").fetchone()
+        last = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        if (head is None) != (last is None) or (
+                head is not None and (head["seq"], head["hash"]) != (last["seq"], last["hash"])):
+            raise AuditUnusable(
+                "the audit head is missing" if head is None else
+                f"the audit head (entry {head['seq']}) disagrees with the last entry "
+                f"({last['seq'] if last else 'none'}): entries deleted, or the head rewound")
         seq, prev = (head["seq"], head["hash"]) if head else (0, GENESIS)
         rows = []
         entries = []
@@ -240,14 +279,18 @@ class AuditTrail:
             seq += 1
             content: dict[str, Any] = {**pending.fields, "seq": seq, "ts": now(), "prev": prev}
             digest = entry_hash(content)
+            params = content.get("params") or None
             rows.append((seq, content["ts"], content["key_id"], content["role"],
                          content["method"], content["route"],
                          json.dumps(content["subjects"], ensure_ascii=False),
-                         content["purpose"], prev, digest))
+                         content["purpose"], prev, digest,
+                         json.dumps(params, ensure_ascii=False, sort_keys=True)
+                         if params else None))
             entries.append(AuditEntry.model_construct(**content, hash=digest))
             prev = digest
         db.executemany("INSERT INTO audit (seq, ts, key_id, role, method, route, subjects, "
-                       "purpose, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                       "purpose, prev, hash, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       rows)
         db.execute("INSERT INTO audit_head (one, seq, hash) VALUES (1, ?, ?) "
                    "ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, "
                    "hash = excluded.hash", (seq, prev))
@@ -260,17 +303,37 @@ class AuditTrail:
                               (after, limit)).fetchall()
         return [_entry(row) for row in rows]
 
-    def verify(self) -> Verification:
-        """Walk the whole chain; every break is named by the entry where it shows."""
+    def anchor(self) -> Anchor:
+        """The head as it is now (to keep elsewhere: `verify(anchor=…)` checks it)."""
+        row = self.db.fetch_one("SELECT seq, hash FROM audit_head")
+        return Anchor(seq=row["seq"], hash=row["hash"]) if row else Anchor(seq=0, hash=GENESIS)
+
+    def reseal(self) -> Anchor:
+        """Set the head to the last entry (after an administrator has verified the chain
+        and kept its report): appends work again."""
+        with self.db.connect(immediate=True) as db:
+            last = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+            if last is None:
+                db.execute("DELETE FROM audit_head")
+                return Anchor(seq=0, hash=GENESIS)
+            db.execute("INSERT INTO audit_head (one, seq, hash) VALUES (1, ?, ?) "
+                       "ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, "
+                       "hash = excluded.hash", (last["seq"], last["hash"]))
+            return Anchor(seq=last["seq"], hash=last["hash"])
+
+    def verify(self, anchor: Anchor | None = None) -> Verification:
+        """Walk the whole chain; every break is named by the entry where it shows; with an
+        `anchor`, the anchored entry must still be there with its hash."""
         with self.db.connect() as db:
             head = db.execute("SELECT seq, hash FROM audit_head").fetchone()
             rows = db.execute("SELECT * FROM audit ORDER BY seq").fetchall()
         problems: list[ChainProblem] = []
         expected_seq, prev = 1, GENESIS
+        hashes: dict[int, str] = {}
         for row in rows:
-            content = {k: row[k] for k in FIELDS}
-            content["subjects"] = json.loads(row["subjects"])
+            content = _content(row)
             seq = row["seq"]
+            hashes[seq] = row["hash"]
             if seq > expected_seq:
                 gap = (f"entry {expected_seq}" if seq == expected_seq + 1
                        else f"entries {expected_seq}–{seq - 1}")
@@ -289,6 +352,15 @@ class AuditTrail:
             problems.append(ChainProblem(
                 seq=head["seq"], problem="truncated", detail=f"the head is entry {head['seq']} "
                 f"but the chain ends at entry {last_seq}"))
+        if head is None and rows:
+            problems.append(ChainProblem(
+                seq=last_seq, problem="head_missing", detail="the head record is deleted: "
+                "entries after the last one may have been cut with it"))
+        if anchor is not None and anchor.seq > 0 and hashes.get(anchor.seq) != anchor.hash:
+            problems.append(ChainProblem(
+                seq=anchor.seq, problem="anchor", detail=f"the anchored entry {anchor.seq} is "
+                + ("gone: the chain was cut or rewound behind the anchor"
+                   if anchor.seq not in hashes else "not the one anchored (its hash differs)")))
         return Verification(ok=not problems, entries=len(rows), head=prev, problems=problems)
 
 

@@ -2,9 +2,9 @@
 keys and the audit trail) and the mask key.
 
 A backup is a folder: `graph.jsonl.gz` (a logical dump, `graph.dump`, readable by either
-store), `security.sqlite` (an online copy through SQLite's backup API: consistent while the
-service runs), the mask key file when there is one, and `manifest.json` with the counts per
-kind and the SHA-256 of each file. `restore` checks every checksum before it writes
+store), `security.sqlite` (keys, audit trail, mask key and handed-out tokens; an online copy
+through SQLite's backup API, consistent while the service runs) and `manifest.json` with the
+counts per kind and the SHA-256 of each file. `restore` checks every checksum before it writes
 anything, refuses a non-empty store or an existing security database, then loads and
 checks the counts. Files are written 0600: they hold ID numbers and key hashes.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -27,8 +26,6 @@ from graph.dump import DumpError, dump_store, load_dump
 MANIFEST = "manifest.json"
 GRAPH = "graph.jsonl.gz"
 SECURITY = "security.sqlite"
-#: Files kept beside the security database that a restore must bring back with it.
-SIDECARS = ("mask.key",)
 
 
 class BackupError(RuntimeError):
@@ -59,10 +56,6 @@ def backup(store: Store, security: Path, folder: Path) -> Manifest:
                         store=store.name, counts=counts)
     if security.exists():
         _copy_sqlite(security, folder / SECURITY)
-        for name in SIDECARS:
-            if (security.parent / name).exists():
-                shutil.copyfile(security.parent / name, folder / name)
-                os.chmod(folder / name, 0o600)
     manifest.files = {p.name: _sha256(p) for p in sorted(folder.iterdir())}
     (folder / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2, ensure_ascii=False),
                                    encoding="utf-8")
@@ -92,10 +85,6 @@ def restore(store: Store, security: Path, folder: Path) -> Manifest:
     if SECURITY in manifest.files:
         security.parent.mkdir(parents=True, exist_ok=True)
         _copy_sqlite(folder / SECURITY, security)
-        for name in SIDECARS:
-            if name in manifest.files:
-                shutil.copyfile(folder / name, security.parent / name)
-                os.chmod(security.parent / name, 0o600)
     return manifest
 
 

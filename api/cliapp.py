@@ -18,6 +18,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from api.securitydb import SecurityDB
 from api.settings import ApiSettings
 from graph import Store, StoreError, open_store
 from ingest import BundleError
@@ -58,10 +59,11 @@ def load_settings(**overrides: Any) -> ApiSettings:
         raise typer.Exit(2) from None
 
 
-def mask_key() -> bytes | None:
-    """`CREDTRACE_MASK_KEY` (tokens stable across runs and equal to the API's), else None:
-    the process's random key."""
-    return load_settings().mask_key_bytes
+def mask_key() -> bytes:
+    """The API's masking key: `CREDTRACE_MASK_KEY`, else the one kept in the security
+    database (drawn there once), so tokens are the same in every run and in the API."""
+    settings = load_settings()
+    return settings.mask_key_bytes or SecurityDB(settings.security_path).mask_key()
 
 
 def shown(answer: T, reveal_ids: bool) -> T:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from typing import Annotated
 
 import typer
@@ -11,6 +10,10 @@ import uvicorn
 
 from api.app import create_app
 from api.cliapp import StoreOpt, app, err, load_settings
+
+#: Seconds a worker process may take to import, build the app and start (uvicorn's
+#: default, 5 s, is exceeded on a busy 2-core machine: the worker is then killed).
+WORKER_START = 60
 
 
 @app.command()
@@ -41,11 +44,9 @@ def serve(
                   "the embedded store")
         raise typer.Exit(2)
     # the workers build their settings from the environment: hand on what the options
-    # chose, and one masking key for all (tokens must not depend on the worker)
+    # chose (the masking key is the security database's unless CREDTRACE_MASK_KEY is set)
     os.environ["CREDTRACE_STORE"] = settings.store
     os.environ["CREDTRACE_SECURITY_DB"] = str(settings.security_path.resolve())
-    if settings.mask_key is None:
-        os.environ["CREDTRACE_MASK_KEY"] = secrets.token_hex(32)
     uvicorn.run("api.app:served_app", factory=True, workers=workers, host=settings.host,
                 port=settings.port, log_level="info", proxy_headers=False,
-                access_log=access_log)
+                access_log=access_log, timeout_worker_healthcheck=WORKER_START)

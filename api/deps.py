@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 from urllib.parse import unquote
 
 from fastapi import Depends, Header, Request
@@ -20,12 +20,23 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
 
-from api.errors import Forbidden, TooManyRequests, Unauthorized
-from api.keys import ApiKey
+from api.errors import BudgetSpent, Forbidden, TooManyRequests, Unauthorized
+from api.keys import KEY, ApiKey
+from api.refusals import query_params
 from api.resources import Resources
 from api.roles import ROLES, Policy, Scope, allowed
 from api.settings import ApiSettings
+from api.subjects import (
+    HidingStore,
+    is_token,
+    no_measure,
+    nothing_to_report,
+    persons_named,
+    third_persons_hidden,
+)
 from graph import Store
+from queries.check import check_batch
+from queries.common import as_of_date
 from queries.privacy import redact
 
 T = TypeVar("T")
@@ -54,8 +65,6 @@ api_key_header = APIKeyHeader(
                 "and fields (see the role matrix)")
 
 
-#: Where `require(scope)` leaves the verified key for `CallerDep` (request scope).
-KEY = "credtrace.key"
 ApiKeyHeader = Annotated[str | None, Depends(api_key_header)]
 
 
@@ -117,22 +126,28 @@ class Caller:
     route: str
     method: str
     resources: Resources
+    #: the query parameters (a repeated one as a list), kept in the audit entry
+    params: dict[str, Any]
 
     @property
     def settings(self) -> ApiSettings:
         return self.resources.settings
 
-    def audit(self, *subjects: str) -> None:
-        """Record this request in the audit trail before anything is read or written."""
-        self.resources.audit.append(**self._entry(subjects))
+    def audit(self, *subjects: str, **body: Any) -> None:
+        """Record this request in the audit trail before anything is read or written
+        (`body`: the fields of a request body worth keeping, with the query parameters)."""
+        self.resources.audit.append(**self._entry(subjects, body))
 
-    async def audit_async(self, *subjects: str) -> None:
+    async def audit_async(self, *subjects: str, **body: Any) -> None:
         """`audit` from an `async def` route: waits for the commit without a thread."""
-        await self.resources.audit.append_async(**self._entry(subjects))
+        await self.resources.audit.append_async(**self._entry(subjects, body))
 
-    def _entry(self, subjects: tuple[str, ...]) -> dict[str, Any]:
+    def _entry(self, subjects: tuple[str, ...], body: dict[str, Any] | None = None
+               ) -> dict[str, Any]:
+        params = {**self.params, **{k: v for k, v in (body or {}).items() if v is not None}}
         return {"key_id": self.key.id, "role": self.key.role, "method": self.method,
-                "route": self.route, "subjects": list(subjects), "purpose": self.purpose}
+                "route": self.route, "subjects": list(subjects), "purpose": self.purpose,
+                "params": params or None}
 
     async def read(self, store: Store, query: Callable[[Store], Any]) -> Any:
         """`query(store)` as this caller may see it, in one worker thread that holds the
@@ -144,17 +159,76 @@ class Caller:
 
         return await asyncio.get_running_loop().run_in_executor(self.resources.readers, work)
 
-    def answer(self, data: T) -> T:
-        """`data` as this caller may see it (person ids masked unless the role may)."""
-        return redact(data, reveal_ids=self.policy.reveal_ids,
-                      key=self.resources.settings.mask_key_bytes)
+    def answer(self, data: T, *, register: bool = True) -> T:
+        """`data` as this caller may see it (person ids masked unless the role may); the
+        tokens handed out are registered so the caller can name persons by them."""
+        issued: dict[str, str] = {}
+        shown = redact(data, reveal_ids=self.policy.reveal_ids, key=self.resources.mask_key,
+                       issued=issued if register else None)
+        if issued:
+            self.resources.tokens.register(issued)
+        return shown
 
     @property
     def masking(self) -> dict[str, Any]:
         """The same rule for `viz` (its `reveal_ids` and `mask_key` arguments): pages,
         reports and exports carry the tokens of the JSON answers."""
-        return {"reveal_ids": self.policy.reveal_ids,
-                "mask_key": self.resources.settings.mask_key_bytes}
+        return {"reveal_ids": self.policy.reveal_ids, "mask_key": self.resources.mask_key}
+
+    def resolve(self, value: str) -> str:
+        """A party key as given: a masked caller's token becomes the person's key (an
+        unknown token stays, and is not found)."""
+        if self.policy.reveal_ids or not is_token(value):
+            return value
+        return self.resources.tokens.resolve(value) or value.strip()
+
+    def addressed(self, store: Store, *ids: str) -> tuple[Store, list[str]]:
+        """The store and the party keys as this caller may address them: for a masked
+        caller tokens are resolved, and persons named by their raw ID number are hidden
+        (answered exactly as a party not in the graph, `api.subjects`)."""
+        if self.policy.reveal_ids:
+            return store, list(ids)
+        hidden = persons_named(store, [i for i in ids if not is_token(i)])
+        shown = cast(Store, HidingStore(store, hidden)) if hidden else store
+        return shown, [self.resolve(i) for i in ids]
+
+    async def checks(self, store: Store, ids: list[str], scenario: str | None,
+                     as_of: str | None) -> list[dict[str, Any]]:
+        """Check each of `ids` as this caller may see it: a party not in the graph is
+        answered "no measure applies", and so, for a masked caller, is a person with
+        nothing to report; a masked caller's unknown subjects spend its daily budget."""
+        masked_caller = not self.policy.reveal_ids
+        budget = self.resources.budget
+        if masked_caller and budget.exceeded(self.key.id):
+            raise BudgetSpent(budget.per_day)
+        subjects = [self.resolve(i) for i in ids]
+        day = as_of_date(as_of)
+
+        def work() -> tuple[list[dict[str, Any]], list[str]]:
+            with self.resources.store.access.read():
+                results = check_batch(store, subjects, scenario=scenario, as_of=day)
+            unknown = [s for s, r in zip(subjects, results, strict=True)
+                       if r.get("error", {}).get("status") == 404]
+            answers = [no_measure(s, day, scenario)
+                       if s in unknown or (masked_caller and "error" not in r
+                                           and nothing_to_report(r)) else r
+                       for s, r in zip(subjects, results, strict=True)]
+            shown = self.answer(answers, register=False)
+            if masked_caller:
+                shown = [third_persons_hidden(a) for a in shown]
+            return shown, unknown
+
+        loop = asyncio.get_running_loop()
+        answers, unknown = await loop.run_in_executor(self.resources.readers, work)
+        if masked_caller and unknown:
+            before = budget.spent(self.key.id)
+            if budget.spend(self.key.id, unknown) > budget.per_day:
+                if before <= budget.per_day:
+                    await self.resources.audit.append_async(**{
+                        **self._entry(()), "route": "alert:unknown-budget",
+                        "purpose": f"more than {budget.per_day} unknown subjects today"})
+                raise BudgetSpent(budget.per_day)
+        return answers
 
 
 async def caller(request: Request,
@@ -175,7 +249,8 @@ async def caller(request: Request,
             "loc": ("header", "X-Purpose"), "type": "missing",
             "msg": f"the {key.role} role must say why it reads (X-Purpose header)"}])
     route = getattr(request.scope.get("route"), "path", None) or request.url.path
-    return Caller(key, policy, purpose, route, request.method, resources)
+    return Caller(key, policy, purpose, route, request.method, resources,
+                  query_params(request.scope))
 
 
 CallerDep = Annotated[Caller, Depends(caller)]

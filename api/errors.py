@@ -17,7 +17,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.audit import AuditUnusable
+from api.keys import KEY
 from api.models import FieldProblem, Problem
+from api.refusals import audit_refusal
 from graph import StoreError, StoreUnavailable
 from queries.common import QueryError
 
@@ -65,6 +68,24 @@ class TooManyRequests(ApiProblem):
                          {"Retry-After": str(seconds)})
 
 
+class BudgetSpent(ApiProblem):
+    status, slug, title = 429, "budget-spent", "Daily budget of unknown subjects spent"
+
+    def __init__(self, budget: int) -> None:
+        super().__init__(f"this key asked about more than {budget} subjects not in the graph "
+                         "today; checks resume tomorrow (UTC) or when an administrator "
+                         "raises CREDTRACE_UNKNOWN_BUDGET", {"Retry-After": "3600"})
+
+
+async def refused(request: Request, status: int, title: str, detail: str | None, *,
+                  slug: str | None = None, errors: list[FieldProblem] | None = None,
+                  headers: dict[str, str] | None = None) -> JSONResponse:
+    """A problem+json refusal, audited (`api.refusals`)."""
+    await audit_refusal(request.scope, status, detail or title)
+    return problem(status, title, detail, slug=slug, instance=request.url.path, errors=errors,
+                   headers=headers)
+
+
 def problem(status: int, title: str, detail: str | None, *, slug: str | None = None,
             instance: str | None = None, errors: list[FieldProblem] | None = None,
             headers: dict[str, str] | None = None) -> JSONResponse:
@@ -83,15 +104,15 @@ def _field(error: dict[str, Any]) -> FieldProblem:
 
 async def _api_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiProblem)
-    return problem(exc.status, exc.title, exc.detail, slug=exc.slug,
-                   instance=request.url.path, headers=exc.headers)
+    return await refused(request, exc.status, exc.title, exc.detail, slug=exc.slug,
+                         headers=exc.headers)
 
 
 async def _query_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, QueryError)
     slug = "not-found" if exc.status == 404 else "invalid-input"
     title = "Not found" if exc.status == 404 else "Invalid input"
-    return problem(exc.status, title, str(exc), slug=slug, instance=request.url.path)
+    return await refused(request, exc.status, title, str(exc), slug=slug)
 
 
 async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
@@ -105,16 +126,33 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [_field(e) for e in exc.errors()]
     fields = ", ".join(sorted({e.field for e in errors if e.field}))
-    return problem(422, "Invalid request",
-                   f"invalid value for: {fields}" if fields else "invalid request",
-                   slug="invalid-request", instance=request.url.path, errors=errors)
+    return await refused(request, 422, "Invalid request",
+                         f"invalid value for: {fields}" if fields else "invalid request",
+                         slug="invalid-request", errors=errors)
 
 
 async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else None
-    return problem(exc.status_code, detail or "HTTP error", detail,
-                   instance=request.url.path, headers=dict(exc.headers or {}))
+    return await refused(request, exc.status_code, detail or "HTTP error", detail,
+                         headers=dict(exc.headers or {}))
+
+
+async def _too_deep(request: Request, exc: Exception) -> JSONResponse:
+    return await refused(request, 422, "Invalid request",
+                         "the JSON is nested too deeply to read", slug="invalid-request")
+
+
+async def _audit_unusable(request: Request, exc: Exception) -> JSONResponse:
+    """503: nothing is read or written while the trail cannot record it; the reason goes
+    to administrators only (and to the log)."""
+    log.error("audit trail unusable: %s", exc)
+    key = request.scope.get(KEY)
+    detail = (f"the audit trail cannot be written: {exc}; run `credtrace audit verify`, "
+              "then `credtrace audit reseal`" if key is not None and key.role == "admin"
+              else "the service cannot record requests right now; an administrator is told")
+    return problem(503, "Audit trail unusable", detail, slug="audit-unusable",
+                   instance=request.url.path, headers={"Retry-After": str(RETRY_STORE)})
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -131,6 +169,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StoreError, _store_unavailable)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(RecursionError, _too_deep)  # a deeply nested JSON value
+    app.add_exception_handler(AuditUnusable, _audit_unusable)
     app.add_exception_handler(Exception, _unexpected)
 
 

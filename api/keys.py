@@ -27,6 +27,8 @@ from api.roles import Role
 from api.securitydb import SecurityDB
 
 PREFIX = "ctk_"
+#: Where the verified key of a request is kept (its ASGI scope).
+KEY = "credtrace.key"
 ID_HEX = 8
 MAX_NAME = 100
 

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import MEDIA_TYPE, PROBLEM_TYPE
+from api.refusals import audit_refusal
 
 UPLOAD_PATHS = ("/v1/ingest",)
 
@@ -34,6 +35,7 @@ class BodyLimit:
         limit = self.upload if scope["path"] in UPLOAD_PATHS else self.body
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
+            await audit_refusal(scope, 413, str(_too_large(limit).detail))
             await self._refuse(scope, send, limit)
             return
         received = 0

@@ -9,12 +9,12 @@ may not see them (`api.roles`).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.audit import AuditEntry
+from api.params import IsoDay
 from ingest.tables import EVENTS
 
 Json = dict[str, Any]
@@ -23,7 +23,10 @@ AsOfText = Annotated[str, Field(description="the as-of date of the answer (ISO)"
                                 examples=["2024-01-01"])]
 
 HUAXIN = {"id": "914101057123456728", "kind": "Enterprise", "name": "郑州华信商贸有限公司"}
-LINA = {"id": "410105198207070429", "kind": "Person", "name": "李娜"}
+#: Examples name synthetic persons (a valid-looking number made up for the document, in
+#: no data set), never a person of the demo data: the document is served without a key.
+SYNTHETIC_ID = "110101199003070003"
+LINA = {"id": SYNTHETIC_ID, "kind": "Person", "name": "李娜"}
 STATE = {"status": "active", "in_force": True, "ended_on": None, "reason": ""}
 MEASURE = {"step": "measure", "id": "ZZ-2021-JP-0001", "kind": "joint_punishment",
            "kind_zh": "失信联合惩戒", "conduct_date": "2021-06-15", "start": "2021-09-01",
@@ -179,12 +182,12 @@ class CheckBatchIn(BaseModel):
     """Up to 1,000 subjects (USCCs or person keys), answered in the same order."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "subjects": ["914101057123456728", "410105198207070429", "nobody"],
+        "subjects": ["914101057123456728", SYNTHETIC_ID, "nobody"],
         "scenario": "procurement", "as_of": "2024-01-01"}]})
 
     subjects: list[Key] = Field(description="at most 1,000 (413 beyond)")
     scenario: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
-    as_of: date | None = None
+    as_of: IsoDay | None = None
 
 
 class CheckBatchAnswer(BaseModel):
@@ -376,7 +379,10 @@ class EventIn(BaseModel):
         "event": "repaired", "date": "2024-03-01", "note": "履行完毕，申请信用修复"}]})
 
     event: Literal[EVENTS]  # type: ignore[valid-type]
-    date: date
+    #: a string, never a number (pydantic would take 0 as 1970-01-01); checked as a date,
+    #: against today, the measure's start and its earlier events by `ingest.due_process`
+    date: Annotated[str, Field(strict=True, pattern=r"^\d{4}-\d{2}-\d{2}$",
+                               description="ISO date YYYY-MM-DD", examples=["2024-03-01"])]
     note: Annotated[str, StringConstraints(max_length=500)] | None = None
 
 

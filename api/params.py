@@ -6,10 +6,12 @@ Static bounds here are the widest any setting allows; the service's own limits
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Path, Query
+from pydantic import BeforeValidator
 
 from graph.settings import MAX_PATH_HOPS
 
@@ -17,7 +19,29 @@ from graph.settings import MAX_PATH_HOPS
 HOPS_CEILING = 8
 RESULTS_CEILING = 100_000
 
-AsOf = Annotated[date | None, Query(
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_only(value: Any) -> Any:
+    """A date given as text must be ISO `YYYY-MM-DD` (pydantic would read ``0`` as
+    1970-01-01).
+
+    >>> iso_only("2024-01-01"), iso_only(None)
+    ('2024-01-01', None)
+    >>> iso_only(0)
+    Traceback (most recent call last):
+    ValueError: an ISO date YYYY-MM-DD is expected
+    """
+    if value is None or isinstance(value, date) or (isinstance(value, str)
+                                                     and _ISO_DAY.match(value)):
+        return value
+    raise ValueError("an ISO date YYYY-MM-DD is expected")
+
+
+#: A date parameter or field: ISO text only.
+IsoDay = Annotated[date, BeforeValidator(iso_only)]
+
+AsOf = Annotated[IsoDay | None, BeforeValidator(iso_only), Query(
     description="answer as of this date (ISO YYYY-MM-DD); default today",
     examples=["2024-01-01"])]
 PartyId = Annotated[str, Path(

@@ -20,6 +20,7 @@ from api.keys import KeyStore
 from api.ratelimit import SharedRateLimiter
 from api.securitydb import SecurityDB
 from api.settings import ApiSettings
+from api.subjects import TokenRegistry, UnknownBudget
 from graph import Store, open_store
 
 
@@ -92,6 +93,10 @@ class Resources:
     store: StoreHolder
     keys: KeyStore
     audit: AuditTrail
+    #: the masking key: `CREDTRACE_MASK_KEY`, else the security database's
+    mask_key: bytes
+    tokens: TokenRegistry
+    budget: UnknownBudget
     #: per key, shared by the service's worker processes (a file beside the database)
     limiter: SharedRateLimiter = field(init=False)
     _readers: ThreadPoolExecutor | None = field(init=False, default=None)
@@ -128,4 +133,6 @@ class Resources:
         db = SecurityDB(settings.security_path)
         holder = (StoreHolder(lambda: store, owned=False) if store is not None
                   else StoreHolder(lambda: open_store(settings.store, settings)))
-        return cls(settings, holder, KeyStore(db), AuditTrail(db))
+        mask_key = settings.mask_key_bytes or db.mask_key()
+        return cls(settings, holder, KeyStore(db), AuditTrail(db), mask_key,
+                   TokenRegistry(db), UnknownBudget(db, settings.unknown_budget, mask_key))

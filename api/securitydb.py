@@ -9,6 +9,9 @@ sees committed state as of that transaction.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -22,10 +25,18 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS audit (
         seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, key_id TEXT NOT NULL, role TEXT NOT NULL,
         method TEXT NOT NULL, route TEXT NOT NULL, subjects TEXT NOT NULL, purpose TEXT,
-        prev TEXT NOT NULL, hash TEXT NOT NULL)""",
+        prev TEXT NOT NULL, hash TEXT NOT NULL, params TEXT)""",
     """CREATE TABLE IF NOT EXISTS audit_head (
         one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS mask_tokens (token TEXT PRIMARY KEY, uid TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS unknown_subjects (
+        key_id TEXT NOT NULL, day TEXT NOT NULL, digest TEXT NOT NULL,
+        PRIMARY KEY (key_id, day, digest)) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)""",
 )
+#: Owner read and write only: the file holds key hashes, audit subjects (ID numbers) and
+#: the masking key (SQLite gives its -wal and -shm files the database file's mode).
+FILE_MODE = 0o600
 #: Seconds a statement waits for another connection's write lock before failing.
 BUSY_TIMEOUT = 30.0
 
@@ -37,6 +48,16 @@ def _open(path: Path, timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
     return db
 
 
+def private(path: Path) -> None:
+    """Create `path` if missing, readable and writable by its owner only. An existing file
+    is never opened here: closing any descriptor of a database file drops the SQLite locks
+    this process holds on it."""
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):  # made by another process meanwhile
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
+    os.chmod(path, FILE_MODE)
+
+
 class SecurityDB:
     """The database file; `connect()` yields this thread's connection inside one
     transaction."""
@@ -45,6 +66,7 @@ class SecurityDB:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        private(self.path)
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
         try:
             db.execute("PRAGMA journal_mode=WAL")  # persistent; outside any transaction
@@ -53,6 +75,18 @@ class SecurityDB:
         with self.connect() as db:
             for statement in SCHEMA:
                 db.execute(statement)
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(audit)")}
+            if "params" not in columns:  # a database made before entries kept parameters
+                db.execute("ALTER TABLE audit ADD COLUMN params TEXT")
+
+    def mask_key(self) -> bytes:
+        """The service's masking key: drawn once (32 random bytes) and kept here, so tokens
+        are the same in every process and after restarts."""
+        with self.connect(immediate=True) as db:
+            db.execute("INSERT OR IGNORE INTO secrets (name, value) VALUES ('mask_key', ?)",
+                       (secrets.token_hex(32),))
+            row = db.execute("SELECT value FROM secrets WHERE name = 'mask_key'").fetchone()
+        return bytes.fromhex(row["value"])
 
     def connection(self) -> sqlite3.Connection:
         """This thread's connection (opened on first use, kept while the thread lives)."""

@@ -32,8 +32,12 @@ class ApiSettings(Settings):
                     "in the memory store's folder, else ./credtrace-data/security.sqlite")
     mask_key: SecretStr | None = Field(
         default=None, min_length=MIN_SECRET,
-        description="key of the hash suffix of masked ID numbers (stable tokens across "
-                    "restarts); unset: a random key per process")
+        description="key of the hash suffix of masked ID numbers; unset: a random key "
+                    "drawn once and kept in the security database (stable tokens)")
+    unknown_budget: int = Field(
+        default=5000, ge=1, le=10_000_000,
+        description="distinct check subjects not in the graph per masked key and UTC day; "
+                    "past it the key's checks are refused for the day (audited alert)")
     rate_per_minute: int = Field(default=600, ge=1, le=1_000_000,
                                  description="requests per minute and API key (sustained)")
     rate_burst: int = Field(default=60, ge=1, le=100_000,

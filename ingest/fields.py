@@ -26,6 +26,25 @@ class FieldError(ValueError):
         return FieldError, (self.field, self.value, self.reason)  # from a worker process
 
 
+#: The longest value a field may hold (a legal basis or note runs to a few hundred).
+MAX_FIELD_CHARS = 4000
+PREVIEW = 40
+
+
+def check_lengths(row: dict[str, str]) -> None:
+    """Refuse a row with a value longer than `MAX_FIELD_CHARS` (named, with a preview).
+
+    >>> check_lengths({"name": "张" * 4001})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ingest.fields.FieldError: name='张张...…': 4001 characters, more than the 4000 a field may hold
+    """
+    for name, value in row.items():
+        if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+            raise FieldError(str(name), value[:PREVIEW] + "…",
+                             f"{len(value)} characters, more than the {MAX_FIELD_CHARS} a "
+                             "field may hold")
+
+
 def text(value: str | None) -> str | None:
     """Stripped text, None when empty."""
     value = (value or "").strip()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import tempfile
 import uuid
 from collections import defaultdict
@@ -23,6 +24,7 @@ from typing import IO, Any
 
 from graph.model import MODEL
 from graph.store import EntityRow, Store, VersionedRow, WriteResult
+from ingest.due_process import DueProcess
 from ingest.fields import FieldError
 from ingest.prepare import (
     InProcess,
@@ -127,7 +129,10 @@ class RejectSink:
             return
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed in close())
+            # owner-only (0600): rejected rows carry ID numbers
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.chmod(self.path, 0o600)
+            self._fh = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed in close())
             self._writer = csv.writer(self._fh)
             self._writer.writerow(["file", "line", "field", "value", "reason", "severity"])
             self.report.rejects_file = str(self.path)
@@ -166,6 +171,7 @@ class Ingestor:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
         self._pending: Future[None] | None = None
         self._sole: list[Interval] = []  # sole-holder role intervals of the current table
+        self.due_process = DueProcess(store)
         self._record_run()
 
     # --- the run record -----------------------------------------------------------
@@ -213,7 +219,7 @@ class Ingestor:
                 counts.rejected += 1
                 continue
             prepared = self._accept(table, file, line, result, seen)
-            if prepared is None:
+            if prepared is None or self._refused_by_due_process(file, line, prepared):
                 counts.rejected += 1
                 continue
             batch.append((line, prepared))
@@ -265,6 +271,13 @@ class Ingestor:
             return None
         seen[key] = line
         return result
+
+    def _refused_by_due_process(self, file: str, line: int, prepared: Prepared) -> bool:
+        """Whether a due-process event breaks the rules of `ingest.due_process` (reported)."""
+        problem = self.due_process.admit(prepared.edges)
+        if problem:
+            self.sink.add(Reject(file, line, *problem))
+        return problem is not None
 
     def _write_batch(self, file: str, batch: list[tuple[int, Prepared]],
                      counts: TableCounts) -> None:

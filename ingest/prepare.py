@@ -25,7 +25,7 @@ from typing import Any, NamedTuple, TypeVar
 from graph.bulk import write_parts
 from graph.model import MODEL
 from graph.store import VersionedRow, versioned
-from ingest.fields import FieldError
+from ingest.fields import FieldError, check_lengths
 from ingest.tables import Table
 
 R = TypeVar("R")
@@ -79,6 +79,7 @@ def prepare_rows(rows: list[Row], table: Table, source: str, file: str, run_id: 
     prepared: list[Prepared | FieldError] = []
     for line, row in rows:
         try:
+            check_lengths(row)
             writes = table.convert(row)
         except FieldError as err:
             prepared.append(err.with_traceback(None))  # no frame cycle to collect

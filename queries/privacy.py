@@ -12,9 +12,11 @@ Found as a person id:
 - the text value of ``person``, ``person_id`` or ``id_number``;
 - ``subject`` when ``subject_kind`` is ``person``, ``holder`` when ``holder_kind`` is
   ``person``;
-- any citizen ID number written in a text (`graph.personal.citizen_ids_in`: the form, a
-  plausible birth date, the check character) that is not the key of an enterprise of the
-  same answer.
+- any citizen ID number written in a text, in any of its written forms (`written_ids`:
+  a lower-case ``x``, digits grouped by spaces or hyphens, full-width or other Unicode
+  digits, glued to Latin letters), with a plausible birth date and the check character
+  (`graph.personal.is_citizen_id`), that is not the key of an enterprise of the answer.
+  Each written form is replaced by the token of the number it spells.
 
 **Masked token.** ``4101**********0318~98d9ff17``: the mask of `graph.personal.mask_id`
 (length and four characters at each end kept), then ``~`` and the first 8 hex digits of
@@ -48,10 +50,11 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
-from graph.personal import citizen_ids_in, mask_id
+from graph.personal import is_citizen_id, mask_id
 
 T = TypeVar("T")
 
@@ -65,6 +68,48 @@ ENTERPRISE_FIELDS = ("enterprise", "uscc")
 MIN_INLINE = 6
 SEPARATOR = "~"
 SUFFIX_HEX = 8
+
+
+#: Between the characters of a written ID number: spaces (any width) and hyphens or dashes.
+_SEP = "[\\s\u00a0\u3000\\-\u2010-\u2015\u2212\ufe63\uff0d]"
+#: 18 characters (the last may be X) with up to 3 separators between any two, on the text
+#: with every digit made ASCII and every x made X; not inside a longer number.
+_WRITTEN = re.compile(rf"(?<![0-9])(?=([0-9](?:{_SEP}{{0,3}}[0-9]){{16}}{_SEP}{{0,3}}[0-9X]))")
+_X = frozenset("xX\uff38\uff58")
+_DIGITS = re.compile(r"\d")
+
+
+def _ascii(ch: str) -> str:
+    """One character as the recogniser reads it: any decimal digit as ASCII, x as X."""
+    if ch in _X:
+        return "X"
+    digit = unicodedata.decimal(ch, None)
+    return str(digit) if digit is not None else ch
+
+
+def written_ids(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, number) of each citizen ID number written in `text`, in any form.
+
+    >>> written_ids("身份证号：４１０１０５ 1975-0312-031８，ID41010219700101003x.")
+    [(5, 26, '410105197503120318'), (29, 47, '41010219700101003X')]
+    >>> [n for _, _, n in written_ids("ID41010219700101003x and 9141010571234567280")]
+    ['41010219700101003X']
+    """
+    if len(_DIGITS.findall(text)) < 17:
+        return []
+    plain = "".join(map(_ascii, text))
+    found: list[tuple[int, int, str]] = []
+    end = 0
+    for match in _WRITTEN.finditer(plain):
+        start, written = match.start(), match.group(1)
+        stop = start + len(written)
+        if start < end or (stop < len(plain) and plain[stop].isdigit()):
+            continue
+        number = re.sub("[^0-9X]", "", written)
+        if is_citizen_id(number):
+            found.append((start, stop, number))
+            end = stop
+    return found
 
 
 @functools.cache
@@ -126,26 +171,34 @@ def person_ids(answer: Any) -> set[str]:
         found.update(item[f] for f, kind_field in KINDED_FIELDS.items()
                      if item.get(kind_field) == "person" and isinstance(item.get(f), str))
         enterprises.update(item[f] for f in ENTERPRISE_FIELDS if isinstance(item.get(f), str))
-    found.update(uid for text in _texts(answer) for uid in citizen_ids_in(text))
+    found.update(uid for text in _texts(answer) for _, _, uid in written_ids(text))
     return {uid for uid in found if uid} - enterprises
 
 
-def redact(answer: T, *, reveal_ids: bool, key: bytes | None = None) -> T:
+def redact(answer: T, *, reveal_ids: bool, key: bytes | None = None,
+           issued: dict[str, str] | None = None) -> T:
     """`answer` (JSON-like) with every person id replaced by its masked token, unless the
-    viewer may see ID numbers (`reveal_ids`); a new value, the argument is not changed."""
+    viewer may see ID numbers (`reveal_ids`); a new value, the argument is not changed.
+    `issued`, if given, receives each token handed out -> its person id."""
     if reveal_ids:
         return answer
     ids = person_ids(answer)
     if not ids:
         return answer
     tokens = {uid: masked(uid, key) for uid in ids}
+    if issued is not None:
+        issued.update((token, uid) for uid, token in tokens.items())
     inline = sorted((uid for uid in ids if len(uid) >= MIN_INLINE), key=lambda u: (-len(u), u))
     pattern = re.compile("|".join(map(re.escape, inline))) if inline else None
 
     def text(value: str) -> str:
         if value in tokens:
             return tokens[value]
-        return pattern.sub(lambda m: tokens[m.group(0)], value) if pattern else value
+        value = pattern.sub(lambda m: tokens[m.group(0)], value) if pattern else value
+        for start, stop, number in reversed(written_ids(value)):
+            if number in tokens:
+                value = value[:start] + tokens[number] + value[stop:]
+        return value
 
     def walk(value: Any) -> Any:
         if isinstance(value, str):

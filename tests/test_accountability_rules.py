@@ -154,6 +154,8 @@ def test_a_state_body_at_the_top_reaches_no_person_as_controller(
 def test_repair_exit_or_upheld_objection_ends_derived_measures_on_that_date(
         store: Store, tmp_path: Path, event: str, status: str) -> None:
     b = sanctioned_company("high_consumption_restriction")
+    if event == "objection_upheld":  # an upheld objection answers a filed one
+        b.event("M1", "objection_filed", "2023-08-01", "当事人提出异议")
     b.event("M1", event, "2023-08-01", "履行完毕")
     b.load(store, tmp_path)
     assert in_force(store, b, "张伟", "2023-07-31") == [("M1", "active")]

@@ -45,7 +45,7 @@ def security_with_trail(folder: Path) -> Path:
     for n in range(3):
         trail.append(key_id="k", role="analyst", method="GET", route="/v1/check/{id}",
                      subjects=[f"s{n}"], purpose="核查")
-    (folder / "mask.key").write_text("a-mask-key-of-some-length", encoding="utf-8")
+    db.mask_key()  # drawn once, kept in the database
     return db.path
 
 
@@ -57,7 +57,7 @@ def test_restore_gives_the_same_answers_and_an_intact_trail(store: Store,
     before = answers(store)
     manifest = backup(store, security, tmp_path / "backup")
     assert manifest.counts["Enterprise"] == before["counts"]["Enterprise"] > 0
-    assert set(manifest.files) == {GRAPH, SECURITY, "mask.key"}
+    assert set(manifest.files) == {GRAPH, SECURITY}
     for file in (tmp_path / "backup").iterdir():
         assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
 
@@ -67,7 +67,7 @@ def test_restore_gives_the_same_answers_and_an_intact_trail(store: Store,
     assert answers(MemoryStore(tmp_path / "restored")) == before
     trail = AuditTrail(SecurityDB(restored_security)).verify()
     assert trail.ok and trail.entries == 3
-    assert (tmp_path / "restored" / "mask.key").read_text() == "a-mask-key-of-some-length"
+    assert SecurityDB(restored_security).mask_key() == SecurityDB(security).mask_key()
 
     store.clear()  # and back into the store it came from
     restore(store, tmp_path / "again" / "security.sqlite", tmp_path / "backup")

@@ -65,6 +65,8 @@ def test_own_measure_decays_with_a_two_year_half_life(
 def test_state_of_an_own_measure_weighs_its_points(
         store: Store, tmp_path: Path, event: str, factor: float, flag: str | None) -> None:
     b = company("market_ban")
+    if event == "objection_upheld":  # an upheld objection answers a filed one
+        b.event("M1", "objection_filed", AS_OF)
     b.event("M1", event, AS_OF)
     b.load(store, tmp_path)
     (own,) = score(store, b.uscc("A"), as_of=AS_OF)["contributions"]

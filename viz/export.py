@@ -32,6 +32,7 @@ from graph.settings import Settings
 from graph.store import Store
 from queries.common import InvalidInput, require_node
 from queries.network import Subgraph, neighbourhood
+from viz.cells import text_cells_only, write_csv
 from viz.masking import file_key, redact_subgraph
 from viz.tables import TABLE_ZH, subgraph_tables, zh_headers
 
@@ -104,19 +105,20 @@ def export_subgraph(sub: Subgraph, fmt: str, out: Path, *, reveal_ids: bool = Fa
 
 def write_tables(frames: dict[str, pd.DataFrame], fmt: str, out: Path, zh: bool) -> list[Path]:
     """CSV: one UTF-8 file per table in folder `out` (with a BOM, so Excel reads Chinese);
-    Excel: one sheet per table."""
+    Excel: one sheet per table. No cell is a live formula (`viz.cells`)."""
     if fmt == "csv":
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for name, frame in frames.items():
             path = out / f"{name}.csv"
-            frame.to_csv(path, index=False, encoding="utf-8-sig")
+            write_csv(path, [str(c) for c in frame.columns], frame.itertuples(index=False))
             written.append(path)
         return written
     out.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(out, engine="openpyxl") as book:
         for name, frame in frames.items():
             frame.to_excel(book, sheet_name=TABLE_ZH[name] if zh else name, index=False)
+        text_cells_only(book.book)
     return [out]
 
 

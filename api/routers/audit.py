@@ -12,6 +12,9 @@ from api.errors import responses
 from api.models import AuditPage
 from api.roles import Scope
 
+#: The largest sequence number SQLite stores (a signed 64-bit integer).
+MAX_SEQ = 2**63 - 1
+
 router = APIRouter(prefix="/v1", tags=["audit"], dependencies=[require(Scope.AUDIT)],
                    responses=responses(401, 403, 422, 429))
 
@@ -19,7 +22,8 @@ router = APIRouter(prefix="/v1", tags=["audit"], dependencies=[require(Scope.AUD
 @router.get("/audit", response_model=AuditPage, summary="Read the audit trail")
 def get_audit(
     caller: CallerDep,
-    after: Annotated[int, Query(ge=0, description="entries after this sequence number")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ,
+                                description="entries after this sequence number")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000, description="most entries")] = 100,
 ) -> Any:
     """Entries oldest first: who (key id, role) called which route about which subjects,

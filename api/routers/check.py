@@ -12,36 +12,34 @@ from api.errors import ContentTooLarge, responses
 from api.models import CheckAnswer, CheckBatchAnswer, CheckBatchIn
 from api.params import AsOf, PartyId, Scenario, iso
 from api.roles import Scope
-from graph import Store
-from queries.check import check, check_batch
+from queries.common import InvalidInput
 
 router = APIRouter(prefix="/v1", tags=["check"], dependencies=[require(Scope.CHECK)],
                    responses=responses(401, 403, 422, 429, 503))
 
 
-@router.get("/check/{id}", response_model=CheckAnswer, responses=responses(404),
-            summary="Check one party")
+@router.get("/check/{id}", response_model=CheckAnswer, summary="Check one party")
 async def get_check(caller: CallerDep, store: OpenStore, id: PartyId,
                     scenario: Scenario = None, as_of: AsOf = None) -> Any:
     """The measures in force on the date that apply to the scenario: an enterprise's own,
-    a person's own and those derived to them (R1), each with its state and evidence."""
+    a person's own and those derived to them (R1), each with its state and evidence. A
+    party not in the graph: "no measure applies" (`applies` false), never 404."""
     await caller.audit_async(id)
-    return await caller.read(store, lambda s: check(s, id, scenario=scenario,
-                                                    as_of=iso(as_of)))
+    (answer,) = await caller.checks(store, [id], scenario, iso(as_of))
+    if "error" in answer:
+        raise InvalidInput(answer["error"]["detail"])
+    return answer
 
 
 @router.post("/check", response_model=CheckBatchAnswer, responses=responses(400, 413),
              summary="Check up to 1,000 parties")
 async def post_check(caller: CallerDep, store: OpenStore, body: CheckBatchIn) -> Any:
-    """One answer per subject, in the order given; an unknown subject gets an error item
-    (`{"id", "error": {"status": 404, ...}}`) and the others are still answered."""
+    """One answer per subject, in the order given; a subject not in the graph is answered
+    "no measure applies"; one that cannot be checked gets an error item
+    (`{"id", "error": {"status", "detail"}}`) and the others are still answered."""
     if len(body.subjects) > caller.settings.max_batch:
         raise ContentTooLarge(f"at most {caller.settings.max_batch} subjects per batch, "
                               f"got {len(body.subjects)}")
-    await caller.audit_async(*body.subjects)
-
-    def batch(s: Store) -> dict[str, Any]:
-        results = check_batch(s, body.subjects, scenario=body.scenario, as_of=iso(body.as_of))
-        return {"count": len(results), "results": results}
-
-    return await caller.read(store, batch)
+    await caller.audit_async(*body.subjects, as_of=iso(body.as_of), scenario=body.scenario)
+    results = await caller.checks(store, body.subjects, body.scenario, iso(body.as_of))
+    return {"count": len(results), "results": results}

@@ -12,6 +12,7 @@ from api.errors import responses
 from api.models import EntityAnswer, GraphAnswer, PathsAnswer, RelatedAnswer, SearchAnswer
 from api.params import AsOf, From, Hops, Kinds, Limit, PartyId, PathHops, To, iso
 from api.roles import Scope
+from api.subjects import by_name_only
 from queries.entity import MAX_QUERY, entity, search
 from queries.network import bounded, neighbourhood
 from queries.paths import paths
@@ -29,10 +30,17 @@ def get_search(
                                         "a USCC or ID number", examples=["华信"])],
     limit: Limit = 20,
 ) -> Any:
-    """Enterprises and persons whose name contains `q` or whose key starts with it."""
+    """Enterprises and persons whose name contains `q` or whose key starts with it; for
+    roles that see ID numbers masked, persons by name or by the exact token an answer gave
+    them (no key-prefix oracle)."""
     caller.audit(f"search:{q}")
     limit = bounded("limit", limit, 1, caller.settings.max_results)
-    return caller.answer(search(store, q, limit=limit))
+    key = caller.resolve(q)
+    found = search(store, key, limit=limit)
+    if not caller.policy.reveal_ids:
+        found = by_name_only(found, exact=key if key != q else None)
+        found["query"] = q.strip()  # a token as given, never the key it stands for
+    return caller.answer(found)
 
 
 @router.get("/entities/{id}", response_model=EntityAnswer, responses=responses(404),
@@ -41,6 +49,7 @@ def get_entity(caller: CallerDep, store: ReadStore, id: PartyId, as_of: AsOf = N
     """Properties, roles and shareholdings in both directions, measures with their state
     on the date, provenance and version history."""
     caller.audit(id)
+    store, (id,) = caller.addressed(store, id)
     return caller.answer(entity(store, id, as_of=iso(as_of)))
 
 
@@ -51,6 +60,7 @@ def get_related(caller: CallerDep, store: ReadStore, id: PartyId, as_of: AsOf = 
     """Parties within `hops` on the date and how each is related; suspected relations
     (shared address, phone, e-mail) listed apart."""
     caller.audit(id)
+    store, (id,) = caller.addressed(store, id)
     hops = bounded("hops", hops, 1, caller.settings.max_hops)
     limit = bounded("limit", limit, 1, caller.settings.max_results)
     return caller.answer(related(store, id, hops=hops, kinds=kinds, as_of=iso(as_of),
@@ -67,6 +77,7 @@ def get_paths(
     """Every shortest path (at most `limit`) between `from` and `to` on the date; no path
     within `max_hops` is an empty answer, not an error."""
     caller.audit(from_, to)
+    store, (from_, to) = caller.addressed(store, from_, to)
     max_hops = bounded("max_hops", max_hops, 1, caller.settings.max_path_hops)
     return caller.answer(paths(store, from_, to, as_of=iso(as_of), kinds=kinds,
                                max_hops=max_hops, limit=limit))
@@ -81,6 +92,7 @@ def get_graph(caller: CallerDep, store: ReadStore, id: PartyId, as_of: AsOf = No
     """Every node within `hops` of `id` valid (or uncertain) on the date, with the edges
     between them; above `max_nodes` the nearest are kept and the rest counted."""
     caller.audit(id)
+    store, (id,) = caller.addressed(store, id)
     hops = bounded("hops", hops, 1, caller.settings.max_hops)
     max_nodes = bounded("max_nodes", max_nodes, 1, caller.settings.max_results)
     sub = neighbourhood(store, id, hops=hops, kinds=kinds, as_of=iso(as_of),

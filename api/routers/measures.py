@@ -26,12 +26,12 @@ def post_event(caller: CallerDep, store: WriteStore, id: MeasureId, body: EventI
     the run names the key); repair, exit or an upheld objection end the measure and every
     measure derived from it on the event's date. Recording the same event again changes
     nothing (`created` false)."""
-    caller.audit(id)
+    caller.audit(id, event=body.event, date=body.date, note=body.note)
     measure = require_node(store, id, "Measure")
-    report = record_event(store, measure.uid, body.event, body.date.isoformat(), body.note,
+    report = record_event(store, measure.uid, body.event, body.date, body.note,
                           source="api", path=f"api key {caller.key.id}")
     if report.rejected:
         reject = report.rejects[0]
         raise InvalidInput(f"{reject.field}={reject.value!r}: {reject.reason}")
-    return {"measure_id": measure.uid, "event": body.event, "date": body.date.isoformat(),
+    return {"measure_id": measure.uid, "event": body.event, "date": body.date,
             "note": body.note, "created": report.writes.created > 0, "run_id": report.run_id}

@@ -46,6 +46,7 @@ def get_viz_ego(caller: CallerDep, store: ReadStore, id: PartyId, as_of: AsOf = 
     """The party's network within `hops`, following the chosen relationship kinds; above
     the node cap the farthest nodes fold into summary nodes."""
     caller.audit(id)
+    store, (id,) = caller.addressed(store, id)
     hops = bounded("hops", hops, 1, caller.settings.max_hops)
     return HTMLResponse(render_ego(store, id, hops=hops, kinds=kinds, as_of=iso(as_of),
                                    max_nodes=caller.settings.max_nodes, **caller.masking))
@@ -85,6 +86,7 @@ def get_viz_path(caller: CallerDep, store: ReadStore, from_: From, to: To, as_of
                  kinds: Kinds = None, max_hops: PathHops = 6) -> HTMLResponse:
     """Every shortest path between `from` and `to` on the date, highlighted."""
     caller.audit(from_, to)
+    store, (from_, to) = caller.addressed(store, from_, to)
     max_hops = bounded("max_hops", max_hops, 1, caller.settings.max_path_hops)
     return HTMLResponse(render_path(store, from_, to, as_of=iso(as_of), kinds=kinds,
                                     max_hops=max_hops, max_nodes=caller.settings.max_nodes,
@@ -101,6 +103,7 @@ def get_report(
     """Summary (measures, accountable persons, controllers, alerts, score), the interactive
     graph, network metrics and tables, with the content hash of the data shown."""
     caller.audit(id)
+    store, (id,) = caller.addressed(store, id)
     hops = bounded("hops", hops, 1, caller.settings.max_hops)
     if fmt == "json":
         data = report_data(store, id, hops=hops, as_of=iso(as_of), **caller.masking)
@@ -120,6 +123,7 @@ def get_export(
     """The neighbourhood within `hops` (up to `max_results` nodes) as a file: CSV tables
     (zipped), an Excel workbook, GraphML or GEXF for Gephi, or JSON."""
     caller.audit(id)
+    store, (id,) = caller.addressed(store, id)
     hops = bounded("hops", hops, 1, caller.settings.max_hops)
     file = download(store, id, fmt=fmt, hops=hops, kinds=kinds, as_of=iso(as_of), zh=zh,
                     **caller.masking)

@@ -45,12 +45,34 @@ def test_an_entry_says_who_what_why_and_when(api: Api) -> None:
     assert first["ts"] <= second["ts"]
 
 
-def test_refused_calls_are_not_reads(api: Api) -> None:
+def test_refused_calls_are_audited_with_status_and_reason(api: Api) -> None:
     trail = api.app.state.resources.audit
     before = len(trail.entries(limit=1000))
     assert api.get("/v1/audit", Role.ANALYST).status_code == 403
-    assert api.client.get("/v1/audit").status_code == 401
-    assert len(trail.entries(limit=1000)) == before
+    assert api.client.get("/v1/audit?after=3", headers={"X-API-Key": "ctk_forged_x"}
+                          ).status_code == 401
+    assert api.get(f"/v1/related/{HUAXIN}?hops=99").status_code == 422
+    assert api.post("/v1/check", json={"subjects": [HUAXIN] * 1001}).status_code == 413
+    forbidden, unauthorized, invalid, too_large = trail.entries(after=before, limit=10)
+    assert (forbidden.role, forbidden.params) == ("analyst", {
+        "refused": 403, "reason": "role analyst may not call audit routes"})
+    assert (unauthorized.key_id, unauthorized.role, unauthorized.params) == ("forged", "none", {
+        "after": "3", "refused": 401, "reason": "the API key is invalid or revoked"})
+    assert invalid.subjects == [HUAXIN] and invalid.params is not None
+    assert (invalid.params["hops"], invalid.params["refused"]) == ("99", 422)
+    assert too_large.params is not None and too_large.params["refused"] == 413
+    assert trail.verify().ok
+
+
+def test_entries_keep_the_parameters(api: Api) -> None:
+    api.get(f"/v1/exports/{HUAXIN}?format=csv&hops=2&kinds=role&kinds=shareholding"
+            f"&as_of={AS_OF}", Role.INVESTIGATOR)
+    api.post("/v1/measures/ZZ-2021-JP-0001/events",
+             json={"event": "objection_rejected", "date": "2026-11-01", "note": "驳回"})
+    export, event = api.app.state.resources.audit.entries(limit=1000)[-2:]
+    assert export.params == {"format": "csv", "hops": "2", "kinds": ["role", "shareholding"],
+                             "as_of": AS_OF}
+    assert event.params == {"event": "objection_rejected", "date": "2026-11-01", "note": "驳回"}
 
 
 def fill(api: Api, n: int = 5) -> None:
@@ -65,9 +87,9 @@ TAMPERING = {
                 "UPDATE audit SET seq = 6 + seq WHERE seq IN (-2, -4)", {(2, "edited"),
                                                                           (4, "edited")}),
     "insert": ("INSERT INTO audit SELECT seq + 1000, ts, key_id, role, method, route, "
-               "subjects, purpose, prev, hash FROM audit WHERE seq = 2",
+               "subjects, purpose, prev, hash, params FROM audit WHERE seq = 2",
                {(1002, "broken_link"), (1002, "edited")}),
-    "cut the newest": ("DELETE FROM audit WHERE seq = 6", {(6, "missing"), (7, "broken_link")}),
+    "cut the newest": ("DELETE FROM audit WHERE seq = 6", {(6, "truncated")}),
 }
 
 
@@ -80,7 +102,12 @@ def test_tampering_is_detected_and_named(api: Api, how: str) -> None:
         db.executescript(statement)
     db.close()
     expected_names = {seq for seq, _ in expected}
-    response = api.get("/v1/audit/verify").json()
+    answer = api.get("/v1/audit/verify")
+    if how in ("cut the newest", "insert"):  # the head disagrees: nothing can be recorded
+        assert answer.status_code == 503 and "disagrees with the last entry" in answer.text
+        response = api.app.state.resources.audit.verify().model_dump()
+    else:
+        response = answer.json()
     assert response["ok"] is False
     found = {(p["seq"], p["problem"]) for p in response["problems"]}
     assert expected <= found, found

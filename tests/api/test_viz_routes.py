@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from api.roles import Role
-from tests.api.conftest import AS_OF, HUAXIN, LINA, PERSON_IDS, XINHUAXIN, Api
+from tests.api.conftest import AS_OF, HUAXIN, LINA, PERSON_IDS, XINHUAXIN, Api, token_of
 from tests.test_viz import remote_references
 
 PAGES = {
@@ -36,8 +36,7 @@ FILES = {
 
 def token_of_lina(api: Api) -> str:
     """李娜's masked token, as the JSON routes show it to an analyst."""
-    token: str = api.get(f"/v1/entities/{LINA}?as_of={AS_OF}", Role.ANALYST).json()["id"]
-    return token
+    return token_of(api)
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -94,7 +93,7 @@ def test_exports_are_files_with_media_type_and_name(api: Api, fmt: str) -> None:
 
 
 def test_a_persons_export_is_named_by_the_masked_token(api: Api) -> None:
-    response = api.get(f"/v1/exports/{LINA}?format=json&as_of={AS_OF}", Role.ANALYST)
+    response = api.get(f"/v1/exports/{token_of(api)}?format=json&as_of={AS_OF}", Role.ANALYST)
     name = re.search(r'filename="(.+)"', response.headers["content-disposition"])
     assert name and re.fullmatch(r"export-4101x{10}0429x[0-9a-f]{8}\.json", name[1])
     shown = api.get(f"/v1/exports/{LINA}?format=json&as_of={AS_OF}", Role.INVESTIGATOR)
