@@ -381,6 +381,7 @@ class ImportSpool(Store):
     """
 
     name = "import-spool"
+    write_only = True
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)

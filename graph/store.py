@@ -210,6 +210,8 @@ class Store(ABC):
     name: str = "store"
     #: Reads cost a round trip (a loader caches what it learns instead of asking again).
     remote: bool = False
+    #: Takes writes only (an import spool): nothing stored can be read back.
+    write_only: bool = False
 
     # --- writes -------------------------------------------------------------------
     @abstractmethod

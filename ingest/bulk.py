@@ -26,6 +26,7 @@ from graph.neo4j_store import Neo4jStore
 from graph.store import INTERNAL_PROPS, StoreError, VersionedRow, WriteResult, rounds
 from ingest.bundle import BundleError
 from ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress
+from ingest.runs import close_interrupted
 
 #: Runs the offline import of a folder written by `write_arguments`, and returns when
 #: the server answers again.
@@ -119,6 +120,7 @@ def ingest_bulk(store: Neo4jStore, *, source: str, path: str,
     with tempfile.TemporaryDirectory(prefix="credtrace-import-", dir=workdir) as tmp:
         folder = Path(tmp)
         spool = ImportSpool(folder)
+        close_interrupted(store)  # before the runs are carried into the import
         carry_runs(store, spool)
         ingestor = Ingestor(spool, source=source, path=path, rejects_path=rejects_path,
                             progress=progress, workers=workers, import_parts=folder)

@@ -12,9 +12,10 @@ from graph.store import EntityRow, Store, public_props
 INTERRUPTED = "failed"
 
 
-def close_interrupted(store: Store, current: str) -> list[str]:
+def close_interrupted(store: Store, current: str | None = None) -> list[str]:
     """Mark every run but `current` still "running" as failed (its earlier version kept in
-    its history); the ids of the runs closed.
+    its history); the ids of the runs closed (none in a write-only store: a bulk load
+    closes them in the store it reads its runs from).
 
     >>> from graph.memory import MemoryStore
     >>> store = MemoryStore()
@@ -22,6 +23,8 @@ def close_interrupted(store: Store, current: str) -> list[str]:
     >>> close_interrupted(store, "r2"), store.get_node("r1").props["status"]
     (['r1'], 'failed')
     """
+    if store.write_only:
+        return []
     stale = [run for run in store.nodes("IngestRun")
              if run.props.get("status") == "running" and run.uid != current]
     if not stale:
