@@ -98,6 +98,13 @@ class MeasureKind:
     sectors: tuple[str, ...] = ()
     versions: tuple[MeasureKind, ...] = ()
 
+    @property
+    def sanction(self) -> bool:
+        """False for a disclosure record (severity 0: a registration or licensing
+        decision with a publication deadline), which applies to no check and scores
+        nothing."""
+        return self.severity > 0
+
     def on(self, day: str | None, sector: str | None = None) -> MeasureKind:
         """The version in force on `day` (a decision date) for a measure of `sector`; the
         latest when `day` is unknown, the first before it and the latest after all

@@ -5,9 +5,12 @@ report shows both, across the 2026 Spring Festival and its make-up days. Both st
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from graph import Store
+from queries.alerts import alerts
+from queries.check import check
 from queries.disclosure import disclosure
 from queries.score import score
 from tests.builders import Bundle
@@ -64,3 +67,19 @@ def test_registration_and_licensing_records_do_not_lower_the_score(
     b.load(store, tmp_path)
     contributions = score(store, b.uscc("A"), as_of="2026-03-20")["contributions"]
     assert sorted(c["source"] for c in contributions if c["type"] == "own") == ["P1", "T1"]
+
+
+def test_a_registration_record_is_no_sanction_for_checks_or_alerts(store: Store,
+                                                                   tmp_path: Path) -> None:
+    b = decisions()
+    b.enterprise("B", "郑州新华信贸易有限公司")
+    b.person("王强", "王强")
+    b.role("A", "王强", "legal_representative", "2020-01-01")
+    b.role("B", "王强", "legal_representative", "2020-01-01")
+    b.measure("R9", "B", "registration_information", conduct=DECIDED, start=DECIDED)
+    b.load(store, tmp_path)
+    assert check(store, b.uscc("B"), as_of="2026-03-20")["applies"] is False
+    assert [m["measure"] for m in check(store, b.uscc("A"), as_of="2026-03-20")["measures"]] \
+        == ["P1", "T1"]
+    answer = json.dumps(alerts(store, as_of="2026-03-20"), ensure_ascii=False)
+    assert "R9" not in answer and "R1" not in answer and "P1" in answer
