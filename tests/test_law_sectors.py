@@ -57,8 +57,12 @@ def test_the_sector_is_stored_as_a_code_and_an_unknown_word_is_kept(
     b = penalty("2025-06-10", "消防安全")
     b.measure("M2", "A", "administrative_penalty", conduct="2025-05-20", start="2025-06-10",
               sector="渔业")
-    b.load(store, tmp_path)
+    report = b.load(store, tmp_path)
     assert [store.get_node(m).props.get("sector") for m in ("M1", "M2")] == ["fire", "渔业"]
+    (warning,) = report.rejects
+    assert (warning.severity, warning.file, warning.line, warning.field, warning.value) == \
+        ("warning", "measures.csv", 3, "sector", "渔业")
+    assert "one-year minimum may be missed" in warning.reason
 
 
 def test_a_fire_penalty_repair_is_refused_before_one_year_then_accepted(
