@@ -26,6 +26,8 @@ from queries.workdays import WorkCalendar
 @app.command()
 def disclosure(
     since: Annotated[str | None, typer.Option(help="decisions on or after this date")] = None,
+    until: Annotated[str | None, typer.Option(help="decisions on or before this date")] = None,
+    authority: Annotated[str | None, typer.Option(help="only this deciding authority")] = None,
     workdays: Annotated[Path | None, typer.Option(
         help="extra working-day overrides CSV (date,day_type,note) for years the "
              "calendar lacks", exists=True, dir_okay=False)] = None,
@@ -34,19 +36,22 @@ def disclosure(
     as_json: JsonOpt = False,
     reveal_ids: QueryRevealOpt = True,
 ) -> None:
-    """Decisions to be published within working days (双公示): publication date, deadline,
-    on time or late; a deadline in a year without a holiday schedule is `unknown`."""
+    """Decisions to be published within working days (双公示 7, registration information
+    20): publication date, deadline, on time or late; a deadline in a year without a
+    holiday schedule is `unknown`."""
     calendar = WorkCalendar.with_file(workdays) if workdays else None
     with store_from(store) as db:
-        answer = disclosure_query(db, as_of=as_of, since=since, calendar=calendar)
+        answer = disclosure_query(db, as_of=as_of, since=since, until=until,
+                                  authority=authority, calendar=calendar)
     printed = present(answer, as_json=as_json, reveal_ids=reveal_ids)
     if printed is None:
         return
     table = Table(title=f"Disclosure as of {answer['as_of']}: {answer['counts']}")
-    for column in ("measure", "kind", "decided", "deadline", "published", "status"):
+    for column in ("measure", "kind", "decided", "within", "deadline", "published", "status"):
         table.add_column(column)
     for row in answer["decisions"]:
         table.add_row(row["measure"], row["kind_zh"], row["decided"] or "—",
-                      row["deadline"] or "—", row["published"] or "—",
+                      f"{row['within_workdays']} 工作日", row["deadline"] or "—",
+                      row["published"] or "—",
                       row["status"] + (f" ({row['reason']})" if row["reason"] else ""))
     console.print(table)

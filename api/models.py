@@ -27,7 +27,13 @@ HUAXIN = {"id": "914101057123456728", "kind": "Enterprise", "name": "郑州华�
 #: no data set), never a person of the demo data: the document is served without a key.
 SYNTHETIC_ID = "110101199003070003"
 LINA = {"id": SYNTHETIC_ID, "kind": "Person", "name": "李娜"}
-STATE = {"status": "active", "in_force": True, "ended_on": None, "reason": ""}
+#: A joint punishment decided 2021-09-01: before Order No. 36 it leaves the list by the
+#: list's own rules, so no publication window (one decided from 2026-04-01 shows
+#: repair_from decision + 1 year, ends_by_itself decision + 3 years).
+STATE = {"status": "active", "in_force": True, "ended_on": None, "reason": "",
+         "repair_from": None, "ends_by_itself": None,
+         "rule": "国家发展改革委令第58号《失信行为纠正后的信用信息修复管理办法(试行)》"
+                 "(2023-05-01起施行): 严重失信主体名单按认定依据移出"}
 MEASURE = {"step": "measure", "id": "ZZ-2021-JP-0001", "kind": "joint_punishment",
            "kind_zh": "失信联合惩戒", "conduct_date": "2021-06-15", "start": "2021-09-01",
            "end": "2027-09-01", "authority": "郑州市市场监督管理局",
@@ -323,6 +329,30 @@ class AlertsAnswer(BaseModel):
     exposure: list[Json]
     truncated: dict[str, int]
     complete: bool
+
+
+class DisclosureAnswer(BaseModel):
+    """Decisions against their working-day publication deadlines (双公示 7 working days,
+    the market regulator's registration information 20), with counts."""
+
+    model_config = examples({
+        "as_of": "2026-03-10", "since": "2026-02-01", "until": None,
+        "authority": "郑州市市场监督管理局", "decisions": [
+            {"measure": "P1", "kind": "administrative_penalty", "kind_zh": "行政处罚信息",
+             "subject": HUAXIN["id"], "subject_kind": "enterprise",
+             "authority": "郑州市市场监督管理局", "decided": "2026-02-13",
+             "published": "2026-02-27", "within_workdays": 7, "deadline": "2026-03-02",
+             "status": "on_time", "reason": None, "rule": "双公示: 7个工作日内公示"}],
+        "counts": {"on_time": 1}, "by_deadline": {"7": 1}, "truncated": 0})
+
+    as_of: AsOfText
+    since: str | None
+    until: str | None
+    authority: str | None
+    decisions: list[Json]
+    counts: dict[str, int]
+    by_deadline: dict[str, int]
+    truncated: int
 
 
 class GraphAnswer(BaseModel):

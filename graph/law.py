@@ -58,6 +58,33 @@ def version_on(versions: Sequence[V], day: str | None,
     return versions[0] if day < (bounds(versions[0])[0] or "") else versions[-1]
 
 
+def _sectors(version: Any) -> Sequence[str]:
+    return version.get("sectors") or ()
+
+
+def version_for(versions: Sequence[V], day: str | None, sector: str | None,
+                bounds: Callable[[V], tuple[str | None, str | None]] = _bounds,
+                sectors: Callable[[V], Sequence[str]] = _sectors) -> V | None:
+    """The version for a measure of `sector` decided on `day`: a version for that sector
+    in force on `day` (Order No. 58's one-year minimum for special equipment, work
+    safety and fire), else the general versions' (`version_on`, sector versions left
+    out).
+
+    >>> vs = [{"valid_from": "2023-05-01", "publication_min_months": 3},
+    ...       {"valid_from": "2023-05-01", "valid_to": "2026-04-01",
+    ...        "sectors": ["fire"], "publication_min_months": 12}]
+    >>> [version_for(vs, d, s)["publication_min_months"]
+    ...  for d, s in (("2024-01-01", "fire"), ("2024-01-01", None), ("2026-04-01", "fire"))]
+    [12, 3, 3]
+    """
+    if sector and day:
+        hit = next((v for v in versions if sector in sectors(v) and in_force(*bounds(v), day)),
+                   None)
+        if hit is not None:
+            return hit
+    return version_on([v for v in versions if not sectors(v)], day, bounds)
+
+
 def versions_of(kind_props: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The versions stored on a `MeasureKind` node."""
     return list(json.loads(kind_props.get("versions") or "[]"))

@@ -146,6 +146,7 @@ MODEL = Model(
                 Prop("status", label_zh="状态"), Prop("subject", label_zh="对象"),
                 Prop("subject_kind", label_zh="对象类型"),
                 Prop("published", "date", "公示日期"),
+                Prop("sector", label_zh="行业领域"),
                 Prop("personally_responsible", "bool", "负有个人责任"),
                 Prop("responsible", "list", "责任人"),
             ),

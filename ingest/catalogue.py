@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.fields import FieldError, choice, parse_bool, parse_date, required, split_list
+from ingest.sectors import codes, sector
 
 DEFAULT_FILE = "measure_kinds.csv"
 COLUMNS = ("kind", "reaches_persons", "roles", "scenarios")
@@ -62,6 +63,10 @@ def parse_version(row: dict[str, str]) -> dict[str, Any]:
     if low is not None and high is not None and low > high:
         raise FieldError("publication_min_months", str(low), f"above the maximum {high}")
     responsibility = _optional(row, "personal_responsibility", ("required",))
+    sectors = [sector(word) or "" for word in split_list(row.get("sectors"))]
+    unknown = sorted(set(sectors) - codes())
+    if unknown:
+        raise FieldError("sectors", ";".join(unknown), "not in ingest/data/sectors.csv")
     return {
         "valid_from": valid_from, "valid_to": valid_to,
         "name_zh": (row.get("name_zh") or "").strip(),
@@ -79,11 +84,20 @@ def parse_version(row: dict[str, str]) -> dict[str, Any]:
         "publish_within_workdays": _whole(row, "publish_within_workdays"),
         "legal_basis": (row.get("legal_basis") or "").strip() or None,
         "dated_by": _optional(row, "dated_by", DATED_BY) or "decision",
+        "sectors": sorted(sectors),
     }
 
 
 def _overlap(versions: list[dict[str, Any]]) -> str | None:
-    """Why versions sorted by `valid_from` overlap, if they do."""
+    """Why versions sorted by `valid_from` overlap, if they do (a sector's versions are
+    compared with each other only: they take precedence over the general ones)."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for version in versions:
+        groups.setdefault(tuple(version["sectors"]), []).append(version)
+    return next(filter(None, map(_overlap_in, groups.values())), None)
+
+
+def _overlap_in(versions: list[dict[str, Any]]) -> str | None:
     for earlier, later in zip(versions, versions[1:], strict=False):
         if earlier["valid_to"] is None or (later["valid_from"] or "") < earlier["valid_to"]:
             return (f"version from {later['valid_from'] or 'the start'} overlaps the one "
@@ -92,8 +106,8 @@ def _overlap(versions: list[dict[str, Any]]) -> str | None:
 
 
 def kind_props(kind: str, versions: list[dict[str, Any]]) -> dict[str, Any]:
-    """A kind's node properties: its latest version, and every version as JSON."""
-    latest = versions[-1]
+    """A kind's node properties: its latest general version, and every version as JSON."""
+    latest = next((v for v in reversed(versions) if not v["sectors"]), versions[-1])
     return {
         "name_zh": latest["name_zh"] or kind,
         **{k: latest[k] for k in ("reaches_persons", "roles", "scenarios", "forbids_roles",

@@ -205,7 +205,8 @@ class _Generator:
         self.births = (date(year - 65, 1, 1).toordinal(), date(year - 20, 12, 31).toordinal())
         catalogue = read_catalogue()
         self.enterprise_kinds = sorted(k for k in catalogue  # events: enterprise_events.csv
-                                       if k != DISQUALIFICATION and k not in EVENTS)
+                                       if k != DISQUALIFICATION and k not in EVENTS
+                                       and catalogue[k]["severity"])  # 0: not a sanction
         self.reaching = {k for k, props in catalogue.items() if props["reaches_persons"]}
         self.agents = [(self._address(rng.choice(ZHENGZHOU[1:]), room=True), self._phone(),
                         self._email()) for _ in range(max(2, n // 2000))]

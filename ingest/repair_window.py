@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from graph.law import decision_date, publication_window, rule_date, version_on, versions_of
+from graph.law import decision_date, publication_window, rule_date, version_for, versions_of
 from graph.store import Store
 
 
@@ -30,7 +30,8 @@ def repair_refusal(store: Store, measure_id: str, day: str) -> str | None:
         return None
     decided, versions = decision_date(measure.props), versions_of(kind.props)
     dated_by = versions[-1].get("dated_by") if versions else None
-    version = version_on(versions, rule_date(measure.props, dated_by))
+    version = version_for(versions, rule_date(measure.props, dated_by),
+                          measure.props.get("sector"))
     window = publication_window(decided, version)
     if window.repair_from is None or day >= window.repair_from:
         return None

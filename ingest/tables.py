@@ -27,6 +27,7 @@ from ingest.fields import (
     text,
 )
 from ingest.identifiers import IdentifierError, validate_ric, validate_uscc
+from ingest.sectors import codes, sector
 
 ENTERPRISE_KINDS = (
     "company", "individual_business", "cooperative", "branch", "other_organisation",
@@ -218,10 +219,15 @@ def measure(row: dict[str, str], *, kinds: tuple[str, ...]) -> Writes:
         "status": choice(row.get("status") or "active", "status", MEASURE_STATUSES),
         "subject": subject, "subject_kind": subject_kind,
         "published": parse_date(row.get("published"), "published"),  # optional column
+        "sector": sector(row.get("sector")),  # optional column (行业/领域)
     }
     imposed = edge_key("IMPOSED_ON", measure_id, subject)
     determined = edge_key("DETERMINED_BY", measure_id, authority)
+    doubtful = content["sector"] is not None and content["sector"] not in codes()
     return Writes(
+        warnings=[("sector", "not in ingest/data/sectors.csv: kept, no sector rule "
+                             "applies (Order No. 58's one-year minimum may be missed)")]
+        if doubtful else [],
         key=measure_id,
         nodes=[("Authority", EntityRow(authority, {"name": authority})),
                ("Measure", EntityRow(measure_id, content))],

@@ -206,9 +206,9 @@ def sanctioned_parties(checker: Checker, measures: list[Node],
     result: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for measure in measures:
         current = checker.state(measure)
-        subject = measure.props.get("subject")
-        if subject and current.in_force is not False:
-            result[subject].append(measure_view(measure, checker.kind(measure), False, current))
+        subject, kind = measure.props.get("subject"), checker.kind(measure)
+        if subject and current.in_force is not False and (kind is None or kind.sanction):
+            result[subject].append(measure_view(measure, kind, False, current))
     for pm, current in _live(checker, personal):
         if pm.derived:
             result[pm.person].append(measure_view(pm.measure, pm.kind, True, current))

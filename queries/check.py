@@ -225,7 +225,10 @@ def imposed_measures(edges: Iterable[Edge]) -> dict[str, list[str]]:
 
 
 def applies(kind: MeasureKind | None, scenario: str | None) -> bool:
-    """Whether a measure of `kind` applies to `scenario` (None: every scenario)."""
+    """Whether a measure of `kind` applies to `scenario` (None: every scenario); a
+    disclosure record (not a sanction) applies to none."""
+    if kind is not None and not kind.sanction:
+        return False
     return scenario is None or (kind is not None and scenario in kind.scenarios)
 
 

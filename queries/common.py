@@ -9,7 +9,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from graph.law import Window, decision_date, publication_window, rule_date, version_on
+from graph.law import Window, decision_date, publication_window, rule_date, version_for
 from graph.model import PROVENANCE
 from graph.records import Edge, Node
 from graph.store import Store
@@ -95,18 +95,28 @@ class MeasureKind:
     publish_within_workdays: int | None = None
     legal_basis: str | None = None
     dated_by: str = "decision"
+    sectors: tuple[str, ...] = ()
     versions: tuple[MeasureKind, ...] = ()
 
-    def on(self, day: str | None) -> MeasureKind:
-        """The version in force on `day` (a decision date); the latest when `day` is
-        unknown, the first before it and the latest after all (`graph.law.version_on`)."""
-        return version_on(self.versions, day, lambda v: (v.valid_from, v.valid_to)) or self
+    @property
+    def sanction(self) -> bool:
+        """False for a disclosure record (severity 0: a registration or licensing
+        decision with a publication deadline), which applies to no check and scores
+        nothing."""
+        return self.severity > 0
+
+    def on(self, day: str | None, sector: str | None = None) -> MeasureKind:
+        """The version in force on `day` (a decision date) for a measure of `sector`; the
+        latest when `day` is unknown, the first before it and the latest after all
+        (`graph.law.version_for`)."""
+        return version_for(self.versions, day, sector, lambda v: (v.valid_from, v.valid_to),
+                           lambda v: v.sectors) or self
 
     def version_of(self, measure: Node) -> MeasureKind:
         """The version in force on the measure's decision date (its start; the conduct
         date when the start is unknown), or on its conduct date where the kind is
         `dated_by` conduct."""
-        return self.on(rule_date(measure.props, self.dated_by))
+        return self.on(rule_date(measure.props, self.dated_by), measure.props.get("sector"))
 
     def window(self, measure_props: dict[str, Any]) -> Window:
         """The publication window of a measure under this version."""
@@ -121,9 +131,9 @@ def _kind(uid: str, fields: dict[str, Any]) -> MeasureKind:
     values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
                               for k, v in fields.items() if k in names and v is not None}
     values.setdefault("name_zh", uid)
-    values["severity"] = int(values.get("severity") or 1)
+    values["severity"] = int(values.get("severity", 1))
     values["reaches_persons"] = bool(values.get("reaches_persons"))
-    for name in ("roles", "scenarios", "forbids_roles"):
+    for name in ("roles", "scenarios", "forbids_roles", "sectors"):
         values.setdefault(name, ())
     return MeasureKind(uid, **values)
 
@@ -142,7 +152,8 @@ def _versioned(uid: str, name_zh: str, versions: str) -> MeasureKind:
     catalogue)."""
     parsed = tuple(_kind(uid, {**v, "name_zh": v.get("name_zh") or name_zh})
                    for v in json.loads(versions))
-    return replace(parsed[-1], versions=parsed)
+    general = next((v for v in reversed(parsed) if not v.sectors), parsed[-1])
+    return replace(general, versions=parsed)
 
 
 def catalogue(store: Store) -> dict[str, MeasureKind]:

@@ -1,7 +1,8 @@
 """The disclosure report: decisions that must be published within a number of working
 days (catalogue `publish_within_workdays`, e.g. 双公示: administrative penalties within 7
-working days of the decision), their publication date, deadline, and whether they were
-on time.
+working days of the decision; the market regulator's registration information within 20,
+《企业信息公示暂行条例》 art. 6), their publication date, deadline, and whether they were
+on time. Which decisions fall under which deadline is catalogue data (docs/law.md).
 
 A decision is `on_time` (published by the deadline), `late`, `overdue` (not published and
 the deadline passed by the as-of date), `pending` (not published, deadline to come) or
@@ -26,10 +27,19 @@ def _status(published: str | None, deadline: str, day: str) -> str:
     return "overdue" if deadline < day else "pending"
 
 
+def _selected(props: dict[str, Any], since: str | None, until: str | None,
+              authority: str | None) -> bool:
+    decided = props.get("start")
+    return not ((since and decided and decided < since) or (until and decided and decided > until)
+                or (authority is not None and props.get("authority") != authority))
+
+
 def disclosure(store: Store, *, as_of: str | None = None, since: str | None = None,
+               until: str | None = None, authority: str | None = None,
                calendar: WorkCalendar | None = None) -> dict[str, Any]:
-    """Every decision with a publication deadline (decided on or after `since`), and
-    counts by status.
+    """Every decision with a publication deadline (decided from `since` to `until`,
+    inclusive; of `authority` if given), its deadline in working days, and counts by
+    status and by deadline.
 
     >>> from graph.memory import MemoryStore
     >>> disclosure(MemoryStore(), as_of="2026-03-01")["counts"]
@@ -37,6 +47,7 @@ def disclosure(store: Store, *, as_of: str | None = None, since: str | None = No
     """
     day = as_of_date(as_of)
     start = as_of_date(since) if since else None
+    end = as_of_date(until) if until else None
     calendar = calendar or WorkCalendar()
     kinds = catalogue(store)
     rows = []
@@ -44,11 +55,13 @@ def disclosure(store: Store, *, as_of: str | None = None, since: str | None = No
         kind = kind_of(kinds, measure)
         decided, published = measure.props.get("start"), measure.props.get("published")
         if kind is None or kind.publish_within_workdays is None \
-                or (start and decided and decided < start):
+                or not _selected(measure.props, start, end, authority):
             continue
         row: dict[str, Any] = {
             "measure": measure.uid, "kind": kind.kind, "kind_zh": kind.name_zh,
-            "subject": measure.props.get("subject"), "decided": decided,
+            "subject": measure.props.get("subject"),
+            "subject_kind": measure.props.get("subject_kind"),
+            "authority": measure.props.get("authority"), "decided": decided,
             "published": published, "within_workdays": kind.publish_within_workdays,
             "deadline": None, "status": "unknown", "reason": None,
             "rule": kind.legal_basis}
@@ -64,4 +77,7 @@ def disclosure(store: Store, *, as_of: str | None = None, since: str | None = No
                 row |= {"deadline": deadline, "status": _status(published, deadline, day)}
         rows.append(row)
     counts = dict(sorted(Counter(r["status"] for r in rows).items()))
-    return {"as_of": day, "since": start, "decisions": rows, "counts": counts}
+    deadlines = dict(sorted(Counter(r["within_workdays"] for r in rows).items()))
+    return {"as_of": day, "since": start, "until": end, "authority": authority,
+            "decisions": rows, "counts": counts,
+            "by_deadline": {str(days): n for days, n in deadlines.items()}}

@@ -92,6 +92,8 @@ def _own(checker: Checker, measures: list[Node]) -> list[dict[str, Any]]:
             continue
         kind = checker.kind(measure)
         severity = kind.severity if kind else 1
+        if kind is not None and not kind.sanction:  # a registration or licensing record
+            continue
         start = measure.props.get("start")
         recency = 0.5 ** (_years(start, checker.day) / HALF_LIFE_YEARS) if start else 1.0
         factor = STATE_FACTOR[current.status]
@@ -164,6 +166,8 @@ def _exposure(checker: Checker, uscc: str, own_ids: set[str]) -> list[dict[str, 
                 continue
             kind = checker.kinds.get(item["kind"] or "")
             severity = kind.severity if kind else 1
+            if kind is not None and not kind.sanction:
+                continue
             points = round(EXPOSURE_POINTS * severity * weight, 2)
             if item["measure"] in best and best[item["measure"]]["points"] >= points:
                 continue

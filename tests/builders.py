@@ -26,7 +26,7 @@ COLUMNS = {
     "shareholdings": ("enterprise", "holder", "holder_kind", "percentage", "start", "end",
                       "pct_min", "pct_max"),
     "measures": ("measure_id", "subject", "subject_kind", "kind", "conduct_date", "start",
-                 "end", "authority", "legal_basis", "status", "published"),
+                 "end", "authority", "legal_basis", "status", "published", "sector"),
     "measure_events": ("measure_id", "event", "date", "note"),
     "enterprise_events": ("event_id", "enterprise", "event", "date", "roles_on",
                           "personally_responsible", "responsible_persons", "authority"),
@@ -85,7 +85,7 @@ class Bundle:
 
     def measure(self, measure_id: str, subject: str, kind: str, *, conduct: str, start: str,
                 end: str = "", status: str = "active", authority: str = "郑州市市场监督管理局",
-                subject_kind: str | None = None, published: str = "") -> None:
+                subject_kind: str | None = None, published: str = "", sector: str = "") -> None:
         key = self.keys[subject]
         if subject_kind is None:
             persons = {r["person_id"] for r in self.rows["persons"]}
@@ -94,7 +94,7 @@ class Bundle:
             "measure_id": measure_id, "subject": key, "subject_kind": subject_kind,
             "kind": kind, "conduct_date": conduct, "start": start, "end": end,
             "authority": authority, "legal_basis": "《测试条例》第一条", "status": status,
-            "published": published})
+            "published": published, "sector": sector})
 
     def event(self, measure_id: str, event: str, day: str, note: str = "") -> None:
         self.rows["measure_events"].append({"measure_id": measure_id, "event": event,

@@ -1,5 +1,6 @@
 """Property tests of the dated-rule arithmetic (issue 15): calendar months and working-day
-deadlines hold their definitions on any date the calendar knows."""
+deadlines hold their definitions on any date the calendar knows; a measure's sector picks
+Order No. 58's one-year minimum and nothing else."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from graph import Node
 from graph.law import add_months, publication_window
+from ingest.catalogue import read_catalogue
+from queries.common import kind_of_node
 from queries.workdays import WorkCalendar
 
 CALENDAR = WorkCalendar()
+PENALTY = kind_of_node(Node("MeasureKind", "administrative_penalty",
+                            read_catalogue()["administrative_penalty"]))
 KNOWN = st.dates(date(min(CALENDAR.known_years), 1, 1), date(max(CALENDAR.known_years), 11, 1))
 
 
@@ -39,3 +45,20 @@ def test_repair_never_comes_after_the_end_of_publication(day: date, low: int,
                                                   "publication_max_months": low + extra})
     assert window.repair_from is not None and window.ends_on is not None
     assert day.isoformat() <= window.repair_from <= window.ends_on
+
+
+SECTORS = st.sampled_from([None, "fire", "work_safety", "special_equipment", "food", "drugs",
+                           "environment", "渔业"])
+ORDER_58 = ("2023-05-01", "2026-04-01")
+ONE_YEAR = {"fire", "work_safety", "special_equipment", "food", "drugs"}
+
+
+@given(st.dates(date(2015, 1, 1), date(2032, 12, 31)), SECTORS)
+def test_a_sector_changes_the_window_only_under_order_58_in_its_five_sectors(
+        day: date, sector: str | None) -> None:
+    kind = PENALTY.on(day.isoformat(), sector)
+    general = PENALTY.on(day.isoformat())
+    special = ORDER_58[0] <= day.isoformat() < ORDER_58[1] and sector in ONE_YEAR
+    assert kind.sectors == (tuple(sorted(ONE_YEAR)) if special else ())
+    assert kind.publication_min_months == (12 if special else general.publication_min_months)
+    assert kind.publication_max_months == general.publication_max_months

@@ -2,10 +2,21 @@
 
 from fastapi import APIRouter
 
-from api.routers import audit, check, enterprises, explore, ingest, measures, system, viz, workbench
+from api.routers import (
+    audit,
+    check,
+    enterprises,
+    explore,
+    ingest,
+    law,
+    measures,
+    system,
+    viz,
+    workbench,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
-    system.router, explore.router, check.router, enterprises.router, viz.router,
+    system.router, explore.router, check.router, enterprises.router, law.router, viz.router,
     measures.router, ingest.router, audit.router, workbench.router, workbench.pages,
 )
 

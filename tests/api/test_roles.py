@@ -42,6 +42,7 @@ REQUESTS: dict[tuple[str, str], tuple[str, dict[str, Any], bool]] = {
         f"/v1/enterprises/{HUAXIN}/group?as_of={AS_OF}", {}, False),
     ("GET", "/v1/scores/{uscc}"): (f"/v1/scores/{HUAXIN}?as_of={AS_OF}", {}, True),
     ("GET", "/v1/alerts"): (f"/v1/alerts?as_of={AS_OF}", {}, True),
+    ("GET", "/v1/disclosure"): (f"/v1/disclosure?as_of={AS_OF}", {}, False),
     ("GET", "/v1/viz/ego/{id}"): (f"/v1/viz/ego/{HUAXIN}?as_of={AS_OF}", {}, True),
     ("GET", "/v1/viz/accountability/{uscc}"): (
         f"/v1/viz/accountability/{HUAXIN}?as_of={AS_OF}", {}, True),
