@@ -5,9 +5,9 @@ Brute force: for every way the doubtful inputs may fall (each ranged stake at it
 its high, each doubtful declaration present or absent) enumerate every set of direct control
 links (between a party and an enterprise it reaches through holdings or declarations:
 control is grounded in them) and keep those consistent with the rule (a link the rule
-demands is in, one it forbids is out, a tie may go either way). A link the solver calls certain must be in every
-consistent assignment, one it rules out in none; where nothing is doubtful and the graph has
-no cycle, the solver must match exactly.
+demands is in, one it forbids is out, a tie may go either way). A link the solver calls
+certain must be in every consistent assignment, one it rules out in none; where nothing is
+doubtful and the graph has no cycle, the solver must match exactly.
 """
 
 from __future__ import annotations
