@@ -94,9 +94,11 @@ def _holder(node: Node, direct: list[Edge], owned: Ownership, names: dict[str, N
 
 
 def _controller(answer: ControllerAnswer) -> dict[str, Any]:
+    """The first candidate (the certain one where there is one) and every candidate."""
     return {"controller": party(answer.controller) if answer.controller else None,
             "declared": answer.declared, "ends": answer.ends, "chain": answer.chain,
-            "uncertain": answer.uncertain}
+            "uncertain": answer.uncertain,
+            "candidates": [c.as_dict() for c in answer.candidates]}
 
 
 def _beneficial(store: Store, uscc: str, holders: list[dict[str, Any]],
@@ -114,15 +116,20 @@ def _beneficial(store: Store, uscc: str, holders: list[dict[str, Any]],
                 "by_high_bound_only": all(figures[b]["low"] < BENEFICIAL_THRESHOLD
                                           for b in basis),
                 "fallback": False, "evidence": h["paths"], "uncertain": h["uncertain"]}
-    person = controller["controller"]
-    if person is not None and person["kind"] == "Person":
+    for candidate in controller["candidates"]:
+        person, sure = candidate["controller"], candidate["status"] == "yes"
+        if person["kind"] != "Person":
+            continue
         entry = found.setdefault(person["id"], {
-            "person": person, "basis": [], "effective": None, "fallback": False,
-            "evidence": [], "uncertain": []})
-        entry["basis"].append("declared_control" if controller["declared"] else "control")
-        entry["by_high_bound_only"] = False  # control qualifies whatever the share
-        entry["evidence"] = [*entry["evidence"], controller["chain"]]
-        entry["uncertain"] = list(dict.fromkeys(entry["uncertain"] + controller["uncertain"]))
+            "person": person, "basis": [], "effective": None, "by_high_bound_only": True,
+            "fallback": False, "evidence": [], "uncertain": []})
+        how = "declared_control" if candidate["declared"] else "control"
+        entry["basis"].append(how if sure else f"possible_{how}")
+        if sure:
+            entry["by_high_bound_only"] = False  # control qualifies whatever the share
+        entry["evidence"] = [*entry["evidence"], candidate["chain"]]
+        entry["uncertain"] = list(dict.fromkeys(
+            entry["uncertain"] + candidate["explanation"]["uncertain"]))
     if found:
         return sorted(found.values(), key=lambda b: (
             -(b["effective"] or {"low": 0.0})["low"], b["person"]["id"]))
