@@ -45,7 +45,7 @@ from queries.common import (
 )
 from queries.measures import MeasureState, events_of, state
 from queries.owners import CONTROL_TYPES
-from queries.ownership import CONTROL_LARGEST, MAX_CHAIN, share_bounds
+from queries.ownership import MAX_CHAIN, share_bounds
 
 ROLE_TYPES = MODEL.rels_of("role")
 ROLE_NAMES = {rel_type: role for role, rel_type in MODEL.roles.items()}
@@ -129,9 +129,6 @@ class Checker:
     def controlled(self, persons: Sequence[str], edges: list[Edge]) -> dict[str, set[str]]:
         """Enterprises each person may control on some date: declared-controlled or held
         by the person, or by an enterprise so reached (bounded depth, one read per level).
-
-        A holder is followed only where it could control on some date: its holdings in
-        the enterprise, at their high bounds, reach `CONTROL_LARGEST`.
         """
         reach: dict[str, set[str]] = {p: set() for p in persons}
         frontier: dict[str, set[str]] = defaultdict(set)
@@ -199,17 +196,14 @@ class Checker:
 
 
 def _control_steps(edges: Iterable[Edge]) -> set[tuple[str, str]]:
-    """(controller, enterprise) pairs that may be control on some date: a declared
-    controller, or holdings (not declared indirect figures) whose high bounds reach
-    `CONTROL_LARGEST` together."""
-    steps: set[tuple[str, str]] = set()
-    shares: dict[tuple[str, str], float] = defaultdict(float)
-    for edge in edges:
-        if edge.type == "ACTUAL_CONTROLLER":
-            steps.add((edge.source, edge.target))
-        elif edge.type == "HOLDS_SHARES" and edge.props.get("direct") is not False:
-            shares[edge.source, edge.target] += share_bounds(edge)[1]
-    return steps | {pair for pair, high in shares.items() if high >= CONTROL_LARGEST}
+    """(party, enterprise) pairs along which control may run on some date: a declared
+    controller, or any holding that may be positive (not a declared indirect figure).
+    Under pooled control (`queries.control`) a holding of any size may add to a bloc that
+    controls, so none is left out; `reached_by` then decides."""
+    return {(e.source, e.target) for e in edges
+            if e.type == "ACTUAL_CONTROLLER"
+            or (e.type == "HOLDS_SHARES" and e.props.get("direct") is not False
+                and share_bounds(e)[1] > 0)}
 
 
 def imposed_measures(edges: Iterable[Edge]) -> dict[str, list[str]]:
