@@ -1,0 +1,196 @@
+"""Issue 12, with concrete dates and named persons on both stores: a person who may be
+responsible is reached or listed as uncertain with the reason, never silently absent and
+never certain on a guess."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from graph import Store
+from queries.accountability import accountable
+from queries.check import check
+from queries.owners import owners
+from tests.builders import Bundle
+
+CONDUCT = "2021-06-15"
+START = "2021-09-01"
+AS_OF = "2022-01-01"
+
+
+def company(*, conduct: str = CONDUCT) -> Bundle:
+    """郑州华信商贸 (founded 2016-04-12) under a joint punishment; 张伟 its legal
+    representative since its founding."""
+    b = Bundle()
+    b.enterprise("A", "郑州华信商贸有限公司", established="2016-04-12")
+    b.person("张伟", "张伟")
+    b.role("A", "张伟", "legal_representative", "2016-04-12")
+    b.measure("M1", "A", "joint_punishment", conduct=conduct, start=START)
+    return b
+
+
+def names(entries: list[dict[str, Any]]) -> list[str]:
+    return sorted(e["name"] for e in entries)
+
+
+def answer_of(store: Store, b: Bundle) -> dict[str, Any]:
+    return accountable(store, b.uscc("A"), as_of=AS_OF)
+
+
+def test_two_declared_controllers_are_both_reached(store: Store, tmp_path: Path) -> None:
+    b = company()
+    b.person("刘洋", "刘洋")
+    b.person("黄涛", "黄涛")
+    b.role("A", "刘洋", "actual_controller", "2016-04-12")
+    b.role("A", "黄涛", "actual_controller", "2018-01-01")
+    b.load(store, tmp_path)
+    answer = answer_of(store, b)
+    assert names(answer["reached"]) == ["刘洋", "张伟", "黄涛"]
+    assert answer["uncertain"] == []
+    assert check(store, b.key("黄涛"), as_of=AS_OF)["applies"] is True
+    bo = owners(store, b.uscc("A"), as_of=AS_OF)["beneficial_owners"]
+    assert sorted((o["person"]["name"], o["basis"]) for o in bo) == [
+        ("刘洋", ["declared_control"]), ("黄涛", ["declared_control"])]
+
+
+def test_a_holder_who_may_hold_a_majority_is_uncertain_and_nobody_certain(
+        store: Store, tmp_path: Path) -> None:
+    b = company()
+    b.person("王芳", "王芳")
+    b.person("孙丽", "孙丽")
+    b.holds("王芳", "A", "", "2016-04-12", pct_min="20", pct_max="60")
+    b.holds("孙丽", "A", 35, "2016-04-12")
+    b.load(store, tmp_path)
+    answer = answer_of(store, b)
+    assert names(answer["reached"]) == ["张伟"]  # nobody is the controller on a guess
+    by_name = {e["name"]: e for e in answer["uncertain"]}
+    assert sorted(by_name) == ["孙丽", "王芳"]
+    assert "20–60 %" in by_name["王芳"]["reason"]
+    assert by_name["孙丽"]["explanation"]["rule"].startswith("R1: actual controller")
+    assert check(store, b.key("王芳"), as_of=AS_OF)["uncertain"][0]["measure"] == "M1"
+
+
+def test_a_range_that_may_reach_30_and_largest_is_uncertain(
+        store: Store, tmp_path: Path) -> None:
+    b = company()
+    b.person("王芳", "王芳")
+    b.person("孙丽", "孙丽")
+    b.person("赵强", "赵强")
+    b.holds("王芳", "A", "", "2016-04-12", pct_min="25", pct_max="35")
+    b.holds("孙丽", "A", 28, "2016-04-12")
+    b.holds("赵强", "A", 20, "2016-04-12")
+    b.load(store, tmp_path)
+    answer = answer_of(store, b)
+    assert names(answer["uncertain"]) == ["王芳"]
+    assert "≥ 30 %" in answer["uncertain"][0]["reason"]
+
+
+def test_a_tie_for_largest_leaves_both_uncertain(store: Store, tmp_path: Path) -> None:
+    b = company()
+    b.person("王芳", "王芳")
+    b.person("孙丽", "孙丽")
+    b.holds("王芳", "A", 35, "2016-04-12")
+    b.holds("孙丽", "A", 35, "2016-04-12")
+    b.load(store, tmp_path)
+    answer = answer_of(store, b)
+    assert names(answer["uncertain"]) == ["孙丽", "王芳"]
+    assert all("tied for largest at 35 %" in e["reason"] for e in answer["uncertain"])
+
+
+def test_unknown_conduct_date_keeps_everyone_in_office_since_the_founding(
+        store: Store, tmp_path: Path) -> None:
+    b = Bundle()
+    b.enterprise("A", "郑州华信商贸有限公司", established="2016-04-12")
+    for name in ("张伟", "李娜", "周杰"):
+        b.person(name, name)
+    b.role("A", "张伟", "legal_representative", "2016-04-12", "2021-08-20")
+    b.role("A", "李娜", "legal_representative", "2021-08-20")
+    b.role("A", "周杰", "legal_representative", "2021-09-02")  # after the start: out
+    b.measure("M1", "A", "joint_punishment", conduct="", start=START)
+    b.load(store, tmp_path)
+    answer = answer_of(store, b)
+    assert answer["reached"] == []
+    assert names(answer["uncertain"]) == ["张伟", "李娜"]
+    reason = {e["name"]: e["reason"] for e in answer["uncertain"]}["张伟"]
+    assert "2016-04-12" in reason and START in reason and "2021-08-20" in reason
+
+
+def test_a_declared_controller_with_unknown_start_keeps_the_computed_one_uncertain(
+        store: Store, tmp_path: Path) -> None:
+    b = company()
+    b.person("刘洋", "刘洋")
+    b.person("黄涛", "黄涛")
+    b.holds("刘洋", "A", 60, "2016-04-12")
+    b.role("A", "黄涛", "actual_controller")  # start unknown
+    b.load(store, tmp_path)
+    answer = answer_of(store, b)
+    assert names(answer["reached"]) == ["张伟"]
+    by_name = {e["name"]: e for e in answer["uncertain"]}
+    assert sorted(by_name) == ["刘洋", "黄涛"]
+    assert "computed control stays uncertain" in by_name["刘洋"]["reason"]
+    assert "start date unknown" in by_name["黄涛"]["reason"]
+
+
+def test_pooled_control_direct_and_through_a_wholly_owned_company(
+        store: Store, tmp_path: Path) -> None:
+    b = company()
+    b.enterprise("B", "郑州华信投资有限公司", established="2015-01-01")
+    b.person("刘洋", "刘洋")
+    b.person("陈静", "陈静")
+    b.holds("刘洋", "A", 25, "2016-04-12")
+    b.holds("刘洋", "B", 100, "2015-01-01")
+    b.holds("B", "A", 28, "2016-04-12")
+    b.holds("陈静", "A", 47, "2016-04-12")
+    b.load(store, tmp_path)
+    answer = answer_of(store, b)
+    assert names(answer["reached"]) == ["刘洋", "张伟"] and answer["uncertain"] == []
+    liu = next(e for e in answer["reached"] if e["name"] == "刘洋")
+    into_a = [s for s in liu["evidence"]
+              if s["step"] == "shareholding" and s["enterprise"] == b.uscc("A")]
+    # the figure recomputed from the chain: every holding that adds to the votes is there
+    assert sum(s["percentage"] for s in into_a) == 53.0
+    assert liu["explanation"]["inputs"]["votes"] == [53.0, 53.0]
+    assert {s["provenance"]["file"] for s in into_a} == {"shareholdings.csv"}
+    assert all(s["start"] == "2016-04-12" for s in into_a)
+    item = check(store, b.key("刘洋"), as_of=AS_OF)["measures"][0]
+    assert item["roles"] == ["actual_controller (derived)"]
+    assert check(store, b.key("陈静"), as_of=AS_OF)["measures"] == []
+
+
+def test_pooled_control_through_two_companies_with_40_each(
+        store: Store, tmp_path: Path) -> None:
+    b = company()
+    b.enterprise("B", "郑州华信一号投资有限公司", established="2015-01-01")
+    b.enterprise("C", "郑州华信二号投资有限公司", established="2015-01-01")
+    b.person("刘洋", "刘洋")
+    b.holds("刘洋", "B", 60, "2015-01-01")
+    b.holds("刘洋", "C", 60, "2015-01-01")
+    b.holds("B", "A", 40, "2016-04-12")
+    b.holds("C", "A", 40, "2016-04-12")
+    b.load(store, tmp_path)
+    answer = answer_of(store, b)
+    assert names(answer["reached"]) == ["刘洋", "张伟"]
+    liu = next(e for e in answer["reached"] if e["name"] == "刘洋")
+    steps = [s for s in liu["evidence"] if s["step"] == "shareholding"]
+    assert sorted((s["holder"]["name"], s["enterprise"], s["percentage"]) for s in steps) == \
+        sorted([("郑州华信一号投资有限公司", b.uscc("A"), 40.0),
+                ("郑州华信二号投资有限公司", b.uscc("A"), 40.0),
+                ("刘洋", b.uscc("B"), 60.0), ("刘洋", b.uscc("C"), 60.0)])
+    assert sum(s["percentage"] for s in steps if s["enterprise"] == b.uscc("A")) == 80.0
+
+
+def test_a_declared_enterprise_controller_is_followed_up_to_a_person(
+        store: Store, tmp_path: Path) -> None:
+    b = company()
+    b.enterprise("H", "郑州华信控股有限公司", established="2015-01-01")
+    b.person("刘洋", "刘洋")
+    b.role("A", "H", "actual_controller", "2016-04-12")
+    b.holds("刘洋", "H", 70, "2015-01-01")
+    b.load(store, tmp_path)
+    answer = answer_of(store, b)
+    assert names(answer["reached"]) == ["刘洋", "张伟"]
+    liu = next(e for e in answer["reached"] if e["name"] == "刘洋")
+    assert liu["roles"] == ["actual_controller"]  # declared, followed upward
+    assert [s["step"] for s in liu["evidence"][2:-1]] == ["declared_controller", "shareholding"]
+    control = owners(store, b.uscc("A"), as_of=AS_OF)["actual_controller"]
+    assert (control["controller"]["name"], control["declared"]) == ("刘洋", True)
