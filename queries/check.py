@@ -5,11 +5,11 @@ A person is answered with their own measures and the measures derived to them un
 measures on enterprises where they held a reached role on the conduct date, or of which
 they were the actual controller (declared, or derived through control chains). An
 enterprise is answered with ITS OWN measures only (R2: a derived measure never reaches the
-person's other enterprises); the measures of the persons now in its roles are listed apart
-under `risk`, for information. A measure under objection is in force and says so; cases
-the data cannot settle (unknown start of a role, unknown status date) go to `uncertain`
-with the reason. A batch shares every read, so checking many parties costs a few store
-round trips more than checking one.
+person's other enterprises); the measures of the persons now in its roles, holding its
+shares or possibly controlling it are listed apart under `risk`, for information. A
+measure under objection is in force and says so; cases the data cannot settle (unknown
+start of a role, unknown status date) go to `uncertain` with the reason. A batch shares
+every read, so checking many parties costs a few store round trips more than checking one.
 
 >>> from graph.memory import MemoryStore
 >>> from ingest import ingest_bundle
@@ -43,9 +43,10 @@ from queries.common import (
     key_forms,
     party,
 )
+from queries.control import Tri
 from queries.measures import MeasureState, events_of, state
 from queries.owners import CONTROL_TYPES
-from queries.ownership import MAX_CHAIN, share_bounds
+from queries.ownership import MAX_CHAIN, controllers_on, read_upward, share_bounds
 
 ROLE_TYPES = MODEL.rels_of("role")
 ROLE_NAMES = {rel_type: role for role, rel_type in MODEL.roles.items()}
@@ -67,8 +68,10 @@ def read_plan(with_risk: bool) -> Plan:
     """What a check reads, hop by hop from its subjects (`Store.prefetch`): their measures
     and roles (a person's holdings too); the measures on, and the control reaching on
     from, the enterprises so reached (with risk: of the persons in an enterprise's roles
-    first), and the measures' events."""
-    first: Hop = {"Enterprise": ((("IMPOSED_ON", *ROLE_TYPES), "in"),), "Person": _PARTY}
+    and its shareholders first), and the measures' events. Holdings higher up, read for
+    an enterprise's controllers, cost a round trip per level."""
+    ent: tuple[str, ...] = ("IMPOSED_ON", *ROLE_TYPES, *(("HOLDS_SHARES",) if with_risk else ()))
+    first: Hop = {"Enterprise": ((ent, "in"),), "Person": _PARTY}
     second: Hop = {**_LATER, "Person": _PARTY} if with_risk else _LATER
     return (first, second, _LATER, _LATER)
 
@@ -275,20 +278,42 @@ def answer_for(checker: Checker, subject: Node, own: list[Node], derived: list[D
 
 def _risk(checker: Checker, enterprise: Node, holders: dict[str, list[str]],
           answers: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Measures in force on the persons now in the enterprise's roles, other than those
-    derived from the enterprise's own measures (information, not a measure: R2, R4)."""
+    """Measures in force on the persons now in the enterprise's roles, holding its shares
+    or possibly controlling it, other than those derived from the enterprise's own
+    measures (information, not a measure: R2, R4)."""
     risk = []
     for person, roles in sorted(holders.items()):
         for item in answers[person]["measures"]:
             if item["subject"]["id"] == enterprise.uid:
                 continue
             risk.append({
-                "person": answers[person]["subject"], "roles": sorted(roles),
+                "person": answers[person]["subject"], "roles": sorted(set(roles)),
                 "measure": item["measure"], "kind": item["kind"], "kind_zh": item["kind_zh"],
                 "derived": item["derived"], "source_subject": item["subject"],
                 "state": item["state"],
             })
     return sorted(risk, key=lambda r: (r["person"]["id"], r["measure"], r["derived"]))
+
+
+def owners_and_controllers(store: Store, enterprises: Sequence[str],
+                           day: str) -> dict[str, dict[str, list[str]]]:
+    """Persons who hold shares in, or may control, each enterprise on `day` (R2: their
+    measures are a risk signal for it whether or not they hold a role there)."""
+    up = read_upward(store, enterprises, day)
+    result: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    wanted = set(enterprises)
+    for edge in up.edges:
+        node = up.nodes.get(edge.source)
+        if edge.type == "HOLDS_SHARES" and edge.target in wanted and node is not None \
+                and node.kind == "Person":
+            result[edge.target][edge.source].append("shareholder")
+    for uscc in enterprises:
+        for candidate in controllers_on(up, day, uscc).candidates:
+            if candidate.party.kind == "Person":
+                how = "actual_controller" + ("" if candidate.status is Tri.YES
+                                             else " (uncertain)")
+                result[uscc][candidate.party.uid].append(how)
+    return result
 
 
 def _subjects(checker: Checker, ids: Sequence[str]) -> list[Node | QueryError]:
@@ -332,6 +357,10 @@ def _run(store: Store, ids: Sequence[str], scenario: str | None, as_of: str | No
     for edge in ent_edges if with_risk else []:
         if edge.type in ROLE_TYPES and possibly_valid(edge.start, edge.end, checker.day):
             holders[edge.target][edge.source].append(ROLE_NAMES[edge.type])
+    for uscc, persons_of in (owners_and_controllers(store, enterprises, checker.day).items()
+                             if with_risk and enterprises else ()):
+        for person, how in persons_of.items():
+            holders[uscc][person] += how
     persons = sorted({s.uid for s in found if s.kind == "Person"}
                      | {p for by_person in holders.values() for p in by_person})
     person_edges = checker.person_edges(persons)

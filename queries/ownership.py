@@ -165,12 +165,16 @@ class Upward:
         return sorted({lo, hi} | inner)
 
 
-def read_upward(store: Store, uscc: str, lo: str, hi: str | None = None) -> Upward:
+def read_upward(store: Store, uscc: str | Sequence[str], lo: str,
+                hi: str | None = None) -> Upward:
     """The holdings and declared controllers above `uscc` that may hold on some day of
-    `[lo, hi]` (one date when `hi` is None), one store call per level, to `MAX_CHAIN`."""
+    `[lo, hi]` (one date when `hi` is None), one store call per level, to `MAX_CHAIN`.
+    Several enterprises may be read at once (the first is the root; `controllers_on`
+    answers for any of them: control of a party depends only on what lies above it)."""
     hi = hi or lo
+    roots = [uscc] if isinstance(uscc, str) else list(uscc)
     edges: dict[str, Edge] = {}
-    seen, frontier, notes = {uscc}, [uscc], []
+    seen, frontier, notes = set(roots), sorted(set(roots)), []
     for _ in range(MAX_CHAIN):
         if not frontier:
             break
@@ -184,7 +188,7 @@ def read_upward(store: Store, uscc: str, lo: str, hi: str | None = None) -> Upwa
             notes.append(f"control chain longer than {MAX_CHAIN} levels: parties above "
                          "were not read")
     ordered = sorted(edges.values(), key=lambda e: (e.target, e.source, e.eid))
-    return Upward(uscc, ordered, store.get_nodes(seen), notes)
+    return Upward(roots[0] if roots else "", ordered, store.get_nodes(seen), notes)
 
 
 def control_graph(up: Upward, day: str) -> ControlGraph:
@@ -320,13 +324,14 @@ def _weighing_text(w: Weighing) -> str:
             f"other directs {w.rival_low:g}–{w.rival_high:g} %)")
 
 
-def controllers_on(up: Upward, day: str) -> ControllerAnswer:
-    """The actual controllers of `up.root` on `day` under the one control rule
-    (`queries.control`): control followed upward to persons, state bodies or enterprises
-    with nobody above; certain where the data settles it, else uncertain with reasons."""
+def controllers_on(up: Upward, day: str, root: str | None = None) -> ControllerAnswer:
+    """The actual controllers of `root` (default `up.root`) on `day` under the one control
+    rule (`queries.control`): control followed upward to persons, state bodies or
+    enterprises with nobody above; certain where the data settles it, else uncertain with
+    reasons."""
     graph = control_graph(up, day)
     solution = solve(graph)
-    root = up.root
+    root = root or up.root
     doubtful_declaration = [d.doubt for d in graph.declared_of().get(root, [])
                             if not d.certain and d.doubt]
     candidates = []

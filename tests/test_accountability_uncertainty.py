@@ -194,3 +194,24 @@ def test_a_declared_enterprise_controller_is_followed_up_to_a_person(
     assert [s["step"] for s in liu["evidence"][2:-1]] == ["declared_controller", "shareholding"]
     control = owners(store, b.uscc("A"), as_of=AS_OF)["actual_controller"]
     assert (control["controller"]["name"], control["declared"]) == ("刘洋", True)
+
+
+def test_r2_risk_for_an_enterprise_owned_or_controlled_without_a_role(
+        store: Store, tmp_path: Path) -> None:
+    b = company()  # 张伟 is reached by M1 (legal representative of A on the conduct date)
+    b.enterprise("E", "郑州新华信贸易有限公司", established="2019-03-01")
+    b.enterprise("F", "郑州华信餐饮有限公司", established="2019-03-01")
+    b.enterprise("G", "郑州华信物业有限公司", established="2019-03-01")
+    b.enterprise("H", "郑州华信投资有限公司", established="2019-03-01")
+    b.holds("张伟", "E", 60, "2019-03-01")  # controls E, no role there
+    b.holds("张伟", "F", 5, "2019-03-01")  # a small holder of F: owned in part
+    b.holds("张伟", "H", 100, "2019-03-01")  # controls G through H
+    b.holds("H", "G", 55, "2019-03-01")
+    b.load(store, tmp_path)
+    for label, how in (("E", ["actual_controller", "shareholder"]), ("F", ["shareholder"]),
+                       ("G", ["actual_controller"])):
+        answer = check(store, b.uscc(label), as_of=AS_OF)
+        assert answer["measures"] == []  # R2: no chain reaction
+        assert [(r["person"]["name"], r["roles"], r["measure"]) for r in answer["risk"]] == \
+            [("张伟", how, "M1")], label
+    assert check(store, b.uscc("E"), as_of=AS_OF, with_risk=False)["risk"] == []
