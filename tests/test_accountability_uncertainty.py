@@ -9,6 +9,7 @@ from typing import Any
 
 from graph import Store
 from queries.accountability import accountable
+from queries.alerts import alerts
 from queries.check import check
 from queries.owners import owners
 from tests.builders import Bundle
@@ -215,3 +216,44 @@ def test_r2_risk_for_an_enterprise_owned_or_controlled_without_a_role(
         assert [(r["person"]["name"], r["roles"], r["measure"]) for r in answer["risk"]] == \
             [("张伟", how, "M1")], label
     assert check(store, b.uscc("E"), as_of=AS_OF, with_risk=False)["risk"] == []
+
+
+def shells(store: Store, as_of: str) -> dict[str, list[tuple[str, str, str]]]:
+    return {a["enterprise"]["name"]: [(t["trigger"], t["date"], t["link"]) for t in a["triggers"]]
+            for a in alerts(store, as_of=as_of)["new_shells"] if a["person"]["name"] == "钱多"}
+
+
+def test_new_shells_use_the_one_control_rule_and_name_the_link(
+        store: Store, tmp_path: Path) -> None:
+    """钱多, legal representative of 郑州丙建设 when it was banned (conduct 2021-05-01,
+    ban from 2021-06-01), afterwards founds, joins and takes over other enterprises."""
+    b = Bundle(seed=3)
+    b.enterprise("丙", "郑州丙建设有限公司", established="2012-01-01")
+    b.person("钱多", "钱多")
+    b.person("孙丽", "孙丽")
+    b.role("丙", "钱多", "legal_representative", "2019-01-01")
+    b.measure("JR-1", "丙", "market_ban", conduct="2021-05-01", start="2021-06-01",
+              end="2026-06-01")
+    b.enterprise("庚", "郑州庚贸易有限公司", established="2015-05-05")
+    b.holds("钱多", "庚", 35, "2021-09-01")  # 35 %, strictly largest: control
+    b.holds("孙丽", "庚", 20, "2015-05-05")
+    b.enterprise("辛", "郑州辛咨询有限公司", established="2015-05-05")
+    b.role("辛", "钱多", "actual_controller", "2022-02-01")  # declared controller
+    b.enterprise("壬", "郑州壬服务有限公司", established="2022-03-01")
+    b.role("壬", "钱多", "supervisor", "2022-03-01")  # an officer at founding: no shell
+    b.enterprise("癸", "郑州癸实业有限公司", established="2022-04-01")
+    b.holds("钱多", "癸", 1, "2022-04-01")  # a 1 % holder at founding: no shell
+    b.holds("孙丽", "癸", 99, "2022-04-01")
+    b.enterprise("子", "郑州子物流有限公司", established="2022-05-01")
+    b.holds("钱多", "子", 60, "2022-05-01")  # founded under his control
+    b.load(store, tmp_path)
+    assert shells(store, "2023-01-01") == {
+        "郑州庚贸易有限公司": [("controlled", "2021-09-01", "actual_controller")],
+        "郑州辛咨询有限公司": [("controlled", "2022-02-01", "actual_controller")],
+        "郑州子物流有限公司": [("founded", "2022-05-01", "actual_controller"),
+                            ("controlled", "2022-05-01", "actual_controller")],
+    }
+    shell = next(a for a in alerts(store, as_of="2023-01-01")["new_shells"]
+                 if a["enterprise"]["name"] == "郑州庚贸易有限公司")
+    assert shell["uncertain"] == []
+    assert [s["percentage"] for s in shell["evidence"] if s["step"] == "shareholding"] == [35.0]
