@@ -100,46 +100,57 @@ def shareholding_step(edge: Edge, names: dict[str, Node]) -> dict[str, Any]:
 
 @dataclass
 class Control:
-    """Who controls an enterprise on a date, and by which rule."""
+    """A direct holder that controls an enterprise on a date under the one control rule
+    (pooled votes), by which rule, with its votes; `uncertain` holds the reasons when the
+    data cannot settle it."""
 
     enterprise: str
     holder: str
-    share: float
-    rule: str  # "majority" (> 50 %) or "largest" (>= 30 % and strictly largest)
+    share: float  # the votes it directs, at their low bound
+    rule: str  # majority (> 50 %), largest (>= 30 % and strictly largest), tie, declared
     edge: Edge
     uncertain: list[str] = field(default_factory=list)
 
 
-def controlling_shareholder(store: Store, uscc: str, on: str,
-                            edges: list[Edge] | None = None) -> Control | None:
-    """The controlling shareholder of `uscc` on `on` (domain.md §4), if any.
+def immediate_controllers(solution: Solution, uscc: str) -> list[str]:
+    """The parties that control `uscc` for certain and not only through another of them."""
+    sure = [x for x in solution.controllers(uscc) if solution.status(x, uscc) is Tri.YES]
+    return [x for x in sure if not any((x, z) in solution.certain and (z, x) not in
+                                       solution.certain for z in sure if z != x)]
 
-    Shares are taken at their lower bound; a holding whose start is unknown is used but
-    marks the answer uncertain.
-    """
-    edges = edges if edges is not None else holdings_into(store, [uscc], on)
-    totals: dict[str, tuple[float, Edge]] = {}
-    for edge in edges:
-        low, _ = share_bounds(edge)
-        current = totals.get(edge.source)
-        totals[edge.source] = (low + (current[0] if current else 0.0), edge)
-    if not totals:
-        return None
-    ranked = sorted(totals.items(), key=lambda item: (-item[1][0], item[0]))
-    holder, (share, edge) = ranked[0]
-    runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
-    if share > CONTROL_MAJORITY:
-        rule = "majority"
-    elif share >= CONTROL_LARGEST and share > runner_up:
-        rule = "largest"
-    else:
-        return None
-    uncertain = [
-        uncertainty_reason(e.start, e.end, on)
-        for e in edges
-        if e.source == holder and validity(e.start, e.end, on) is Validity.UNCERTAIN
-    ]
-    return Control(uscc, holder, round(share, 4), rule, edge, uncertain)
+
+def control_edge(solution: Solution, x: str, uscc: str) -> Edge | None:
+    """The relationship that best shows `x` controlling `uscc`: its declaration, its own
+    holding, or a holding of an enterprise it controls."""
+    graph, bloc = solution.graph, {y for p, y in solution.possible if p == x}
+    for d in graph.declared:
+        if (d.controller, d.enterprise) == (x, uscc):
+            return d.edge
+    stakes = sorted((s for s in graph.stakes if s.enterprise == uscc
+                     and (s.holder == x or s.holder in bloc)),
+                    key=lambda s: (s.holder != x, -s.high, s.holder))
+    return stakes[0].edge if stakes else None
+
+
+def controlling_shareholder(store: Store, uscc: str, on: str) -> Control | None:
+    """The controlling shareholder of `uscc` on `on` (domain.md §4): the direct holder that
+    controls it under the one control rule, certain if the data settles it; else the first
+    holder that may, with the reasons it is uncertain; None when no holder may."""
+    graph = control_graph(read_upward(store, uscc, on), on)
+    graph.declared = [d for d in graph.declared if d.enterprise != uscc]  # by shares alone
+    solution = solve(graph)
+    holders = {s.holder for s in solution.graph.stakes if s.enterprise == uscc}
+    sure = [x for x in immediate_controllers(solution, uscc) if x in holders]
+    maybe = [x for x in solution.controllers(uscc) if x in holders]
+    for x in sure or maybe:
+        edge = control_edge(solution, x, uscc)
+        if edge is None:
+            continue
+        w = solution.weigh(x, uscc)
+        doubts = [] if x in sure else [_weighing_text(w), *(
+            d for st in solution.graph.stakes if st.enterprise == uscc for d in st.doubts)]
+        return Control(uscc, x, round(w.low, 4), w.rule, edge, list(dict.fromkeys(doubts)))
+    return None
 
 
 def overlaps(edge: Edge, lo: str, hi: str) -> bool:

@@ -11,7 +11,7 @@ from graph import Store
 from queries.accountability import accountable
 from queries.alerts import alerts
 from queries.check import check
-from queries.owners import owners
+from queries.owners import group, owners
 from tests.builders import Bundle
 
 CONDUCT = "2021-06-15"
@@ -257,3 +257,24 @@ def test_new_shells_use_the_one_control_rule_and_name_the_link(
                  if a["enterprise"]["name"] == "郑州庚贸易有限公司")
     assert shell["uncertain"] == []
     assert [s["percentage"] for s in shell["evidence"] if s["step"] == "shareholding"] == [35.0]
+
+
+def test_group_sees_pooled_control(store: Store, tmp_path: Path) -> None:
+    """郑州华信控股 holds 25 % of 华信商贸 directly and 28 % through its wholly owned 华信投资:
+    53 %, so 华信商贸 is in its group, as its subsidiary."""
+    b = company()
+    b.enterprise("H", "郑州华信控股有限公司", established="2015-01-01")
+    b.enterprise("B", "郑州华信投资有限公司", established="2015-01-01")
+    b.person("陈静", "陈静")
+    b.holds("H", "A", 25, "2016-04-12")
+    b.holds("H", "B", 100, "2015-01-01")
+    b.holds("B", "A", 28, "2016-04-12")
+    b.holds("陈静", "A", 47, "2016-04-12")
+    b.load(store, tmp_path)
+    answer = group(store, b.uscc("H"), as_of=AS_OF)
+    assert {m["name"]: m["relation"] for m in answer["members"]} == {
+        "郑州华信控股有限公司": "self", "郑州华信投资有限公司": "subsidiary",
+        "郑州华信商贸有限公司": "subsidiary"}
+    pooled = next(e for e in answer["edges"] if e["controlled"] == b.uscc("A"))
+    assert (pooled["controller"], pooled["basis"], pooled["share"]) == (
+        b.uscc("H"), "majority", 53.0)
