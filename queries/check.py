@@ -258,8 +258,8 @@ def answer_for(checker: Checker, subject: Node, own: list[Node], derived: list[D
         source_state = entry["state"]
         if source_state["in_force"] is False or not applies(checker.kind(measure), scenario):
             continue
-        item = _item(checker, measure, enterprise, source_state, entry["evidence"],
-                     entry["roles"])
+        item = {**_item(checker, measure, enterprise, source_state, entry["evidence"],
+                        entry["roles"]), "explanation": entry["explanation"]}
         reason = entry.get("reason") or (None if source_state["in_force"]
                                          else source_state["reason"])
         if reason:

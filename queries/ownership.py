@@ -206,20 +206,25 @@ def control_graph(up: Upward, day: str) -> ControlGraph:
     """The stakes and declarations of `up` that may hold on `day`, with their doubts."""
     stakes: list[Stake] = []
     declared: list[Declaration] = []
+
+    def name(uid: str) -> str:
+        node = up.nodes.get(uid)
+        return node.name if node and node.name else uid
+
     for edge in up.edges:
         valid = validity(edge.start, edge.end, day)
         if valid is Validity.NO:
             continue
         doubt = None if valid is Validity.YES else uncertainty_reason(edge.start, edge.end, day)
         if edge.type == "ACTUAL_CONTROLLER":
-            declared.append(Declaration(edge.source, edge.target, doubt is None, edge,
-                                        doubt and f"declared controller {edge.source}: {doubt}"))
+            why = doubt and f"declared controller {name(edge.source)}: {doubt}"
+            declared.append(Declaration(edge.source, edge.target, doubt is None, edge, why))
             continue
         low, high = share_bounds(edge)
-        doubts = [] if low == high else [f"holding {edge.source} → {edge.target} is a range "
-                                         f"{low:g}–{high:g} %"]
+        held = f"holding {name(edge.source)} → {name(edge.target)}"
+        doubts = [] if low == high else [f"{held} is a range {low:g}–{high:g} %"]
         if doubt:
-            doubts.append(f"holding {edge.source} → {edge.target}: {doubt}")
+            doubts.append(f"{held}: {doubt}")
             low = 0.0
         stakes.append(Stake(edge.source, edge.target, low, high, edge, tuple(doubts)))
     return ControlGraph(stakes, declared, list(up.notes))
