@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from graph.records import Edge
@@ -77,7 +77,6 @@ class ControlGraph:
 
     stakes: list[Stake]
     declared: list[Declaration]
-    notes: list[str] = field(default_factory=list)  # e.g. a walk cut at its depth limit
 
     def votes(self) -> dict[str, dict[str, tuple[float, float]]]:
         """enterprise -> holder -> (low, high), a holder's stakes summed."""

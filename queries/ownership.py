@@ -227,7 +227,7 @@ def control_graph(up: Upward, day: str) -> ControlGraph:
             doubts.append(f"{held}: {doubt}")
             low = 0.0
         stakes.append(Stake(edge.source, edge.target, low, high, edge, tuple(doubts)))
-    return ControlGraph(stakes, declared, list(up.notes))
+    return ControlGraph(stakes, declared)
 
 
 @dataclass
