@@ -40,6 +40,7 @@ from queries.accountability import measure_step, role_step
 from queries.check import Checker
 from queries.common import MeasureKind, as_of_date, party
 from queries.control import Tri
+from queries.explain import explanation
 from queries.measures import MeasureState, state
 from queries.network import (
     PARTY_KINDS,
@@ -248,16 +249,20 @@ def new_shells(checker: Checker, personal: list[Personal]) -> list[dict[str, Any
                        for r in c.explanation["uncertain"]]
             steps = [role_step(e, MODEL.rel(e.type).role or e.type) for e in link.represents]
             steps += (holders[-1].evidence if holders else [])
+            triggers = [{"trigger": t, "label_zh": TRIGGERS[t], "date": d, "link": how
+                         + ("" if c is None or c.status is Tri.YES else " (uncertain)")}
+                        for t, d, how, c in found]
+            doubts = _reasons(pm, current, *link.represents, on=day) + reasons
             alerts.append({
                 "person": party(nodes[pm.person]), "enterprise": party(nodes[uscc]),
-                "triggers": [{"trigger": t, "label_zh": TRIGGERS[t], "date": d, "link": how
-                              + ("" if c is None or c.status is Tri.YES else " (uncertain)")}
-                             for t, d, how, c in found],
+                "triggers": triggers,
                 "measure": measure_view(pm.measure, pm.kind, pm.derived, current),
                 "relationships": [edge_entry(e, day) for e in link.represents],
-                "uncertain": list(dict.fromkeys(
-                    _reasons(pm, current, *link.represents, on=day) + reasons)),
+                "uncertain": list(dict.fromkeys(doubts)),
                 "evidence": [*pm.evidence, *steps],
+                "explanation": explanation(
+                    "R4 new shell: " + ", ".join(t["trigger"] for t in triggers),
+                    {"measure_start": start, "triggers": triggers}, doubts),
             })
     return sorted(alerts, key=lambda a: (a["person"]["id"], a["measure"]["id"],
                                          a["enterprise"]["id"]))

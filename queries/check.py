@@ -44,6 +44,7 @@ from queries.common import (
     party,
 )
 from queries.control import Tri
+from queries.explain import explanation
 from queries.measures import MeasureState, events_of, state
 from queries.owners import CONTROL_TYPES
 from queries.ownership import MAX_CHAIN, controllers_on, read_upward, share_bounds
@@ -249,7 +250,10 @@ def answer_for(checker: Checker, subject: Node, own: list[Node], derived: list[D
             continue
         evidence = [measure_step(measure, checker.kind(measure)),
                     {"step": subject.kind.lower(), **party(subject)}]
-        item = _item(checker, measure, subject, current.as_dict(), evidence)
+        item = {**_item(checker, measure, subject, current.as_dict(), evidence),
+                "explanation": explanation(f"own measure: {current.status}",
+                                           {"scenario": scenario},
+                                           [] if current.in_force else [current.reason])}
         if current.in_force:
             measures.append(item)
         else:

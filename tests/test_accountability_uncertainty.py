@@ -278,3 +278,26 @@ def test_group_sees_pooled_control(store: Store, tmp_path: Path) -> None:
     pooled = next(e for e in answer["edges"] if e["controlled"] == b.uscc("A"))
     assert (pooled["controller"], pooled["basis"], pooled["share"]) == (
         b.uscc("H"), "majority", 53.0)
+
+
+def test_one_explanation_shape_in_every_answer(store: Store, tmp_path: Path) -> None:
+    b = company()
+    b.person("王芳", "王芳")
+    b.holds("王芳", "A", "", "2016-04-12", pct_min="20", pct_max="60")
+    b.enterprise("E", "郑州新华信贸易有限公司", established="2022-02-01")
+    b.role("E", "张伟", "legal_representative", "2022-02-01")
+    b.load(store, tmp_path)
+    shape = {"rule", "inputs", "uncertain"}
+    acc = answer_of(store, b)
+    assert all(set(e["explanation"]) == shape for e in acc["reached"] + acc["uncertain"])
+    wang = next(e for e in acc["uncertain"] if e["name"] == "王芳")["explanation"]
+    assert wang["inputs"]["votes"] == [20.0, 60.0] and wang["uncertain"]
+    control = owners(store, b.uscc("A"), as_of=AS_OF)["actual_controller"]
+    assert [set(c["explanation"]) for c in control["candidates"]] == [shape]
+    person = check(store, b.key("张伟"), as_of=AS_OF)
+    assert [set(m["explanation"]) for m in person["measures"]] == [shape]
+    own = check(store, b.uscc("A"), as_of=AS_OF)["measures"]
+    assert [m["explanation"]["rule"] for m in own] == ["own measure: active"]
+    (shell,) = alerts(store, as_of="2022-06-01")["new_shells"]
+    assert set(shell["explanation"]) == shape
+    assert shell["explanation"]["rule"] == "R4 new shell: founded, represented"
