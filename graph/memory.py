@@ -1,7 +1,9 @@
 """The embedded default store: a networkx MultiDiGraph persisted to a local folder.
 
-Successive CLI commands share the folder. Saving writes a new file and renames it over the
-old one, so a process killed mid-save leaves the previous state intact.
+Successive CLI commands share the folder. Saving writes a new file, syncs it and renames it
+over the old one, so a process killed mid-save (or a full disk) leaves the previous state
+intact. The file starts with a header carrying the SHA-256 of what follows: a file cut
+short or corrupted is refused with its name, never read as an empty or partial graph.
 
 >>> store = MemoryStore()
 >>> from graph.store import EntityRow
@@ -14,6 +16,7 @@ old one, so a process killed mid-save leaves the previous state intact.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import tempfile
@@ -25,10 +28,14 @@ import networkx as nx
 
 from graph.model import MODEL
 from graph.records import Edge, Node
-from graph.store import Direction, Merged, Store, T, VersionedRow
+from graph.store import Direction, Merged, Store, StoreError, T, VersionedRow
 from graph.timeline import possibly_valid
 
 GRAPH_FILE = "graph.pickle"
+#: First bytes of a saved graph, followed by the SHA-256 (hex) of the payload and a newline.
+MAGIC = b"CREDTRACE-GRAPH 1 "
+#: A file saved before checksums: a bare pickle (protocol 2 or later).
+LEGACY = b"\x80"
 #: Attribute names of the node kind and edge type, apart from declared properties.
 KIND, TYPE = "_kind", "_type"
 
@@ -42,8 +49,7 @@ class MemoryStore(Store):
         self.path = Path(path) if path else None
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         if self.path and (self.path / GRAPH_FILE).exists():
-            with open(self.path / GRAPH_FILE, "rb") as fh:
-                self.graph = pickle.load(fh)  # our own folder, written by flush()
+            self.graph = read_graph(self.path / GRAPH_FILE)
         # keys by kind, in graph order: `nodes(kind)` must not scan the whole graph
         self._by_kind: dict[str, dict[str, None]] = {}
         for uid, kind in self.graph.nodes(data=KIND):
@@ -175,14 +181,78 @@ class MemoryStore(Store):
 
     # --- lifecycle ----------------------------------------------------------------
     def flush(self) -> None:
-        if self.path is None:
-            return
-        self.path.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path, prefix=".graph-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(self.graph, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path / GRAPH_FILE)
+        if self.path is not None:
+            write_graph(self.graph, self.path / GRAPH_FILE)
 
     def clear(self) -> None:
         self.graph = nx.MultiDiGraph()
         self._by_kind = {}
+
+
+def read_graph(file: Path) -> nx.MultiDiGraph:
+    """The graph saved in `file`; `StoreError` naming the file when it is cut short,
+    corrupted or unreadable."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise StoreError(f"cannot read {file}: {exc.strerror}") from None
+    if data.startswith(MAGIC):
+        header, _, payload = data.partition(b"\n")
+        if hashlib.sha256(payload).hexdigest().encode() != header.removeprefix(MAGIC):
+            raise _damaged(file, "its checksum does not match (cut short or corrupted)")
+    elif data.startswith(LEGACY):
+        payload = data  # saved before checksums; the next save adds one
+    else:
+        raise _damaged(file, "it is not a credtrace graph file (no header)")
+    try:
+        graph = pickle.loads(payload)  # our own folder's file, checksum verified
+    except Exception as exc:  # any unpickling failure means damage
+        raise _damaged(file, f"it cannot be read ({exc.__class__.__name__})") from None
+    if not isinstance(graph, nx.MultiDiGraph):
+        raise _damaged(file, "it does not hold a graph")
+    return graph
+
+
+def write_graph(graph: nx.MultiDiGraph, file: Path) -> None:
+    """Save `graph` to `file` atomically: written and synced beside it, then renamed over
+    it. On any failure the previous file is left as it was and `StoreError` names it."""
+    payload = pickle.dumps(graph, protocol=pickle.HIGHEST_PROTOCOL)
+    header = MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n"
+    tmp: str | None = None
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".graph-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(header)
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, file)
+        tmp = None
+        _sync_folder(file.parent)
+    except OSError as exc:
+        raise StoreError(f"cannot save {file}: {exc.strerror or exc}; "
+                         "the previous state is intact") from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (where the platform allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _damaged(file: Path, why: str) -> StoreError:
+    return StoreError(f"{file} is damaged: {why}. The store was not opened; restore it "
+                      "from a backup (`credtrace restore`) or move the file away to start empty")

@@ -145,6 +145,9 @@ MODEL = Model(
                 Prop("authority", label_zh="认定部门"), Prop("legal_basis", label_zh="法律依据"),
                 Prop("status", label_zh="状态"), Prop("subject", label_zh="对象"),
                 Prop("subject_kind", label_zh="对象类型"),
+                Prop("published", "date", "公示日期"),
+                Prop("personally_responsible", "bool", "负有个人责任"),
+                Prop("responsible", "list", "责任人"),
             ),
         ),
         NodeKind(
@@ -160,6 +163,7 @@ MODEL = Model(
                 Prop("name_zh", label_zh="名称"), Prop("reaches_persons", "bool", "及于个人"),
                 Prop("roles", "list", "及于角色"), Prop("scenarios", "list", "适用场景"),
                 Prop("forbids_roles", "list", "禁止担任"), Prop("severity", "int", "严重程度"),
+                Prop("versions", label_zh="规则版本"),  # JSON: the dated versions of the rules
             ),
         ),
         NodeKind(

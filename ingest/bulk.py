@@ -7,7 +7,8 @@ importer replaces the (empty) database by their import and starts the server aga
 the rows the spool deferred are then written online in their order. The run is recorded
 like any other: started into the import, finished online. Earlier run records are
 carried into the import. A load that fails before the import leaves the database as it
-was, with the failed run recorded.
+was, with the failed run recorded; so does a failed import (`scripts/neo4j-local import`
+puts the database back as it was, and a start after a killed import does the same).
 """
 
 from __future__ import annotations
@@ -144,6 +145,7 @@ def ingest_bulk(store: Neo4jStore, *, source: str, path: str,
         except BaseException:
             ingestor.store = store
             with contextlib.suppress(StoreError):  # unreachable: the error raised says why
+                store.reconnect()  # closed for the import, or the server was restarted
                 ingestor.finish("failed")
             raise
         return ingestor.finish()

@@ -19,7 +19,8 @@ event came from (``api``), so the event carries provenance like any loaded row.
 from __future__ import annotations
 
 from graph.store import Store
-from ingest.pipeline import Ingestor, IngestReport
+from ingest.pipeline import Ingestor, IngestReport, Reject
+from ingest.repair_window import repair_refusal
 from ingest.tables import Table, tables
 
 EVENTS_FILE = "measure_events.csv"
@@ -35,5 +36,9 @@ def record_event(store: Store, measure_id: str, name: str, day: str, note: str |
     """Validate and write one event; a rejected event is in the report's `rejects`."""
     row = {"measure_id": measure_id, "event": name, "date": day, "note": note or ""}
     ingestor = Ingestor(store, source=source, path=path)
-    ingestor.load_table(events_table(), lambda: [(1, row)], EVENTS_FILE)
+    refusal = repair_refusal(store, measure_id, day) if name == "repaired" else None
+    if refusal:
+        ingestor.sink.add(Reject(EVENTS_FILE, 1, "date", day, refusal))
+    else:
+        ingestor.load_table(events_table(), lambda: [(1, row)], EVENTS_FILE)
     return ingestor.finish("succeeded" if ingestor.report.rejected == 0 else "rejected")

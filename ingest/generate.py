@@ -26,6 +26,7 @@ from string import ascii_lowercase
 from typing import Any
 
 from ingest.catalogue import read_catalogue
+from ingest.enterprise_events import EVENTS
 from ingest.identifiers import REGIONS, ZHENGZHOU, Region, Sex, make_ric, make_uscc
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -203,7 +204,8 @@ class _Generator:
         year = date.fromordinal(start).year
         self.births = (date(year - 65, 1, 1).toordinal(), date(year - 20, 12, 31).toordinal())
         catalogue = read_catalogue()
-        self.enterprise_kinds = sorted(k for k in catalogue if k != DISQUALIFICATION)
+        self.enterprise_kinds = sorted(k for k in catalogue  # events: enterprise_events.csv
+                                       if k != DISQUALIFICATION and k not in EVENTS)
         self.reaching = {k for k, props in catalogue.items() if props["reaches_persons"]}
         self.agents = [(self._address(rng.choice(ZHENGZHOU[1:]), room=True), self._phone(),
                         self._email()) for _ in range(max(2, n // 2000))]

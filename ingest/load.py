@@ -16,6 +16,7 @@ from ingest.bundle import BundleError, bundle_files, row_reader
 from ingest.catalogue import read_catalogue
 from ingest.interop import Converted, first_record
 from ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress
+from ingest.runs import close_interrupted
 from ingest.tables import tables
 
 CATALOGUE_FILE = "measure_kinds.csv"
@@ -111,7 +112,9 @@ def ingest_bundle(
 
 
 def run_load(ingestor: Ingestor, load: Callable[[Ingestor], None]) -> IngestReport:
-    """`load` the data and close the run (failed if `load` raises)."""
+    """`load` the data and close the run (failed if `load` raises); runs an earlier loader
+    left open are closed as failed first (`ingest.runs`)."""
+    close_interrupted(ingestor.store, ingestor.report.run_id)
     try:
         load(ingestor)
     except BaseException:

@@ -217,6 +217,7 @@ def measure(row: dict[str, str], *, kinds: tuple[str, ...]) -> Writes:
         "authority": authority, "legal_basis": text(row.get("legal_basis")),
         "status": choice(row.get("status") or "active", "status", MEASURE_STATUSES),
         "subject": subject, "subject_kind": subject_kind,
+        "published": parse_date(row.get("published"), "published"),  # optional column
     }
     imposed = edge_key("IMPOSED_ON", measure_id, subject)
     determined = edge_key("DETERMINED_BY", measure_id, authority)
@@ -278,6 +279,13 @@ class Table:
         return f"{self.name}.csv"
 
 
+def enterprise_events_table(measure_kinds: set[str]) -> Table:
+    """`enterprise_events.csv` (statutory consequences for persons; docs/law.md)."""
+    from ingest.enterprise_events import COLUMNS, make_enterprise_event  # uses this module
+
+    return Table("enterprise_events", COLUMNS, make_enterprise_event(measure_kinds))
+
+
 def tables(measure_kinds: set[str]) -> tuple[Table, ...]:
     """The tables in load order (parties before the relationships that refer to them)."""
     return (
@@ -291,5 +299,6 @@ def tables(measure_kinds: set[str]) -> tuple[Table, ...]:
         Table("measures", ("measure_id", "subject", "subject_kind", "kind", "conduct_date",
                            "start", "end", "authority", "legal_basis", "status"),
               make_measure(measure_kinds)),
+        enterprise_events_table(measure_kinds),
         Table("measure_events", ("measure_id", "event", "date", "note"), event),
     )

@@ -28,6 +28,7 @@ from queries.common import (
     catalogue,
     interval,
     key_forms,
+    kind_of,
     party,
     provenance,
     require_node,
@@ -36,6 +37,7 @@ from queries.control import Tri
 from queries.explain import explanation
 from queries.measures import events_of, measures_on, state
 from queries.ownership import Candidate, controllers_on, overlaps, read_upward, upward_plan
+from queries.statutory import responsibility
 
 #: The earliest possible conduct date when nothing bounds it (an enterprise whose
 #: establishment date is unknown).
@@ -126,13 +128,17 @@ def reached_by(store: Store, enterprise: Node, measure: Node, kind: MeasureKind,
     head = [measure_step(measure, kind), {"step": "enterprise", **party(enterprise)}]
     if events is None:
         events = events_of(store, [measure.uid])[measure.uid]
-    source_state = state(measure.props, events, as_of)
+    source_state = state(measure.props, events, as_of, kind)
     lo, hi = conduct_window(enterprise, measure, as_of)
     found: dict[str, dict[str, Any]] = {}
     uncertain: list[dict[str, Any]] = []
 
     def add(person: Node, role: str, chain: list[dict[str, Any]], rule: str,
             inputs: dict[str, Any], reasons: list[str]) -> None:
+        responsible, doubt = responsibility(measure, kind, person.uid)
+        if not responsible:
+            return
+        reasons = reasons or ([doubt] if doubt else [])
         entry: dict[str, Any] = {"person": person.uid, "name": person.name, "roles": [role],
                  "measure": measure.uid, "kind": kind.kind, "derived": True,
                  "state": source_state.as_dict(),
@@ -193,7 +199,7 @@ def accountable(store: Store, uscc: str, *, measure_id: str | None = None,
     answer: dict[str, Any] = {"enterprise": party(enterprise), "as_of": day, "measures": [],
                               "reached": [], "uncertain": []}
     for measure in measures:
-        kind = kinds.get(measure.props.get("kind", ""))
+        kind = kind_of(kinds, measure)
         if kind is None or not kind.reaches_persons:
             continue
         result = reached_by(store, enterprise, measure, kind, day)

@@ -120,6 +120,13 @@ def _live(checker: Checker, personal: list[Personal]) -> list[tuple[Personal, Me
     return [(pm, current) for pm, current in pairs if current.in_force is not False]
 
 
+def _at_source(pm: Personal, edge: Edge) -> bool:
+    """A statutory consequence (a derived measure of a kind with its own period) forbids
+    roles elsewhere, not at the enterprise whose event it comes from."""
+    return bool(pm.derived and pm.kind and pm.kind.period_months is not None
+                and edge.target == pm.measure.props.get("subject"))
+
+
 def forbidden_roles(checker: Checker, personal: list[Personal]) -> list[dict[str, Any]]:
     """Roles held on the date that an in-force measure on the person forbids."""
     day = checker.day
@@ -132,7 +139,7 @@ def forbidden_roles(checker: Checker, personal: list[Personal]) -> list[dict[str
         assert pm.kind is not None
         forbidden = {MODEL.roles[r] for r in pm.kind.forbids_roles if r in MODEL.roles}
         for edge in edges.get(pm.person, []):
-            if edge.type not in forbidden:
+            if edge.type not in forbidden or _at_source(pm, edge):
                 continue
             role = MODEL.rel(edge.type)
             alerts.append({

@@ -41,6 +41,7 @@ from queries.common import (
     as_of_date,
     catalogue,
     key_forms,
+    kind_of,
     party,
 )
 from queries.control import Tri
@@ -109,10 +110,12 @@ class Checker:
         return {m: self._events[m] for m in wanted}
 
     def state(self, measure: Node) -> MeasureState:
-        return state(measure.props, self.events([measure.uid])[measure.uid], self.day)
+        return state(measure.props, self.events([measure.uid])[measure.uid], self.day,
+                     self.kind(measure))
 
     def kind(self, measure: Node) -> MeasureKind | None:
-        return self.kinds.get(measure.props.get("kind") or "")
+        """The catalogue version that applies to `measure` (by its decision date)."""
+        return kind_of(self.kinds, measure)
 
     def reached(self, enterprise: Node, measure: Node,
                 kind: MeasureKind) -> dict[str, list[dict[str, Any]]]:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+import json
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
+from graph.law import Window, decision_date, publication_window, rule_date, version_on
 from graph.model import PROVENANCE
 from graph.records import Edge, Node
 from graph.store import Store
@@ -61,7 +65,16 @@ def interval(edge: Edge) -> dict[str, str | None]:
 
 @dataclass(frozen=True)
 class MeasureKind:
-    """One catalogue entry (domain.md §5)."""
+    """One catalogue entry (domain.md §5): the fields of one version of its rules, and
+    every version (`on` picks the one in force on a date).
+
+    >>> old = MeasureKind("k", "限制高消费", True, ("legal_representative",), (), (), 2,
+    ...                   valid_to="2015-07-22")
+    >>> new = replace(old, roles=("actual_controller",), valid_from="2015-07-22", valid_to=None)
+    >>> kind = replace(new, versions=(old, new))
+    >>> kind.on("2015-07-21").roles, kind.on("2015-07-22").roles
+    (('legal_representative',), ('actual_controller',))
+    """
 
     kind: str
     name_zh: str
@@ -70,18 +83,77 @@ class MeasureKind:
     scenarios: tuple[str, ...]
     forbids_roles: tuple[str, ...]
     severity: int
+    valid_from: str | None = None
+    valid_to: str | None = None
+    severity_class: str | None = None
+    publication_min_months: int | None = None
+    publication_max_months: int | None = None
+    repair_conditions: tuple[str, ...] = ()
+    grade_cap: str | None = None
+    period_months: int | None = None
+    personal_responsibility: bool = False
+    publish_within_workdays: int | None = None
+    legal_basis: str | None = None
+    dated_by: str = "decision"
+    versions: tuple[MeasureKind, ...] = ()
+
+    def on(self, day: str | None) -> MeasureKind:
+        """The version in force on `day` (a decision date); the latest when `day` is
+        unknown, the first before it and the latest after all (`graph.law.version_on`)."""
+        return version_on(self.versions, day, lambda v: (v.valid_from, v.valid_to)) or self
+
+    def version_of(self, measure: Node) -> MeasureKind:
+        """The version in force on the measure's decision date (its start; the conduct
+        date when the start is unknown), or on its conduct date where the kind is
+        `dated_by` conduct."""
+        return self.on(rule_date(measure.props, self.dated_by))
+
+    def window(self, measure_props: dict[str, Any]) -> Window:
+        """The publication window of a measure under this version."""
+        fields = ("publication_min_months", "publication_max_months", "period_months",
+                  "legal_basis")
+        return publication_window(decision_date(measure_props),
+                                  {name: getattr(self, name) for name in fields})
+
+
+def _kind(uid: str, fields: dict[str, Any]) -> MeasureKind:
+    names = {f.name for f in dataclasses.fields(MeasureKind)} - {"kind", "versions"}
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
+                              for k, v in fields.items() if k in names and v is not None}
+    values.setdefault("name_zh", uid)
+    values["severity"] = int(values.get("severity") or 1)
+    values["reaches_persons"] = bool(values.get("reaches_persons"))
+    for name in ("roles", "scenarios", "forbids_roles"):
+        values.setdefault(name, ())
+    return MeasureKind(uid, **values)
+
+
+def kind_of_node(node: Node) -> MeasureKind:
+    """A `MeasureKind` node as a catalogue entry, with its versions."""
+    if node.props.get("versions"):
+        return _versioned(node.uid, node.props.get("name_zh") or node.uid,
+                          node.props["versions"])
+    return _kind(node.uid, node.props)
+
+
+@lru_cache(maxsize=1024)
+def _versioned(uid: str, name_zh: str, versions: str) -> MeasureKind:
+    """A kind from its versions' JSON (parsed once per text: every query reads the
+    catalogue)."""
+    parsed = tuple(_kind(uid, {**v, "name_zh": v.get("name_zh") or name_zh})
+                   for v in json.loads(versions))
+    return replace(parsed[-1], versions=parsed)
 
 
 def catalogue(store: Store) -> dict[str, MeasureKind]:
     """The measure-kind catalogue as loaded into the store."""
-    return {
-        n.uid: MeasureKind(
-            n.uid, n.props.get("name_zh") or n.uid, bool(n.props.get("reaches_persons")),
-            tuple(n.props.get("roles") or ()), tuple(n.props.get("scenarios") or ()),
-            tuple(n.props.get("forbids_roles") or ()), int(n.props.get("severity") or 1),
-        )
-        for n in store.nodes("MeasureKind")
-    }
+    return {n.uid: kind_of_node(n) for n in store.nodes("MeasureKind")}
+
+
+def kind_of(kinds: dict[str, MeasureKind], measure: Node) -> MeasureKind | None:
+    """The catalogue version that applies to `measure` (by its decision date)."""
+    kind = kinds.get(measure.props.get("kind") or "")
+    return kind.version_of(measure) if kind else None
 
 
 def key_forms(uid: str) -> list[str]:

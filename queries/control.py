@@ -215,8 +215,8 @@ def solve(graph: ControlGraph) -> Solution:
                 verdict = _weigh(p, here, bmin, bmax, _candidates(here, possible)).verdict
                 if verdict is not Tri.NO:
                     maybe.add((p, y))
-                if verdict is Tri.YES and not decl:
-                    sure.add((p, y))
+                if verdict is Tri.YES and all(d.controller == p for d in decl):
+                    sure.add((p, y))  # controls whether or not its doubtful declaration holds
         new_certain, new_possible = closure(sure), closure(maybe) & possible
         if new_certain == certain and new_possible == possible:
             return Solution(certain, possible, graph)

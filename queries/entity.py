@@ -34,7 +34,15 @@ from graph.settings import Settings
 from graph.store import Store, history_of, public_props
 from graph.timeline import Validity, uncertainty_reason, validity
 from queries.accountability import measure_step
-from queries.common import InvalidInput, as_of_date, catalogue, party, provenance, require_node
+from queries.common import (
+    InvalidInput,
+    as_of_date,
+    catalogue,
+    kind_of,
+    party,
+    provenance,
+    require_node,
+)
 from queries.measures import events_of, state
 from queries.network import bounded
 from queries.ownership import share_bounds
@@ -157,9 +165,10 @@ def entity(store: Store, id: str, *, as_of: str | None = None) -> dict[str, Any]
     kinds = catalogue(store) if measures else {}
     described = []
     for measure in measures:
-        step = measure_step(measure, kinds.get(measure.props.get("kind") or ""))
+        kind = kind_of(kinds, measure)
+        step = measure_step(measure, kind)
         del step["step"]
-        now = state(measure.props, events[measure.uid], day)
+        now = state(measure.props, events[measure.uid], day, kind)
         described.append({**step, "recorded_status": measure.props.get("status"),
                           "state": now.as_dict(), "events": events[measure.uid]})
     declared = MODEL.node(node.kind).prop_names

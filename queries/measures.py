@@ -10,41 +10,85 @@ repaired or exited without a dated event leaves the answer uncertain.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from graph.law import Window
 from graph.records import Node
 from graph.store import Store
+from queries.common import MeasureKind
 
 ENDING_EVENTS = {"repaired": "repaired", "exited": "exited", "objection_upheld": "objection_upheld"}
 
 
 @dataclass(frozen=True)
 class MeasureState:
-    """Whether a measure is in force on a date, and why."""
+    """Whether a measure is in force on a date, and why; with its publication window
+    (repair possible from, ends by itself on) where the catalogue gives one."""
 
     status: str  # active, under_objection, repaired, exited, objection_upheld, expired,
     #              not_started, uncertain
     in_force: bool | None
     ended_on: str | None = None
     reason: str = ""
+    repair_from: str | None = None
+    ends_by_itself: str | None = None
+    rule: str | None = None  # legal basis of the catalogue version applied
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def state(props: dict[str, Any], events: list[dict[str, Any]], on: str) -> MeasureState:
-    """The state on `on` of a measure with `props` and due-process `events`."""
+def early_repairs(events: list[dict[str, Any]], window: Window) -> list[dict[str, Any]]:
+    """Repair events dated before the minimum publication period is served."""
+    return [e for e in events if e["event"] == "repaired" and window.repair_from
+            and e["date"] < window.repair_from]
+
+
+def state(props: dict[str, Any], events: list[dict[str, Any]], on: str,
+          kind: MeasureKind | None = None) -> MeasureState:
+    """The state on `on` of a measure with `props` and due-process `events`, under the
+    catalogue version `kind` (its publication window) when given.
+
+    A repair dated before the window's `repair_from` does not end the measure (it is
+    named in the reason); the measure ends by itself on the window's `ends_on`.
+
+    >>> kind = MeasureKind("administrative_penalty", "行政处罚信息", False, (), (), (), 1,
+    ...                    publication_min_months=3, publication_max_months=12)
+    >>> props = {"start": "2026-04-01", "end": None, "status": "active"}
+    >>> early = [{"event": "repaired", "date": "2026-05-01", "note": None}]
+    >>> state(props, early, "2026-06-01", kind).reason
+    'repair on 2026-05-01 not effective: possible from 2026-07-01'
+    >>> state(props, [], "2027-04-01", kind).status
+    'expired'
+    """
+    window = kind.window(props) if kind else Window()
+    early = early_repairs(events, window)
+    current = _state(props, [e for e in events if e not in early], on, window)
+    notes = [f"repair on {e['date']} not effective: possible from {window.repair_from}"
+             for e in early if e["date"] <= on]
+    reason = "; ".join(filter(None, [current.reason, *notes])) if current.in_force \
+        else current.reason
+    return replace(current, reason=reason, repair_from=window.repair_from,
+                   ends_by_itself=window.ends_on, rule=window.basis)
+
+
+def _state(props: dict[str, Any], events: list[dict[str, Any]], on: str,
+           window: Window) -> MeasureState:
     start, end = props.get("start"), props.get("end")
     if start is None:
         return MeasureState("uncertain", None, reason="start date unknown")
     if on < start:
         return MeasureState("not_started", False, reason=f"starts {start}")
     past = sorted((e for e in events if e["date"] <= on), key=lambda e: (e["date"], e["event"]))
+    by_itself = window.ends_on
     for event in past:
-        if event["event"] in ENDING_EVENTS:
+        if event["event"] in ENDING_EVENTS and (by_itself is None or event["date"] < by_itself):
             name = ENDING_EVENTS[event["event"]]
             return MeasureState(name, False, event["date"], f"{event['event']} on {event['date']}")
+    if by_itself is not None and on >= by_itself and (end is None or by_itself < end):
+        return MeasureState("expired", False, by_itself,
+                            f"ended by itself on {by_itself} ({window.basis or 'catalogue'})")
     if end is not None and on >= end:
         return MeasureState("expired", False, end, f"period ended {end}")
     if props.get("status") in ("repaired", "exited") and not any(

@@ -7,7 +7,8 @@ as-of date. Its `Subgraph.as_dict()` is a stable contract:
 - `center`, `as_of`, `hops`, `kinds` (the relationship types followed), `complete`;
 - `nodes`: `id`, `kind`, `label_zh` (of the kind), `name`, `distance`, `props` (declared
   properties and provenance, without bookkeeping or personal data), and for a measure its
-  `state` on the date, for an enterprise or person the ids of its own measures in force;
+  `state` on the date (status, in_force, repair_from, ends_by_itself), for an enterprise or
+  person the ids of its own measures in force;
 - `edges`: `id`, `type`, `category`, `label_zh`, `role` (role relationships), `source`,
   `target`, `start`, `end`, `validity` (`yes` / `uncertain`, with `reason`), `percentage`,
   `props`;
@@ -36,7 +37,7 @@ from graph.settings import Settings
 from graph.store import Store, public_props
 from graph.timeline import Validity, uncertainty_reason, validity
 from graph.traverse import Step, Walk
-from queries.common import InvalidInput, as_of_date, require_node
+from queries.common import InvalidInput, as_of_date, catalogue, kind_of, require_node
 from queries.measures import events_of, state
 
 DEFAULT_MAX_NODES = 500
@@ -220,10 +221,13 @@ def _measure_marks(store: Store, nodes: Mapping[str, Node], on: str) -> dict[str
         return {}
     measures = store.get_nodes(ids)
     events = events_of(store, ids)
-    states = {uid: state(measures[uid].props, events[uid], on) for uid in ids}
-    marks: dict[str, Any] = {uid: {"state": {"status": states[uid].status,
-                                             "in_force": states[uid].in_force}}
-                             for uid in ids if uid in nodes}
+    kinds = catalogue(store)
+    states = {uid: state(measures[uid].props, events[uid], on, kind_of(kinds, measures[uid]))
+              for uid in ids}
+    marks: dict[str, Any] = {uid: {"state": {
+        "status": states[uid].status, "in_force": states[uid].in_force,
+        "repair_from": states[uid].repair_from, "ends_by_itself": states[uid].ends_by_itself}}
+        for uid in ids if uid in nodes}
     for uid in parties:
         marks[uid] = {"measures_in_force": sorted(
             e.source for e in imposed if e.target == uid and states[e.source].in_force)}

@@ -11,15 +11,21 @@ Network exposure then takes away, for every measure in force on a party within t
 product of the links' weights (`LINK_WEIGHT`: a role, control of or by the enterprise),
 times `HOP_DECAY` for a second hop. A measure counts once, on its strongest path; the
 enterprise's own measures (and measures derived from them) are not counted again as
-exposure; exposure is capped at `EXPOSURE_CAP`. The contributions always sum to
-100 − score (a cap or the floor at 0 appears as a contribution of its own).
+exposure; exposure is capped at `EXPOSURE_CAP`.
+
+Grade caps: an own measure in force whose catalogue version has a `grade_cap` keeps the
+score within that grade (an active joint punishment or a serious-violation listing: D,
+the highest-risk class), shown as a `grade_cap` contribution. The contributions always
+sum to 100 − score (a cap or the floor at 0 appears as a contribution of its own).
 
 >>> from graph.memory import MemoryStore
 >>> from ingest import ingest_bundle
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
 >>> answer = score(store, "914101057123456728", as_of="2024-01-01")
->>> answer["grade"], [c["source"] for c in answer["contributions"]]
-('B', ['ZZ-2021-JP-0001', 'ZZ-2023-CG-0005'])
+>>> answer["grade"], [(c["source"], c["type"]) for c in answer["contributions"]]
+... # doctest: +NORMALIZE_WHITESPACE
+('D', [('ZZ-2021-JP-0001', 'own'), ('ZZ-2023-CG-0005', 'exposure'),
+       ('ZZ-2021-JP-0001', 'grade_cap')])
 >>> round(100 - sum(c["points"] for c in answer["contributions"]), 2) == answer["score"]
 True
 """
@@ -187,6 +193,42 @@ def _bound(contributions: list[dict[str, Any]], counted: list[dict[str, Any]], l
                               "explanation": explanation.format(deducted, limit)})
 
 
+def ceiling(grade: str) -> float:
+    """The highest score of `grade` (scores are rounded to cents).
+
+    >>> ceiling("A"), ceiling("C")
+    (100.0, 74.99)
+    """
+    index = [g for _, g in GRADES].index(grade)
+    return START if index == 0 else round(GRADES[index - 1][0] - 0.01, 2)
+
+
+def _cap(checker: Checker, measures: list[Node], value: float) -> dict[str, Any] | None:
+    """The contribution that brings `value` down to the worst grade cap of an own measure
+    in force (catalogue `grade_cap` of the version applied), if it is above it."""
+    capped = []
+    for measure in measures:
+        kind, current = checker.kind(measure), checker.state(measure)
+        if kind is None or kind.grade_cap is None:
+            continue
+        if current.in_force is None:
+            checker.limits.append(f"grade cap {kind.grade_cap} of {measure.uid} uncertain: "
+                                  f"{current.reason}")
+        elif current.in_force:
+            capped.append((ceiling(kind.grade_cap), measure.uid, kind, current.status))
+    if not capped:
+        return None
+    top, uid, kind, status = min(capped, key=lambda c: (c[0], c[1]))
+    if value <= top:
+        return None
+    return {"source": uid, "kind": kind.kind, "type": "grade_cap",
+            "flag": status if status == "under_objection" else None,
+            "points": round(value - top, 2),
+            "explanation": (f"{kind.name_zh} in force ({status}) caps the grade at "
+                            f"{kind.grade_cap}: score at most {top:g} "
+                            f"({kind.legal_basis or 'catalogue'})")}
+
+
 def grade_of(value: float) -> str:
     """The grade of a score.
 
@@ -221,6 +263,10 @@ def score(store: Store, uscc: str, *, as_of: str | None = None) -> dict[str, Any
     _bound(contributions, contributions, START, "floor",
            "deductions {:g} exceed {:g}; the score stops at 0")
     value = round(START - sum(c["points"] for c in contributions), 2)
+    cap = _cap(checker, list(own_nodes.values()), value)
+    if cap is not None:
+        contributions.append(cap)
+        value = round(value - cap["points"], 2)
     grade = grade_of(value)
     return {"enterprise": party(enterprise), "as_of": day, "score": value, "grade": grade,
             "supervision": SUPERVISION[grade], "contributions": contributions,

@@ -26,8 +26,10 @@ COLUMNS = {
     "shareholdings": ("enterprise", "holder", "holder_kind", "percentage", "start", "end",
                       "pct_min", "pct_max"),
     "measures": ("measure_id", "subject", "subject_kind", "kind", "conduct_date", "start",
-                 "end", "authority", "legal_basis", "status"),
+                 "end", "authority", "legal_basis", "status", "published"),
     "measure_events": ("measure_id", "event", "date", "note"),
+    "enterprise_events": ("event_id", "enterprise", "event", "date", "roles_on",
+                          "personally_responsible", "responsible_persons", "authority"),
 }
 
 
@@ -83,7 +85,7 @@ class Bundle:
 
     def measure(self, measure_id: str, subject: str, kind: str, *, conduct: str, start: str,
                 end: str = "", status: str = "active", authority: str = "郑州市市场监督管理局",
-                subject_kind: str | None = None) -> None:
+                subject_kind: str | None = None, published: str = "") -> None:
         key = self.keys[subject]
         if subject_kind is None:
             persons = {r["person_id"] for r in self.rows["persons"]}
@@ -91,11 +93,21 @@ class Bundle:
         self.rows["measures"].append({
             "measure_id": measure_id, "subject": key, "subject_kind": subject_kind,
             "kind": kind, "conduct_date": conduct, "start": start, "end": end,
-            "authority": authority, "legal_basis": "《测试条例》第一条", "status": status})
+            "authority": authority, "legal_basis": "《测试条例》第一条", "status": status,
+            "published": published})
 
     def event(self, measure_id: str, event: str, day: str, note: str = "") -> None:
         self.rows["measure_events"].append({"measure_id": measure_id, "event": event,
                                             "date": day, "note": note})
+
+    def enterprise_event(self, event_id: str, enterprise: str, event: str, day: str, *,
+                         responsible: str = "", persons: tuple[str, ...] = (),
+                         roles_on: str = "", authority: str = "郑州市市场监督管理局") -> None:
+        self.rows["enterprise_events"].append({
+            "event_id": event_id, "enterprise": self.keys[enterprise], "event": event,
+            "date": day, "roles_on": roles_on, "personally_responsible": responsible,
+            "responsible_persons": ";".join(self.keys[p] for p in persons),
+            "authority": authority})
 
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)

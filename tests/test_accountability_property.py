@@ -83,11 +83,13 @@ def test_every_person_who_may_be_responsible_is_reached_or_uncertain(
         sure_control = known and consistent and (person, "A") in every
         if may_rep or (consistent and (person, "A") in some):
             assert person in reached or person in uncertain, (person, answer)
+        if sure_control:  # certain by brute force: reached, or at worst uncertain
+            assert person in reached or person in uncertain, (person, answer)
         if person in reached:
             assert known, "reached on a guess: the conduct date is unknown"
             roles = reached[person]["roles"]
             assert ("legal_representative" in roles) == bool(sure_rep), (person, answer)
-            if consistent:
-                assert any(r.startswith("actual_controller") for r in roles) == sure_control
+            if consistent and any(r.startswith("actual_controller") for r in roles):
+                assert sure_control, ("controller on a guess", person, answer)
         else:
-            assert not (sure_rep or sure_control), (person, answer)
+            assert not sure_rep, (person, answer)

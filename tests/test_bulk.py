@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import socket
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph import EntityRow, MemoryStore, Store
+from graph import EntityRow, MemoryStore
 from graph.bulk import (
     ARRAY_DELIMITER,
     ImportGroup,
@@ -29,15 +27,15 @@ from graph.bulk import (
 )
 from graph.model import MODEL
 from graph.neo4j_store import Neo4jStore
-from graph.store import INTERNAL_PROPS, VersionedRow, history_of, versioned
+from graph.store import StoreError, VersionedRow, history_of, versioned
 from ingest import BundleError, ingest_bundle, ingest_path
-from ingest.bulk import LOCAL_SCRIPT, command_importer
+from ingest.bulk import command_importer
 from ingest.load import bundle_source
 from ingest.pipeline import Ingestor
 from tests.builders import Bundle
 from tests.conftest import EXAMPLE, skip_unless_neo4j_wanted
-
-PROVENANCE_OF_RUN = {"run_id"}  # differs between two loads of the same data
+from tests.neo4j_server import LocalNeo4j
+from tests.snapshots import content
 
 
 def tricky_bundle() -> Bundle:
@@ -59,25 +57,6 @@ def tricky_bundle() -> Bundle:
     b.rows["roles"].append({"enterprise": "914101057123456729", "person": b.key("p"),
                             "role": "director", "start": "", "end": ""})  # bad check char
     return b
-
-
-def dump(store: Store) -> dict[str, Any]:
-    """Every node and relationship with its public properties and history, without the
-    run id (each load has its own)."""
-
-    def clean(props: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in props.items()
-                if k not in INTERNAL_PROPS and k not in PROVENANCE_OF_RUN and v is not None}
-
-    def versions(props: dict[str, Any]) -> list[dict[str, Any]]:
-        return [clean(h) for h in history_of(props)]
-
-    nodes = {(n.kind, n.uid): (clean(n.props), versions(n.props))
-             for kind in MODEL.nodes if kind.name != "IngestRun"
-             for n in store.nodes(kind.name)}
-    edges = {(e.type, e.eid): (e.source, e.target, clean(e.props), versions(e.props))
-             for rel in MODEL.rels for e in store.edges(rel.name)}
-    return {"nodes": nodes, "edges": edges}
 
 
 def spooled(folder: Path, bundle: Path) -> tuple[ImportSpool, Any]:
@@ -232,30 +211,18 @@ def test_bulk_needs_neo4j(tmp_path: Path) -> None:
 
 # --- a real import into a dedicated server -----------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module", params=["neo4j"])  # the id counts it as a Neo4j test
 def bulk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Neo4jStore, Any]]:
     """A Neo4j of its own (the import restarts it), from scripts/neo4j-local."""
     skip_unless_neo4j_wanted()
-    home = tmp_path_factory.mktemp("neo4j-bulk")
-    env = [f"NEO4J_LOCAL_HOME={home}", f"NEO4J_LOCAL_BOLT_PORT={free_port()}",
-           "NEO4J_LOCAL_HEAP=512m", "NEO4J_LOCAL_PAGECACHE=256m"]
-    started = subprocess.run(["env", *env, str(LOCAL_SCRIPT), "start"], check=True,
-                             capture_output=True, text=True)
-    settings = dict(line.split("=", 1) for line in started.stdout.split())
-    store = Neo4jStore(settings["NEO4J_URI"], settings["NEO4J_USER"],
-                       settings["NEO4J_PASSWORD"].strip("'"))
+    server = LocalNeo4j(tmp_path_factory.mktemp("neo4j-bulk"))
+    server.start()
+    store = server.store()
     try:
-        yield store, command_importer(["env", *env, str(LOCAL_SCRIPT), "import"])
+        yield store, command_importer(server.command("import"))
     finally:
         store.close()
-        subprocess.run(["env", *env, str(LOCAL_SCRIPT), "stop"], check=False,
-                       capture_output=True)
+        server.stop()
 
 
 def test_bulk_load_ends_like_an_online_load(bulk_server: tuple[Neo4jStore, Any],
@@ -272,7 +239,7 @@ def test_bulk_load_ends_like_an_online_load(bulk_server: tuple[Neo4jStore, Any],
     assert bulk.status == "succeeded" and bulk.rejected == online.rejected == 1
     assert (bulk.writes, bulk.tables, bulk.warnings) == (online.writes, online.tables,
                                                           online.warnings)
-    assert dump(store) == dump(reference)
+    assert content(store) == content(reference)
     contact = next(n for n in store.nodes("Contact") if n.props["field"] == "phone")
     assert [h["value"] for h in history_of(contact.props)] == ["0371-6555 1234"]
     runs = {n.uid: n.props["status"] for n in store.nodes("IngestRun")}
@@ -280,7 +247,7 @@ def test_bulk_load_ends_like_an_online_load(bulk_server: tuple[Neo4jStore, Any],
     assert any(s.startswith("imported") for s in said)
     again = ingest_path(store, folder)  # an online reload continues like on the reference
     assert again.writes == ingest_bundle(reference, folder).writes
-    assert again.writes.created == 0 and dump(store) == dump(reference)
+    assert again.writes.created == 0 and content(store) == content(reference)
 
 
 def test_bulk_load_refuses_a_database_with_data(bulk_server: tuple[Neo4jStore, Any],
@@ -291,3 +258,24 @@ def test_bulk_load_refuses_a_database_with_data(bulk_server: tuple[Neo4jStore, A
     with pytest.raises(BundleError, match="needs an empty database.*8 Enterprise"):
         ingest_path(store, EXAMPLE, bulk=importer)
     assert store.counts()["Enterprise"] == 8
+
+
+def test_a_failed_import_leaves_the_database_as_it_was(bulk_server: tuple[Neo4jStore, Any],
+                                                      tmp_path: Path) -> None:
+    store, importer = bulk_server
+    store.clear()
+    earlier = Ingestor(store, source="bundle", path="earlier")
+    earlier.finish("failed")
+
+    def broken(folder: Path) -> None:  # the real import, of a file that is not there
+        with open(folder / "import.args", "a", encoding="utf-8") as args:
+            args.write("--nodes=Enterprise=missing-file.csv\n")
+        importer(folder)
+
+    with pytest.raises(StoreError, match="import command .* failed"):
+        ingest_path(store, EXAMPLE, bulk=broken)
+    store.reconnect()
+    assert {k: n for k, n in store.counts().items() if n} == {"IngestRun": 2}
+    assert sorted(n.props["status"] for n in store.nodes("IngestRun")) == ["failed", "failed"]
+    report = ingest_path(store, EXAMPLE, bulk=importer)  # and a bulk load works after it
+    assert report.status == "succeeded" and store.counts()["Enterprise"] == 8

@@ -158,3 +158,12 @@ def test_ranges_and_ties_are_uncertain_never_certain() -> None:
     tie = solve(ControlGraph([Stake("P", "A", 35, 35), Stake("Q", "A", 35, 35)], []))
     assert (tie.status("P", "A"), tie.status("Q", "A")) == (Tri.UNCERTAIN, Tri.UNCERTAIN)
     assert tie.weigh("P", "A").rule == "tie"
+
+
+def test_a_sole_doubtful_declaration_does_not_unsettle_its_own_computed_control() -> None:
+    g = ControlGraph([Stake("P", "A", 30, 35), Stake("Q", "C", 35, 100)],
+                     [Declaration("P", "A", False)])
+    assert solve(g).status("P", "A") is Tri.YES  # controls whether declared or not
+    other = ControlGraph([Stake("P", "A", 60, 60)], [Declaration("Q", "A", False)])
+    s = solve(other)
+    assert (s.status("P", "A"), s.status("Q", "A")) == (Tri.UNCERTAIN, Tri.UNCERTAIN)

@@ -49,14 +49,14 @@ def test_a_clean_enterprise_scores_100(store: Store, tmp_path: Path) -> None:
 ])
 def test_own_measure_decays_with_a_two_year_half_life(
         store: Store, tmp_path: Path, start: str, points: float, grade: str) -> None:
-    b = company("joint_punishment", start)
+    b = company("market_ban", start)
     b.load(store, tmp_path)
     answer = score(store, b.uscc("A"), as_of=AS_OF)
     (own,) = answer["contributions"]  # its legal representative's derived measure: not again
-    assert (own["source"], own["kind"], own["type"]) == ("M1", "joint_punishment", "own")
+    assert (own["source"], own["kind"], own["type"]) == ("M1", "market_ban", "own")
     assert own["points"] == pytest.approx(points, abs=0.05)
     assert answer["grade"] == grade and balanced(answer)
-    assert "失信联合惩戒" in own["explanation"] and start in own["explanation"]
+    assert "市场禁入" in own["explanation"] and start in own["explanation"]
 
 
 @pytest.mark.parametrize(("event", "factor", "flag"), [
@@ -64,7 +64,7 @@ def test_own_measure_decays_with_a_two_year_half_life(
     ("objection_filed", 1.0, "under_objection")])
 def test_state_of_an_own_measure_weighs_its_points(
         store: Store, tmp_path: Path, event: str, factor: float, flag: str | None) -> None:
-    b = company("joint_punishment")
+    b = company("market_ban")
     b.event("M1", event, AS_OF)
     b.load(store, tmp_path)
     (own,) = score(store, b.uscc("A"), as_of=AS_OF)["contributions"]

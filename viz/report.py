@@ -26,7 +26,7 @@ from graph.settings import Settings
 from graph.store import Store
 from queries.accountability import accountable
 from queries.alerts import alerts
-from queries.common import as_of_date, catalogue, party, require_node
+from queries.common import as_of_date, catalogue, kind_of, party, require_node
 from queries.measures import events_of, measures_on, state
 from queries.network import neighbourhood
 from queries.owners import owners
@@ -49,14 +49,15 @@ def own_measures(store: Store, uid: str, day: str) -> list[dict[str, Any]]:
     kinds = catalogue(store)
     rows = []
     for m in measures:
-        now = state(m.props, events[m.uid], day)
-        kind = kinds.get(m.props.get("kind", ""))
+        kind = kind_of(kinds, m)
+        now = state(m.props, events[m.uid], day, kind)
         rows.append({"measure": m.uid, "kind": m.props.get("kind"),
                      "kind_zh": kind.name_zh if kind else None, "state": now.status,
                      "in_force": now.in_force, "conduct_date": m.props.get("conduct_date"),
                      "start": m.props.get("start"), "end": m.props.get("end"),
                      "authority": m.props.get("authority"),
-                     "legal_basis": m.props.get("legal_basis")})
+                     "legal_basis": m.props.get("legal_basis"),
+                     "repair_from": now.repair_from, "ends_by_itself": now.ends_by_itself})
     return rows
 
 

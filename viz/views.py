@@ -27,7 +27,7 @@ from graph.model import MODEL
 from graph.records import Edge
 from graph.store import Store
 from queries.accountability import accountable
-from queries.common import as_of_date, catalogue, require_node
+from queries.common import as_of_date, catalogue, kind_of, require_node
 from queries.measures import events_of, measures_on, state
 from queries.network import edge_entry, neighbourhood, node_entry
 from queries.owners import owners
@@ -86,7 +86,9 @@ def measure_states(store: Store, ids: list[str], on: str) -> dict[str, str]:
     """The state of each measure on `on` (viz.style.MEASURE_STATUS keys)."""
     events = events_of(store, ids)
     nodes = store.get_nodes(ids)
-    return {m: state(nodes[m].props, events[m], on).status for m in ids if m in nodes}
+    kinds = catalogue(store)
+    return {m: state(nodes[m].props, events[m], on, kind_of(kinds, nodes[m])).status
+            for m in ids if m in nodes}
 
 
 def kinds_zh_of(store: Store) -> dict[str, str]:
@@ -100,6 +102,7 @@ def add_node(picture: Picture, entry: dict[str, Any], kinds_zh: dict[str, str],
                ("名称", entry["name"]), *prop_details(entry["kind"], entry["props"])]
     if status:
         details.insert(1, ("状态（截至日）", MEASURE_STATUS[status].label_zh))
+    details += window_details(entry.get("state") or {})
     picture.node(entry["id"], entry["kind"], node_label(entry, kinds_zh), details,
                  status=status, **extra)
     picture.cite(entry["props"])
@@ -206,6 +209,14 @@ def accountability_picture(store: Store, uscc: str, *, measure_id: str | None = 
     return finish(picture, store)
 
 
+def window_details(measure_state: dict[str, Any]) -> Details:
+    """A measure's publication window and the rule applied (docs/law.md)."""
+    rows = (("可申请修复日", measure_state.get("repair_from")),
+            ("自动终止公示日", measure_state.get("ends_by_itself")),
+            ("适用规则", measure_state.get("rule")))
+    return [(label, str(value)) for label, value in rows if value]
+
+
 def add_reached(picture: Picture, store: Store, entry: dict[str, Any],
                 kinds_zh: dict[str, str]) -> None:
     """A person reached by a measure: the derived measure, and the evidence highlighted."""
@@ -221,6 +232,7 @@ def add_reached(picture: Picture, store: Store, entry: dict[str, Any],
                                         MEASURE_STATUS["uncertain"]).label_zh)]
     if source_state.get("reason"):
         details.append(("说明", source_state["reason"]))
+    details += window_details(source_state)
     if uncertain:
         details.append(("不确定原因", entry["reason"]))
     status = "derived" if source_state["in_force"] else source_state["status"]

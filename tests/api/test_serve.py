@@ -6,7 +6,6 @@ from __future__ import annotations
 import gc
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from graph import MemoryStore, Store
 from ingest import ingest_bundle
 from tests.api.conftest import AS_OF, HUAXIN, LINA, settings_for
 from tests.conftest import EXAMPLE, skip_unless_neo4j_wanted
+from tests.neo4j_server import free_port
 
 CLI = Path(sys.executable).with_name("credtrace")
 
@@ -38,11 +38,6 @@ def test_workers_need_neo4j(tmp_path: Path) -> None:
                                       f"memory:{tmp_path}"])
     assert result.exit_code == 2 and "Neo4j" in result.output
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def get(port: int, path: str, key: str) -> tuple[int, bytes]:
@@ -70,7 +65,7 @@ def two_workers(tmp_path: Path, **settings: str) -> Iterator[tuple[int, str]]:
                                    "--workers", "2", "--no-access-log"],
                                   env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a busy 2-core machine starts slowly
         while True:
             try:
                 if get(port, "/readyz", "")[0] == 200:

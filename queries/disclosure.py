@@ -1,0 +1,67 @@
+"""The disclosure report: decisions that must be published within a number of working
+days (catalogue `publish_within_workdays`, e.g. 双公示: administrative penalties within 7
+working days of the decision), their publication date, deadline, and whether they were
+on time.
+
+A decision is `on_time` (published by the deadline), `late`, `overdue` (not published and
+the deadline passed by the as-of date), `pending` (not published, deadline to come) or
+`unknown` with the reason (no decision date; a deadline in a year no holiday schedule
+covers: never guessed, see `queries.workdays`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from graph.store import Store
+from queries.common import as_of_date, catalogue, kind_of
+from queries.workdays import BeyondCalendar, WorkCalendar
+
+
+def _status(published: str | None, deadline: str, day: str) -> str:
+    if published is not None:
+        return "on_time" if published <= deadline else "late"
+    return "overdue" if deadline < day else "pending"
+
+
+def disclosure(store: Store, *, as_of: str | None = None, since: str | None = None,
+               calendar: WorkCalendar | None = None) -> dict[str, Any]:
+    """Every decision with a publication deadline (decided on or after `since`), and
+    counts by status.
+
+    >>> from graph.memory import MemoryStore
+    >>> disclosure(MemoryStore(), as_of="2026-03-01")["counts"]
+    {}
+    """
+    day = as_of_date(as_of)
+    start = as_of_date(since) if since else None
+    calendar = calendar or WorkCalendar()
+    kinds = catalogue(store)
+    rows = []
+    for measure in sorted(store.nodes("Measure"), key=lambda n: n.uid):
+        kind = kind_of(kinds, measure)
+        decided, published = measure.props.get("start"), measure.props.get("published")
+        if kind is None or kind.publish_within_workdays is None \
+                or (start and decided and decided < start):
+            continue
+        row: dict[str, Any] = {
+            "measure": measure.uid, "kind": kind.kind, "kind_zh": kind.name_zh,
+            "subject": measure.props.get("subject"), "decided": decided,
+            "published": published, "within_workdays": kind.publish_within_workdays,
+            "deadline": None, "status": "unknown", "reason": None,
+            "rule": kind.legal_basis}
+        if decided is None:
+            row["reason"] = "decision date unknown"
+        else:
+            try:
+                deadline = calendar.add_workdays(date.fromisoformat(decided),
+                                                 kind.publish_within_workdays).isoformat()
+            except BeyondCalendar as exc:
+                row["reason"] = str(exc)
+            else:
+                row |= {"deadline": deadline, "status": _status(published, deadline, day)}
+        rows.append(row)
+    counts = dict(sorted(Counter(r["status"] for r in rows).items()))
+    return {"as_of": day, "since": start, "decisions": rows, "counts": counts}
