@@ -1,9 +1,14 @@
 """R1 accountability: who a measure on an enterprise reaches, with the evidence.
 
 A measure that reaches persons, for conduct on date d, reaches every person who held a
-responsibility role AT d: legal representative or principal, actual controller (declared,
-or derived through control chains) and the roles the measure's kind names. A role whose
-start is unknown at d goes to `uncertain` with the reason. The derived personal measure
+responsibility role AT d: legal representative or principal, actual controller (every
+declared one, or derived through control chains under `queries.control`) and the roles the
+measure's kind names. A person who may be responsible is reached or listed as uncertain
+with the reason, never silently absent: a role whose start is unknown at d, a controller
+the data cannot settle (share ranges, ties, a declared controller with an unknown
+interval). When d is unknown, everyone whose role or control may meet the window from the
+earliest possible conduct date (the enterprise's establishment) to the measure's start is
+uncertain (`conduct_window`). The derived personal measure
 follows its source's state (R3): repair, exit or an upheld objection ends it the same day.
 Derived measures never reach the person's other enterprises (R2).
 """
@@ -28,9 +33,15 @@ from queries.common import (
     provenance,
     require_node,
 )
+from queries.control import Tri
+from queries.explain import explanation
 from queries.measures import events_of, measures_on, state
-from queries.ownership import actual_controller, upward_plan
+from queries.ownership import Candidate, controllers_on, overlaps, read_upward, upward_plan
 from queries.statutory import responsibility
+
+#: The earliest possible conduct date when nothing bounds it (an enterprise whose
+#: establishment date is unknown).
+EARLIEST = "0001-01-01"
 
 #: What `reached_by` reads of an enterprise (`Store.prefetch`): its roles and the chains
 #: above it.
@@ -56,67 +67,113 @@ def role_step(edge: Edge, role: str) -> dict[str, Any]:
             **interval(edge), "provenance": provenance(edge.props)}
 
 
-def _role_holders(store: Store, uscc: str, roles: tuple[str, ...],
-                  on: str) -> list[tuple[Edge, str, Validity]]:
+def conduct_window(enterprise: Node, measure: Node, as_of: str) -> tuple[str, str]:
+    """The dates the conduct may have taken place: the conduct date itself when known;
+    else from the earliest possible conduct date (the enterprise's establishment: it cannot
+    have acted before it existed; the dawn of the calendar when that is unknown too) to the
+    measure's start (or `as_of` when that is unknown as well)."""
+    conduct = measure.props.get("conduct_date")
+    if conduct is not None:
+        return conduct, conduct
+    return (enterprise.props.get("established") or EARLIEST,
+            measure.props.get("start") or as_of)
+
+
+def _role_holders(store: Store, uscc: str, roles: tuple[str, ...], lo: str,
+                  hi: str) -> list[tuple[Edge, str, Validity]]:
+    """Role relationships of `roles` into `uscc` that may meet `[lo, hi]`, with whether
+    they held on `lo` (meaningful when the window is one day)."""
     types = [MODEL.role_type(r) for r in roles if r in MODEL.roles]
     by_type = {MODEL.role_type(r): r for r in roles if r in MODEL.roles}
-    edges = store.adjacent([uscc], types, "in", on)
+    edges = store.adjacent([uscc], types, "in", lo if lo == hi else None)
     return sorted(
-        ((e, by_type[e.type], validity(e.start, e.end, on)) for e in edges),
+        ((e, by_type[e.type], validity(e.start, e.end, lo)) for e in edges
+         if overlaps(e, lo, hi)),
         key=lambda item: (item[1], item[0].source, item[0].eid),
     )
+
+
+def _window_reason(held: str, lo: str, hi: str) -> str:
+    since = "" if lo == EARLIEST else f"from {lo} (earliest possible conduct date) "
+    return (f"conduct date unknown: the role or control ({held}) may have held at the conduct, "
+            f"which lies somewhere {since}up to {hi}")
+
+
+def controller_candidates(store: Store, uscc: str, lo: str,
+                          hi: str) -> list[tuple[Candidate, str]]:
+    """Every party that may be the actual controller of `uscc` on a day of `[lo, hi]`
+    and the day it was found on (each party once: certain on a day if ever, else the
+    first day). The control above may change inside the window, so each day where it
+    may change is asked."""
+    up = read_upward(store, uscc, lo, hi)
+    found: dict[str, tuple[Candidate, str]] = {}
+    for day in up.window_dates(lo, hi):
+        for candidate in controllers_on(up, day).candidates:
+            known = found.get(candidate.party.uid)
+            if known is None or (known[0].status is not Tri.YES
+                                 and candidate.status is Tri.YES):
+                found[candidate.party.uid] = (candidate, day)
+    return [found[uid] for uid in sorted(found)]
 
 
 def reached_by(store: Store, enterprise: Node, measure: Node, kind: MeasureKind,
                as_of: str, *, events: list[dict[str, Any]] | None = None,
                ) -> dict[str, list[dict[str, Any]]]:
-    """Persons reached by one measure on one enterprise, and the uncertain cases.
+    """Persons reached by one measure on one enterprise, and the uncertain cases: every
+    person who may be responsible is in one of the two lists, with the reason when
+    uncertain.
 
     `events` are the measure's due-process events when the caller already has them.
     """
-    conduct = measure.props.get("conduct_date")
     head = [measure_step(measure, kind), {"step": "enterprise", **party(enterprise)}]
     if events is None:
         events = events_of(store, [measure.uid])[measure.uid]
     source_state = state(measure.props, events, as_of, kind)
+    lo, hi = conduct_window(enterprise, measure, as_of)
     found: dict[str, dict[str, Any]] = {}
     uncertain: list[dict[str, Any]] = []
 
-    def add(person: Node, role: str, chain: list[dict[str, Any]], reason: str | None) -> None:
+    def add(person: Node, role: str, chain: list[dict[str, Any]], rule: str,
+            inputs: dict[str, Any], reasons: list[str]) -> None:
         responsible, doubt = responsibility(measure, kind, person.uid)
         if not responsible:
             return
-        reason = reason or doubt
+        reasons = reasons or ([doubt] if doubt else [])
         entry: dict[str, Any] = {"person": person.uid, "name": person.name, "roles": [role],
                  "measure": measure.uid, "kind": kind.kind, "derived": True,
                  "state": source_state.as_dict(),
-                 "evidence": [*head, *chain, {"step": "person", **party(person)}]}
-        if reason:
-            uncertain.append({**entry, "reason": reason})
+                 "evidence": [*head, *chain, {"step": "person", **party(person)}],
+                 "explanation": explanation(rule, inputs, reasons)}
+        if reasons:
+            uncertain.append({**entry, "reason": "; ".join(dict.fromkeys(reasons))})
         elif person.uid in found:
             found[person.uid]["roles"].append(role)
             found[person.uid]["evidence"][-1:-1] = entry["evidence"][2:-1]  # one person step
         else:
             found[person.uid] = entry
 
-    if conduct is None:
-        reason = "conduct date unknown: cannot tell who held the roles"
-        on = measure.props.get("start") or as_of
-    else:
-        reason, on = None, conduct
+    window = {"conduct_date": measure.props.get("conduct_date"), "window": [lo, hi]}
     role_names = tuple(r for r in kind.roles if r != "actual_controller")
-    holders = _role_holders(store, enterprise.uid, role_names, on)
+    holders = _role_holders(store, enterprise.uid, role_names, lo, hi)
     people = store.get_nodes(e.source for e, _, _ in holders)
     for edge, role, valid in holders:
-        why = reason or (uncertainty_reason(edge.start, edge.end, on)
-                         if valid is Validity.UNCERTAIN else None)
-        add(people[edge.source], role, [role_step(edge, role)], why)
+        held = f"{edge.start or '?'} – {edge.end or 'now'}"
+        why = ([_window_reason(held, lo, hi)] if lo != hi else
+               [uncertainty_reason(edge.start, edge.end, lo)] if valid is Validity.UNCERTAIN
+               else [])
+        add(people[edge.source], role, [role_step(edge, role)],
+            f"R1: {role} at the conduct date", {**window, **interval(edge)}, why)
     if "actual_controller" in kind.roles:
-        answer = actual_controller(store, enterprise.uid, on)
-        if answer.controller is not None and answer.controller.kind == "Person":
-            role = "actual_controller" + ("" if answer.declared else " (derived)")
-            why = reason or ("; ".join(answer.uncertain) if answer.uncertain else None)
-            add(answer.controller, role, answer.chain, why)
+        for candidate, day in controller_candidates(store, enterprise.uid, lo, hi):
+            if candidate.party.kind != "Person":
+                continue
+            role = "actual_controller" + ("" if candidate.declared else " (derived)")
+            why = list(candidate.explanation["uncertain"])
+            if lo != hi:
+                why.insert(0, _window_reason(f"may control on {day}", lo, hi))
+            add(candidate.party, role, candidate.evidence,
+                f"R1: {candidate.explanation['rule']} at the conduct date",
+                {**window, **candidate.explanation["inputs"]}, why)
     reached = sorted(found.values(), key=lambda e: e["person"])
     return {"reached": reached, "uncertain": sorted(uncertain, key=lambda e: e["person"])}
 

@@ -9,11 +9,14 @@ reported with `uncertain` reasons rather than dropped.
 
 - `forbidden_roles`: a person under a measure in force whose kind forbids roles
   (catalogue `forbids_roles`) holds such a role on the date.
-- `new_shells`: while under a measure in force on the date, the person is connected to an
-  enterprise *founded* (established) on or after the measure's start, or started to
-  *represent* it (legal representative or principal) or *control* it (a shareholding
-  above 50 %) on or after that start, the measure being in force on that day too; the
-  connection still holds on the date. The sanctioned enterprise itself is not a shell.
+- `new_shells`: while under a measure in force on the date, the person *founded* an
+  enterprise on or after the measure's start (its legal representative, principal or
+  controller at its establishment; not an officer or a minor holder), or started to
+  *represent* it (legal representative or principal) or *control* it (the one control
+  rule of `queries.control`: pooled votes, > 50 % or ≥ 30 % and strictly largest, or
+  declared) on or after that start, the measure being in force on that day too; the link
+  still holds on the date, and each trigger names it. The sanctioned enterprise itself is
+  not a shell.
 - `exposure`: enterprises with sanctioned parties (enterprises or persons under a measure
   in force, own or derived) within `k` hops of roles and shareholdings, each with the
   shortest paths that explain it; measures derived from the enterprise's own measures do
@@ -25,15 +28,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from graph.model import MODEL
 from graph.records import Edge, Node
 from graph.settings import Settings
 from graph.store import Store
+from graph.timeline import possibly_valid
 from queries.accountability import measure_step, role_step
 from queries.check import Checker
 from queries.common import MeasureKind, as_of_date, party
+from queries.control import Tri
+from queries.explain import explanation
 from queries.measures import MeasureState, state
 from queries.network import (
     PARTY_KINDS,
@@ -44,7 +51,7 @@ from queries.network import (
     path_entry,
     rel_types,
 )
-from queries.ownership import CONTROL_MAJORITY, share_bounds, shareholding_step
+from queries.ownership import Candidate, controllers_on, read_upward
 
 ROLE_TYPES = MODEL.rels_of("role")
 REPRESENTS = (MODEL.role_type("legal_representative"), MODEL.role_type("principal"))
@@ -154,47 +161,115 @@ def in_force_between(measure: Node, events: list[dict[str, Any]],
     return lambda d: start <= d <= day and bool(state(measure.props, events, d).in_force)
 
 
-def _triggers(edge: Edge, enterprise: Node,
-              during: Callable[[str], bool]) -> list[tuple[str, str]]:
-    """(trigger, date) pairs of one link that fall while the measure is in force."""
-    dates = {"founded": enterprise.props.get("established")}
-    if edge.type in REPRESENTS:
-        dates["represented"] = edge.start
-    if edge.type == "HOLDS_SHARES" and share_bounds(edge)[0] > CONTROL_MAJORITY:
-        dates["controlled"] = edge.start
-    return [(name, day) for name, day in dates.items() if day is not None and during(day)]
+def _day_before(day: str) -> str:
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+
+
+@dataclass
+class _Link:
+    """How a person is linked to an enterprise in a window: representation edges, and the
+    control status on each date where it may change (`queries.ownership.controllers_on`)."""
+
+    represents: list[Edge]
+    control: dict[str, Candidate | None]  # date -> the person as candidate controller
+
+    def controls(self, day: str) -> Candidate | None:
+        """The person as controller on `day` (the last change on or before it)."""
+        known = [d for d in self.control if d <= day]
+        return self.control[max(known)] if known else None
+
+    def represents_on(self, day: str) -> list[Edge]:
+        return [e for e in self.represents if possibly_valid(e.start, e.end, day)]
+
+
+def _link(store: Store, person: str, uscc: str, represents: list[Edge], lo: str,
+          day: str) -> _Link:
+    up = read_upward(store, uscc, lo, day)
+    control: dict[str, Candidate | None] = {}
+    for d in up.window_dates(lo, day):
+        found = [c for c in controllers_on(up, d, uscc).candidates if c.party.uid == person]
+        control[d] = found[0] if found else None
+    return _Link(represents, control)
+
+
+def _triggers(link: _Link, enterprise: Node, start: str, day: str,
+              during: Callable[[str], bool]) -> list[tuple[str, str, str, Candidate | None]]:
+    """(trigger, date, link, controller candidate) of one person and enterprise while the
+    measure is in force: *founded* (established then, the person its legal representative,
+    principal or controller at founding), *represented* (began as legal representative or
+    principal), *controlled* (became its controller under the one control rule)."""
+    found: list[tuple[str, str, str, Candidate | None]] = []
+    est = enterprise.props.get("established")
+    if est and during(est):
+        at_founding = link.represents_on(est)
+        holder = link.controls(est)
+        if at_founding:
+            found.append(("founded", est, MODEL.rel(at_founding[0].type).role or "", None))
+        elif holder is not None:
+            found.append(("founded", est, "actual_controller", holder))
+    for edge in link.represents:
+        if edge.start is not None and during(edge.start):
+            found.append(("represented", edge.start, MODEL.rel(edge.type).role or "", None))
+    dates = sorted(link.control)
+    gained = [d for prev, d in zip([_day_before(start), *dates], dates, strict=False)
+              if link.control[d] is not None and link.controls(prev) is None and d >= start]
+    if gained and during(gained[-1]) and link.controls(day) is not None:
+        found.append(("controlled", gained[-1], "actual_controller", link.control[gained[-1]]))
+    return sorted(found, key=lambda t: (t[1], list(TRIGGERS).index(t[0])))
 
 
 def new_shells(checker: Checker, personal: list[Personal]) -> list[dict[str, Any]]:
-    """Enterprises founded, represented or controlled by a person after their measure began."""
+    """Enterprises founded, represented or controlled by a person after their measure
+    began, the link still holding on the date; control under the one control rule
+    (`queries.control`), found through any chain of holdings."""
     day = checker.day
     live = [(pm, cur) for pm, cur in _live(checker, personal) if pm.measure.props.get("start")]
     persons = sorted({pm.person for pm, _ in live})
-    types = [*ROLE_TYPES, "HOLDS_SHARES"]
-    edges = _by_source(checker.store.adjacent(persons, types, "out", day) if persons else [])
-    nodes = checker.nodes([*persons, *(e.target for es in edges.values() for e in es)])
+    edges = checker.person_edges(persons)
+    represents = _by_source(e for e in edges if e.type in REPRESENTS
+                            and possibly_valid(e.start, e.end, day))
+    controlled = checker.controlled(persons, edges) if persons else {}
+    links: dict[tuple[str, str, str], _Link] = {}
     alerts = []
     for pm, current in live:
+        start = pm.measure.props["start"]
         during = in_force_between(pm.measure, checker.events([pm.measure.uid])[pm.measure.uid],
                                   day)
-        by_enterprise: dict[str, list[Edge]] = defaultdict(list)
-        for edge in edges.get(pm.person, []):
-            if edge.target != pm.measure.props.get("subject"):
-                by_enterprise[edge.target].append(edge)
-        for uscc, links in sorted(by_enterprise.items()):
-            found = sorted({t for e in links for t in _triggers(e, nodes[uscc], during)},
-                           key=lambda t: (t[1], list(TRIGGERS).index(t[0])))
+        reps: dict[str, list[Edge]] = defaultdict(list)
+        for edge in represents.get(pm.person, []):
+            reps[edge.target].append(edge)
+        targets = (set(reps) | controlled.get(pm.person, set())) \
+            - {pm.measure.props.get("subject")}
+        nodes = checker.nodes([pm.person, *targets])
+        for uscc in sorted(targets):
+            key = (pm.person, uscc, start)
+            if key not in links:
+                links[key] = _link(checker.store, pm.person, uscc, reps[uscc],
+                                   _day_before(start), day)
+            link = links[key]
+            found = _triggers(link, nodes[uscc], start, day, during)
             if not found:
                 continue
-            steps = [shareholding_step(e, nodes) if e.type == "HOLDS_SHARES"
-                     else role_step(e, MODEL.rel(e.type).role or e.type) for e in links]
+            holders = [c for _, _, _, c in found if c is not None]
+            now = link.controls(day)
+            reasons = [r for c in [*holders, now] if c is not None and c.status is not Tri.YES
+                       for r in c.explanation["uncertain"]]
+            steps = [role_step(e, MODEL.rel(e.type).role or e.type) for e in link.represents]
+            steps += (holders[-1].evidence if holders else [])
+            triggers = [{"trigger": t, "label_zh": TRIGGERS[t], "date": d, "link": how
+                         + ("" if c is None or c.status is Tri.YES else " (uncertain)")}
+                        for t, d, how, c in found]
+            doubts = _reasons(pm, current, *link.represents, on=day) + reasons
             alerts.append({
                 "person": party(nodes[pm.person]), "enterprise": party(nodes[uscc]),
-                "triggers": [{"trigger": t, "label_zh": TRIGGERS[t], "date": d} for t, d in found],
+                "triggers": triggers,
                 "measure": measure_view(pm.measure, pm.kind, pm.derived, current),
-                "relationships": [edge_entry(e, day) for e in links],
-                "uncertain": _reasons(pm, current, *links, on=day),
+                "relationships": [edge_entry(e, day) for e in link.represents],
+                "uncertain": list(dict.fromkeys(doubts)),
                 "evidence": [*pm.evidence, *steps],
+                "explanation": explanation(
+                    "R4 new shell: " + ", ".join(t["trigger"] for t in triggers),
+                    {"measure_start": start, "triggers": triggers}, doubts),
             })
     return sorted(alerts, key=lambda a: (a["person"]["id"], a["measure"]["id"],
                                          a["enterprise"]["id"]))

@@ -5,11 +5,11 @@ A person is answered with their own measures and the measures derived to them un
 measures on enterprises where they held a reached role on the conduct date, or of which
 they were the actual controller (declared, or derived through control chains). An
 enterprise is answered with ITS OWN measures only (R2: a derived measure never reaches the
-person's other enterprises); the measures of the persons now in its roles are listed apart
-under `risk`, for information. A measure under objection is in force and says so; cases
-the data cannot settle (unknown start of a role, unknown status date) go to `uncertain`
-with the reason. A batch shares every read, so checking many parties costs a few store
-round trips more than checking one.
+person's other enterprises); the measures of the persons now in its roles, holding its
+shares or possibly controlling it are listed apart under `risk`, for information. A
+measure under objection is in force and says so; cases the data cannot settle (unknown
+start of a role, unknown status date) go to `uncertain` with the reason. A batch shares
+every read, so checking many parties costs a few store round trips more than checking one.
 
 >>> from graph.memory import MemoryStore
 >>> from ingest import ingest_bundle
@@ -44,9 +44,11 @@ from queries.common import (
     kind_of,
     party,
 )
+from queries.control import Tri
+from queries.explain import explanation
 from queries.measures import MeasureState, events_of, state
 from queries.owners import CONTROL_TYPES
-from queries.ownership import CONTROL_LARGEST, MAX_CHAIN, share_bounds
+from queries.ownership import MAX_CHAIN, controllers_on, read_upward, share_bounds
 
 ROLE_TYPES = MODEL.rels_of("role")
 ROLE_NAMES = {rel_type: role for role, rel_type in MODEL.roles.items()}
@@ -68,8 +70,10 @@ def read_plan(with_risk: bool) -> Plan:
     """What a check reads, hop by hop from its subjects (`Store.prefetch`): their measures
     and roles (a person's holdings too); the measures on, and the control reaching on
     from, the enterprises so reached (with risk: of the persons in an enterprise's roles
-    first), and the measures' events."""
-    first: Hop = {"Enterprise": ((("IMPOSED_ON", *ROLE_TYPES), "in"),), "Person": _PARTY}
+    and its shareholders first), and the measures' events. Holdings higher up, read for
+    an enterprise's controllers, cost a round trip per level."""
+    ent: tuple[str, ...] = ("IMPOSED_ON", *ROLE_TYPES, *(("HOLDS_SHARES",) if with_risk else ()))
+    first: Hop = {"Enterprise": ((ent, "in"),), "Person": _PARTY}
     second: Hop = {**_LATER, "Person": _PARTY} if with_risk else _LATER
     return (first, second, _LATER, _LATER)
 
@@ -132,9 +136,6 @@ class Checker:
     def controlled(self, persons: Sequence[str], edges: list[Edge]) -> dict[str, set[str]]:
         """Enterprises each person may control on some date: declared-controlled or held
         by the person, or by an enterprise so reached (bounded depth, one read per level).
-
-        A holder is followed only where it could control on some date: its holdings in
-        the enterprise, at their high bounds, reach `CONTROL_LARGEST`.
         """
         reach: dict[str, set[str]] = {p: set() for p in persons}
         frontier: dict[str, set[str]] = defaultdict(set)
@@ -202,17 +203,14 @@ class Checker:
 
 
 def _control_steps(edges: Iterable[Edge]) -> set[tuple[str, str]]:
-    """(controller, enterprise) pairs that may be control on some date: a declared
-    controller, or holdings (not declared indirect figures) whose high bounds reach
-    `CONTROL_LARGEST` together."""
-    steps: set[tuple[str, str]] = set()
-    shares: dict[tuple[str, str], float] = defaultdict(float)
-    for edge in edges:
-        if edge.type == "ACTUAL_CONTROLLER":
-            steps.add((edge.source, edge.target))
-        elif edge.type == "HOLDS_SHARES" and edge.props.get("direct") is not False:
-            shares[edge.source, edge.target] += share_bounds(edge)[1]
-    return steps | {pair for pair, high in shares.items() if high >= CONTROL_LARGEST}
+    """(party, enterprise) pairs along which control may run on some date: a declared
+    controller, or any holding that may be positive (not a declared indirect figure).
+    Under pooled control (`queries.control`) a holding of any size may add to a bloc that
+    controls, so none is left out; `reached_by` then decides."""
+    return {(e.source, e.target) for e in edges
+            if e.type == "ACTUAL_CONTROLLER"
+            or (e.type == "HOLDS_SHARES" and e.props.get("direct") is not False
+                and share_bounds(e)[1] > 0)}
 
 
 def imposed_measures(edges: Iterable[Edge]) -> dict[str, list[str]]:
@@ -258,7 +256,10 @@ def answer_for(checker: Checker, subject: Node, own: list[Node], derived: list[D
             continue
         evidence = [measure_step(measure, checker.kind(measure)),
                     {"step": subject.kind.lower(), **party(subject)}]
-        item = _item(checker, measure, subject, current.as_dict(), evidence)
+        item = {**_item(checker, measure, subject, current.as_dict(), evidence),
+                "explanation": explanation(f"own measure: {current.status}",
+                                           {"scenario": scenario},
+                                           [] if current.in_force else [current.reason])}
         if current.in_force:
             measures.append(item)
         else:
@@ -267,8 +268,8 @@ def answer_for(checker: Checker, subject: Node, own: list[Node], derived: list[D
         source_state = entry["state"]
         if source_state["in_force"] is False or not applies(checker.kind(measure), scenario):
             continue
-        item = _item(checker, measure, enterprise, source_state, entry["evidence"],
-                     entry["roles"])
+        item = {**_item(checker, measure, enterprise, source_state, entry["evidence"],
+                        entry["roles"]), "explanation": entry["explanation"]}
         reason = entry.get("reason") or (None if source_state["in_force"]
                                          else source_state["reason"])
         if reason:
@@ -287,20 +288,42 @@ def answer_for(checker: Checker, subject: Node, own: list[Node], derived: list[D
 
 def _risk(checker: Checker, enterprise: Node, holders: dict[str, list[str]],
           answers: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Measures in force on the persons now in the enterprise's roles, other than those
-    derived from the enterprise's own measures (information, not a measure: R2, R4)."""
+    """Measures in force on the persons now in the enterprise's roles, holding its shares
+    or possibly controlling it, other than those derived from the enterprise's own
+    measures (information, not a measure: R2, R4)."""
     risk = []
     for person, roles in sorted(holders.items()):
         for item in answers[person]["measures"]:
             if item["subject"]["id"] == enterprise.uid:
                 continue
             risk.append({
-                "person": answers[person]["subject"], "roles": sorted(roles),
+                "person": answers[person]["subject"], "roles": sorted(set(roles)),
                 "measure": item["measure"], "kind": item["kind"], "kind_zh": item["kind_zh"],
                 "derived": item["derived"], "source_subject": item["subject"],
                 "state": item["state"],
             })
     return sorted(risk, key=lambda r: (r["person"]["id"], r["measure"], r["derived"]))
+
+
+def owners_and_controllers(store: Store, enterprises: Sequence[str],
+                           day: str) -> dict[str, dict[str, list[str]]]:
+    """Persons who hold shares in, or may control, each enterprise on `day` (R2: their
+    measures are a risk signal for it whether or not they hold a role there)."""
+    up = read_upward(store, enterprises, day)
+    result: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    wanted = set(enterprises)
+    for edge in up.edges:
+        node = up.nodes.get(edge.source)
+        if edge.type == "HOLDS_SHARES" and edge.target in wanted and node is not None \
+                and node.kind == "Person":
+            result[edge.target][edge.source].append("shareholder")
+    for uscc in enterprises:
+        for candidate in controllers_on(up, day, uscc).candidates:
+            if candidate.party.kind == "Person":
+                how = "actual_controller" + ("" if candidate.status is Tri.YES
+                                             else " (uncertain)")
+                result[uscc][candidate.party.uid].append(how)
+    return result
 
 
 def _subjects(checker: Checker, ids: Sequence[str]) -> list[Node | QueryError]:
@@ -344,6 +367,10 @@ def _run(store: Store, ids: Sequence[str], scenario: str | None, as_of: str | No
     for edge in ent_edges if with_risk else []:
         if edge.type in ROLE_TYPES and possibly_valid(edge.start, edge.end, checker.day):
             holders[edge.target][edge.source].append(ROLE_NAMES[edge.type])
+    for uscc, persons_of in (owners_and_controllers(store, enterprises, checker.day).items()
+                             if with_risk and enterprises else ()):
+        for person, how in persons_of.items():
+            holders[uscc][person] += how
     persons = sorted({s.uid for s in found if s.kind == "Person"}
                      | {p for by_person in holders.values() for p in by_person})
     person_edges = checker.person_edges(persons)

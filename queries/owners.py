@@ -35,14 +35,19 @@ from graph.store import Store
 from graph.timeline import Validity, uncertainty_reason, validity
 from queries.accountability import role_step
 from queries.common import as_of_date, interval, key_forms, party, provenance, require_node
+from queries.control import solve
 from queries.ownership import (
     MAX_CHAIN,
     ControllerAnswer,
     Ownership,
     actual_controller,
+    control_edge,
+    control_graph,
     controlling_shareholder,
     effective_ownership,
     holdings_into,
+    immediate_controllers,
+    read_upward,
     share_bounds,
     shareholding_step,
     upward_plan,
@@ -94,9 +99,11 @@ def _holder(node: Node, direct: list[Edge], owned: Ownership, names: dict[str, N
 
 
 def _controller(answer: ControllerAnswer) -> dict[str, Any]:
+    """The first candidate (the certain one where there is one) and every candidate."""
     return {"controller": party(answer.controller) if answer.controller else None,
             "declared": answer.declared, "ends": answer.ends, "chain": answer.chain,
-            "uncertain": answer.uncertain}
+            "uncertain": answer.uncertain,
+            "candidates": [c.as_dict() for c in answer.candidates]}
 
 
 def _beneficial(store: Store, uscc: str, holders: list[dict[str, Any]],
@@ -114,15 +121,20 @@ def _beneficial(store: Store, uscc: str, holders: list[dict[str, Any]],
                 "by_high_bound_only": all(figures[b]["low"] < BENEFICIAL_THRESHOLD
                                           for b in basis),
                 "fallback": False, "evidence": h["paths"], "uncertain": h["uncertain"]}
-    person = controller["controller"]
-    if person is not None and person["kind"] == "Person":
+    for candidate in controller["candidates"]:
+        person, sure = candidate["controller"], candidate["status"] == "yes"
+        if person["kind"] != "Person":
+            continue
         entry = found.setdefault(person["id"], {
-            "person": person, "basis": [], "effective": None, "fallback": False,
-            "evidence": [], "uncertain": []})
-        entry["basis"].append("declared_control" if controller["declared"] else "control")
-        entry["by_high_bound_only"] = False  # control qualifies whatever the share
-        entry["evidence"] = [*entry["evidence"], controller["chain"]]
-        entry["uncertain"] = list(dict.fromkeys(entry["uncertain"] + controller["uncertain"]))
+            "person": person, "basis": [], "effective": None, "by_high_bound_only": True,
+            "fallback": False, "evidence": [], "uncertain": []})
+        how = "declared_control" if candidate["declared"] else "control"
+        entry["basis"].append(how if sure else f"possible_{how}")
+        if sure:
+            entry["by_high_bound_only"] = False  # control qualifies whatever the share
+        entry["evidence"] = [*entry["evidence"], candidate["chain"]]
+        entry["uncertain"] = list(dict.fromkeys(
+            entry["uncertain"] + candidate["explanation"]["uncertain"]))
     if found:
         return sorted(found.values(), key=lambda b: (
             -(b["effective"] or {"low": 0.0})["low"], b["person"]["id"]))
@@ -162,7 +174,7 @@ def owners(store: Store, uscc: str, *, as_of: str | None = None) -> dict[str, An
     holders = sorted(
         (_holder(names[h], direct.get(h, []), o, names, day) for h, o in owned.items()),
         key=lambda h: (-h["effective"]["low"], -h["effective"]["high"], h["holder"]["id"]))
-    control = controlling_shareholder(store, enterprise.uid, day, direct_edges)
+    control = controlling_shareholder(store, enterprise.uid, day)
     controlling = None if control is None else {
         "holder": party(names[control.holder]), "share": control.share, "rule": control.rule,
         "evidence": shareholding_step(control.edge, names), "uncertain": control.uncertain}
@@ -196,32 +208,29 @@ class ControlLink:
 
 def control_links(store: Store, uids: Sequence[str], on: str,
                   edges: list[Edge] | None = None) -> list[ControlLink]:
-    """Control relations touching `uids` on `on`, in both directions (two store reads).
-
-    `edges` may pass the holdings and declared-controller relationships of `uids` (both
-    directions, possibly valid on `on`) when the caller already read them.
+    """Certain control relations touching `uids` on `on`, in both directions, under the
+    one control rule (pooled votes, declared controllers): who controls each of `uids`
+    and which enterprises each controls, immediate links only (not through another
+    controller). `edges` may pass the holdings and declared-controller relationships of
+    `uids` (both directions, possibly valid on `on`) when the caller already read them.
     """
     members = set(uids)
     if edges is None:
         edges = store.adjacent(uids, CONTROL_TYPES, "both", on)
-    into: dict[str, list[Edge]] = defaultdict(list)
+    held = {e.target for e in edges if e.type in CONTROL_TYPES and e.source in members
+            and e.props.get("direct") is not False}
+    targets = sorted(members | held)
+    solution = solve(control_graph(read_upward(store, targets, on), on))
     links: dict[tuple[str, str, str], ControlLink] = {}
-    edges = [e for e in edges if e.type in CONTROL_TYPES
-             and e.props.get("direct") is not False]  # not declared indirect figures
-    for edge in edges:
-        if edge.type == "ACTUAL_CONTROLLER":
-            links[edge.source, edge.target, "declared"] = ControlLink(
-                edge.source, edge.target, "declared", None, edge)
-        elif edge.target in members:
-            into[edge.target].append(edge)
-    held = sorted({e.target for e in edges if e.type == "HOLDS_SHARES"} - members)
-    for edge in holdings_into(store, held, on) if held else []:
-        into[edge.target].append(edge)
-    for target, holdings in sorted(into.items()):
-        control = controlling_shareholder(store, target, on, holdings)
-        if control and (target in members or control.holder in members):
-            links[control.holder, target, control.rule] = ControlLink(
-                control.holder, target, control.rule, control.share, control.edge)
+    for target in targets:
+        for x in immediate_controllers(solution, target):
+            edge = control_edge(solution, x, target)
+            if edge is None or not (target in members or x in members):
+                continue
+            w = solution.weigh(x, target)
+            basis = "declared" if edge.type == "ACTUAL_CONTROLLER" else w.rule
+            links[x, target, basis] = ControlLink(
+                x, target, basis, None if basis == "declared" else round(w.low, 4), edge)
     return [links[k] for k in sorted(links)]
 
 

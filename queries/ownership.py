@@ -10,6 +10,7 @@ it is never walked, and `effective_ownership` returns it apart, as `declared`.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,9 +20,23 @@ from graph.store import Direction, Store
 from graph.timeline import Validity, uncertainty_reason, validity
 from graph.view import Hop, Plan
 from queries.common import interval, party, provenance
+from queries.control import (
+    LARGEST,
+    MAJORITY,
+    ControlGraph,
+    Declaration,
+    Link,
+    Solution,
+    Stake,
+    Tri,
+    Weighing,
+    solve,
+)
+from queries.explain import explanation
 
-CONTROL_MAJORITY = 50.0
-CONTROL_LARGEST = 30.0
+CONTROL_MAJORITY = MAJORITY
+CONTROL_LARGEST = LARGEST
+STATE_BODY = "state_body"
 MAX_CHAIN = 12
 #: What ownership and control chains climb: holdings into, and declared controllers of,
 #: an enterprise.
@@ -85,109 +100,304 @@ def shareholding_step(edge: Edge, names: dict[str, Node]) -> dict[str, Any]:
 
 @dataclass
 class Control:
-    """Who controls an enterprise on a date, and by which rule."""
+    """A direct holder that controls an enterprise on a date under the one control rule
+    (pooled votes), by which rule, with its votes; `uncertain` holds the reasons when the
+    data cannot settle it."""
 
     enterprise: str
     holder: str
-    share: float
-    rule: str  # "majority" (> 50 %) or "largest" (>= 30 % and strictly largest)
+    share: float  # the votes it directs, at their low bound
+    rule: str  # majority (> 50 %), largest (>= 30 % and strictly largest), tie, declared
     edge: Edge
     uncertain: list[str] = field(default_factory=list)
 
 
-def controlling_shareholder(store: Store, uscc: str, on: str,
-                            edges: list[Edge] | None = None) -> Control | None:
-    """The controlling shareholder of `uscc` on `on` (domain.md §4), if any.
+def immediate_controllers(solution: Solution, uscc: str) -> list[str]:
+    """The parties that control `uscc` for certain and not only through another of them."""
+    sure = [x for x in solution.controllers(uscc) if solution.status(x, uscc) is Tri.YES]
+    return [x for x in sure if not any((x, z) in solution.certain and (z, x) not in
+                                       solution.certain for z in sure if z != x)]
 
-    Shares are taken at their lower bound; a holding whose start is unknown is used but
-    marks the answer uncertain.
-    """
-    edges = edges if edges is not None else holdings_into(store, [uscc], on)
-    totals: dict[str, tuple[float, Edge]] = {}
-    for edge in edges:
-        low, _ = share_bounds(edge)
-        current = totals.get(edge.source)
-        totals[edge.source] = (low + (current[0] if current else 0.0), edge)
-    if not totals:
-        return None
-    ranked = sorted(totals.items(), key=lambda item: (-item[1][0], item[0]))
-    holder, (share, edge) = ranked[0]
-    runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
-    if share > CONTROL_MAJORITY:
-        rule = "majority"
-    elif share >= CONTROL_LARGEST and share > runner_up:
-        rule = "largest"
+
+def control_edge(solution: Solution, x: str, uscc: str) -> Edge | None:
+    """The relationship that best shows `x` controlling `uscc`: its declaration, its own
+    holding, or a holding of an enterprise it controls."""
+    graph, bloc = solution.graph, {y for p, y in solution.possible if p == x}
+    for d in graph.declared:
+        if (d.controller, d.enterprise) == (x, uscc):
+            return d.edge
+    stakes = sorted((s for s in graph.stakes if s.enterprise == uscc
+                     and (s.holder == x or s.holder in bloc)),
+                    key=lambda s: (s.holder != x, -s.high, s.holder))
+    return stakes[0].edge if stakes else None
+
+
+def controlling_shareholder(store: Store, uscc: str, on: str) -> Control | None:
+    """The controlling shareholder of `uscc` on `on` (domain.md §4): the direct holder that
+    controls it under the one control rule, certain if the data settles it; else the first
+    holder that may, with the reasons it is uncertain; None when no holder may."""
+    graph = control_graph(read_upward(store, uscc, on), on)
+    graph.declared = [d for d in graph.declared if d.enterprise != uscc]  # by shares alone
+    solution = solve(graph)
+    holders = {s.holder for s in solution.graph.stakes if s.enterprise == uscc}
+    sure = [x for x in immediate_controllers(solution, uscc) if x in holders]
+    maybe = [x for x in solution.controllers(uscc) if x in holders]
+    for x in sure or maybe:
+        edge = control_edge(solution, x, uscc)
+        if edge is None:
+            continue
+        w = solution.weigh(x, uscc)
+        doubts = [] if x in sure else [_weighing_text(w), *(
+            d for st in solution.graph.stakes if st.enterprise == uscc for d in st.doubts)]
+        return Control(uscc, x, round(w.low, 4), w.rule, edge, list(dict.fromkeys(doubts)))
+    return None
+
+
+def overlaps(edge: Edge, lo: str, hi: str) -> bool:
+    """Whether `[start, end)` of `edge` may meet the window `[lo, hi]` (an unknown start
+    may)."""
+    return (edge.start is None or edge.start <= hi) and (edge.end is None or edge.end > lo)
+
+
+@dataclass
+class Upward:
+    """What lies above an enterprise in a window of dates: the holdings (not declared
+    indirect figures) and declared controllers into it and, level by level, into their
+    holders, with the parties they name. `notes` say where the walk was cut."""
+
+    root: str
+    edges: list[Edge]
+    nodes: dict[str, Node]
+    notes: list[str] = field(default_factory=list)
+
+    def window_dates(self, lo: str, hi: str) -> list[str]:
+        """The dates in `[lo, hi]` at which what is above may change (the ends included)."""
+        inner = {d for e in self.edges for d in (e.start, e.end) if d and lo < d < hi}
+        return sorted({lo, hi} | inner)
+
+
+def read_upward(store: Store, uscc: str | Sequence[str], lo: str,
+                hi: str | None = None) -> Upward:
+    """The holdings and declared controllers above `uscc` that may hold on some day of
+    `[lo, hi]` (one date when `hi` is None), one store call per level, to `MAX_CHAIN`.
+    Several enterprises may be read at once (the first is the root; `controllers_on`
+    answers for any of them: control of a party depends only on what lies above it)."""
+    hi = hi or lo
+    roots = [uscc] if isinstance(uscc, str) else list(uscc)
+    edges: dict[str, Edge] = {}
+    seen, frontier, notes = set(roots), sorted(set(roots)), []
+    for _ in range(MAX_CHAIN):
+        if not frontier:
+            break
+        found = store.adjacent(frontier, UPWARD, "in", lo if lo == hi else None)
+        fresh = [e for e in found if overlaps(e, lo, hi) and e.props.get("direct") is not False]
+        edges.update((e.eid, e) for e in fresh)
+        frontier = sorted({e.source for e in fresh} - seen)
+        seen.update(frontier)
     else:
-        return None
-    uncertain = [
-        uncertainty_reason(e.start, e.end, on)
-        for e in edges
-        if e.source == holder and validity(e.start, e.end, on) is Validity.UNCERTAIN
-    ]
-    return Control(uscc, holder, round(share, 4), rule, edge, uncertain)
+        if frontier:
+            notes.append(f"control chain longer than {MAX_CHAIN} levels: parties above "
+                         "were not read")
+    ordered = sorted(edges.values(), key=lambda e: (e.target, e.source, e.eid))
+    return Upward(roots[0] if roots else "", ordered, store.get_nodes(seen), notes)
+
+
+def control_graph(up: Upward, day: str) -> ControlGraph:
+    """The stakes and declarations of `up` that may hold on `day`, with their doubts."""
+    stakes: list[Stake] = []
+    declared: list[Declaration] = []
+
+    def name(uid: str) -> str:
+        node = up.nodes.get(uid)
+        return node.name if node and node.name else uid
+
+    for edge in up.edges:
+        valid = validity(edge.start, edge.end, day)
+        if valid is Validity.NO:
+            continue
+        doubt = None if valid is Validity.YES else uncertainty_reason(edge.start, edge.end, day)
+        if edge.type == "ACTUAL_CONTROLLER":
+            why = doubt and f"declared controller {name(edge.source)}: {doubt}"
+            declared.append(Declaration(edge.source, edge.target, doubt is None, edge, why))
+            continue
+        low, high = share_bounds(edge)
+        held = f"holding {name(edge.source)} → {name(edge.target)}"
+        doubts = [] if low == high else [f"{held} is a range {low:g}–{high:g} %"]
+        if doubt:
+            doubts.append(f"{held}: {doubt}")
+            low = 0.0
+        stakes.append(Stake(edge.source, edge.target, low, high, edge, tuple(doubts)))
+    return ControlGraph(stakes, declared)
+
+
+@dataclass
+class Candidate:
+    """A party that may be the actual controller of an enterprise on a date."""
+
+    party: Node
+    status: Tri  # yes or uncertain
+    declared: bool
+    ends: str  # person, state_body, no_further (an enterprise with no controller above)
+    evidence: list[dict[str, Any]]
+    explanation: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"controller": party(self.party), "status": str(self.status),
+                "declared": self.declared, "ends": self.ends, "chain": self.evidence,
+                "explanation": self.explanation}
 
 
 @dataclass
 class ControllerAnswer:
-    """The actual controller of an enterprise on a date and the chain behind it."""
+    """Every party that may be the actual controller of an enterprise on a date: the
+    certain ones and the uncertain ones with their reasons. `controller`, `declared`,
+    `chain` and `uncertain` describe the first candidate (the first certain one if any)."""
 
-    controller: Node | None
-    declared: bool
-    chain: list[dict[str, Any]]
-    ends: str  # person, state_body, declared, none, cycle, depth_limit
-    uncertain: list[str] = field(default_factory=list)
+    candidates: list[Candidate]
+    ends: str  # declared, person, state_body, no_further, uncertain, none, cycle, depth_limit
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def primary(self) -> Candidate | None:
+        sure = [c for c in self.candidates if c.status is Tri.YES]
+        return sure[0] if sure else (self.candidates[0] if self.candidates else None)
+
+    @property
+    def controller(self) -> Node | None:
+        first = self.primary
+        return first.party if first else None
+
+    @property
+    def declared(self) -> bool:
+        first = self.primary
+        return bool(first and first.declared)
+
+    @property
+    def chain(self) -> list[dict[str, Any]]:
+        first = self.primary
+        return first.evidence if first else []
+
+    @property
+    def uncertain(self) -> list[str]:
+        first = self.primary
+        reasons = list(first.explanation["uncertain"]) if first else []
+        others = [c.party.name for c in self.candidates if c is not first]
+        if others:
+            reasons.append("other possible controllers: " + "、".join(others))
+        return list(dict.fromkeys([*reasons, *self.notes]))
 
 
-def declared_controllers(store: Store, uscc: str, on: str) -> list[Edge]:
-    """Declared actual-controller relationships of `uscc` that may hold on `on`."""
-    edges = store.adjacent([uscc], ["ACTUAL_CONTROLLER"], "in", on)
-    return sorted(edges, key=lambda e: e.source)
+def _step(edge: Edge, names: dict[str, Node]) -> dict[str, Any]:
+    if edge.type == "HOLDS_SHARES":
+        return shareholding_step(edge, names)
+    who = names.get(edge.source)
+    return {"step": "declared_controller", "enterprise": edge.target,
+            "controller": party(who) if who else {"id": edge.source}, **interval(edge),
+            "provenance": provenance(edge.props)}
+
+
+def _evidence(solution: Solution, links: set[Link], x: str, root: str,
+              names: dict[str, Node]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every holding and declaration by which `x` directs votes in, or controls, `root`,
+    from `root` upward (each with its own figure, interval and provenance, and the rule by
+    which its holder controls the enterprise, or `pooled` when it only adds its votes),
+    and their doubts."""
+    graph = solution.graph
+    bloc = {x} | {y for p, y in links if p == x}
+    into: dict[str, list[Stake | Declaration]] = defaultdict(list)
+    items: list[Stake | Declaration] = [*graph.stakes, *graph.declared]
+    for item in items:
+        if (item.holder if isinstance(item, Stake) else item.controller) in bloc:
+            into[item.enterprise].append(item)
+    steps, doubts, todo, done = [], [], [root], set()
+    while todo:
+        target = todo.pop(0)
+        if target in done:
+            continue
+        done.add(target)
+        for item in into.get(target, []):
+            source = item.holder if isinstance(item, Stake) else item.controller
+            assert item.edge is not None
+            step = _step(item.edge, names)
+            if isinstance(item, Stake):
+                w = solution.weigh(source, target)
+                step.update(rule=w.rule if w.verdict is not Tri.NO else "pooled",
+                            votes=[w.low, w.high])
+            steps.append(step)
+            doubts += list(item.doubts) if isinstance(item, Stake) else \
+                [item.doubt] if item.doubt else []
+            if source != x:
+                todo.append(source)
+    return steps, doubts
+
+
+def _weighing_text(w: Weighing) -> str:
+    votes = f"{w.low:g} %" if w.low == w.high else f"{w.low:g}–{w.high:g} %"
+    if w.rule == "tie":
+        return f"tied for largest at {votes} with another party: nobody is certain"
+    return (f"directs {votes} of the votes; control needs > {CONTROL_MAJORITY:g} %, or "
+            f"≥ {CONTROL_LARGEST:g} % and strictly more than any other party (the largest "
+            f"other directs {w.rival_low:g}–{w.rival_high:g} %)")
+
+
+def controllers_on(up: Upward, day: str, root: str | None = None) -> ControllerAnswer:
+    """The actual controllers of `root` (default `up.root`) on `day` under the one control
+    rule (`queries.control`): control followed upward to persons, state bodies or
+    enterprises with nobody above; certain where the data settles it, else uncertain with
+    reasons."""
+    graph = control_graph(up, day)
+    solution = solve(graph)
+    root = root or up.root
+    doubtful_declaration = [d.doubt for d in graph.declared_of().get(root, [])
+                            if not d.certain and d.doubt]
+    candidates = []
+    for x in solution.controllers(root):
+        node = up.nodes.get(x)
+        if node is None:
+            continue
+        above = solution.controllers(x) if node.kind == "Enterprise" else []
+        ends = ("person" if node.kind == "Person" else
+                STATE_BODY if node.props.get("kind") == STATE_BODY else "no_further")
+        if ends == "no_further" and above:
+            if any(solution.status(z, x) is Tri.YES for z in above):
+                continue  # control goes on above x
+            ends = "uncertain"
+        sure = solution.status(x, root) is Tri.YES and ends != "uncertain" and not up.notes
+        links = solution.certain if sure else solution.possible
+        evidence, doubts = _evidence(solution, links, x, root, up.nodes)
+        declared = any(s["step"] == "declared_controller" for s in evidence)
+        weighing = solution.weigh(x, root)
+        reasons = [] if sure else [
+            *([] if weighing.verdict is Tri.YES or declared else [_weighing_text(weighing)]),
+            *([] if declared else [f"{r}: computed control stays uncertain"
+                                   for r in doubtful_declaration]),
+            *(["its own controller is uncertain"] if ends == "uncertain" else []),
+            *doubts, *up.notes]
+        rule = "declared" if declared else weighing.rule
+        inputs = {"votes": [weighing.low, weighing.high],
+                  "largest_other": [weighing.rival_low, weighing.rival_high],
+                  "majority_above": CONTROL_MAJORITY, "largest_from": CONTROL_LARGEST}
+        candidates.append(Candidate(
+            node, Tri.YES if sure else Tri.UNCERTAIN, declared, ends, evidence,
+            explanation(f"actual controller: {rule}", inputs,
+                        reasons or ["control could not be settled"] if not sure else [])))
+    candidates.sort(key=lambda c: (c.status is not Tri.YES, c.party.uid))
+    if candidates:
+        ends = "declared" if candidates[0].declared else candidates[0].ends
+    else:
+        ends = ("depth_limit" if up.notes else "cycle" if solution.controllers(root) else "none")
+    return ControllerAnswer(candidates, ends, list(up.notes))
 
 
 def actual_controller(store: Store, uscc: str, on: str) -> ControllerAnswer:
-    """Follow control upwards from `uscc` until a person, a state body or a declaration.
+    """Every party that may be the actual controller of `uscc` on `on`
+    (`controllers_on` over what `read_upward` reads).
 
     >>> from graph.memory import MemoryStore
     >>> actual_controller(MemoryStore(), "X", "2024-01-01").ends
     'none'
     """
-    chain: list[dict[str, Any]] = []
-    uncertain: list[str] = []
-    seen = {uscc}
-    current = uscc
-    for _ in range(MAX_CHAIN):
-        declared = declared_controllers(store, current, on)
-        if declared:
-            edge = declared[0]
-            nodes = store.get_nodes([edge.source])
-            uncertain += [uncertainty_reason(e.start, e.end, on) for e in declared
-                          if validity(e.start, e.end, on) is Validity.UNCERTAIN]
-            chain.append({"step": "declared_controller", "enterprise": current,
-                          "controller": party(nodes[edge.source]), **interval(edge),
-                          "provenance": provenance(edge.props)})
-            return ControllerAnswer(nodes[edge.source], True, chain, "declared", uncertain)
-        control = controlling_shareholder(store, current, on)
-        if control is None:
-            node = store.get_node(current) if chain else None
-            return ControllerAnswer(node, False, chain, "none" if not chain else "no_further",
-                                    uncertain)
-        holder = store.get_node(control.holder)
-        assert holder is not None
-        step = shareholding_step(control.edge, {holder.uid: holder})
-        step.update(rule=control.rule, share=control.share)
-        chain.append(step)
-        uncertain += control.uncertain
-        if holder.kind == "Person":
-            return ControllerAnswer(holder, False, chain, "person", uncertain)
-        if holder.props.get("kind") == "state_body":
-            return ControllerAnswer(holder, False, chain, "state_body", uncertain)
-        if holder.uid in seen:
-            return ControllerAnswer(None, False, chain, "cycle",
-                                    [*uncertain, "control runs in a circle"])
-        seen.add(holder.uid)
-        current = holder.uid
-    return ControllerAnswer(None, False, chain, "depth_limit",
-                            [*uncertain, f"control chain longer than {MAX_CHAIN}"])
+    return controllers_on(read_upward(store, uscc, on), on)
 
 
 @dataclass

@@ -105,7 +105,7 @@ def test_new_shells_after_the_measure_start_only(loaded) -> None:
     assert shells_of(answer, "孙丽") == {"郑州辛咨询有限公司": ["founded", "represented"]}
     shell = next(a for a in answer["new_shells"] if a["enterprise"]["name"] == "郑州戊贸易有限公司")
     assert shell["triggers"][0] == {"trigger": "founded", "label_zh": "新设企业",
-                                    "date": "2022-01-10"}
+                                    "date": "2022-01-10", "link": "legal_representative"}
     assert shell["measure"]["derived"] and shell["measure"]["start"] == "2021-06-01"
     # 丁 (founded 2010, 钱多 a director since 2018) is no shell; 壬 is founded after 孙丽's ban
     later = alerts(store, as_of="2025-06-01")

@@ -1,0 +1,223 @@
+"""The one control rule (domain.md §4), three-valued: who controls which enterprise on a date.
+
+The votes a party directs in an enterprise are its own share plus the shares held by every
+enterprise it controls (pooled, recursively). A party controls an enterprise when it directs
+more than 50 %, or at least 30 % and strictly more than any other party outside its bloc
+(its bloc: itself and what it controls); a tie for largest leaves the tied parties
+uncertain. A declared actual controller overrides the computation for its enterprise (any
+number of them, persons or enterprises; control is transitive, so a declared enterprise is
+followed upward). A declaration whose interval is unknown keeps the computed controllers,
+as uncertain.
+
+Shares are ranges (an exact figure is a range of width zero; a holding whose start is
+unknown counts from 0). The solver keeps two relations, *certain* and *possible*, and
+tightens them together until neither changes (a Kripke–Kleene fixpoint): a link is certain
+when it holds with its own bloc's shares at their lows and every rival at its highs, and
+possible when it may hold with its own at the highs and rivals at the lows. Both tests are
+monotone, so the loop ends, circular holdings included, and every control assignment
+consistent with the data lies between the two (tests/test_control_property.py checks this
+against brute-force enumeration).
+
+>>> g = ControlGraph([Stake("P", "A", 25, 25), Stake("P", "B", 100, 100),
+...                   Stake("B", "A", 28, 28), Stake("Q", "A", 47, 47)], [])
+>>> solve(g).status("P", "A")
+<Tri.YES: 'yes'>
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from graph.records import Edge
+
+MAJORITY = 50.0
+LARGEST = 30.0
+
+Link = tuple[str, str]  # (controller, enterprise)
+
+
+class Tri(StrEnum):
+    """A three-valued answer."""
+
+    YES = "yes"
+    NO = "no"
+    UNCERTAIN = "uncertain"
+
+
+@dataclass(frozen=True)
+class Stake:
+    """One holding as votes: `low`–`high` % of `enterprise` held by `holder`, and why the
+    figure is not exact (a share range, an unknown start)."""
+
+    holder: str
+    enterprise: str
+    low: float
+    high: float
+    edge: Edge | None = None
+    doubts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A declared actual controller; `certain` False when its interval may not hold."""
+
+    controller: str
+    enterprise: str
+    certain: bool
+    edge: Edge | None = None
+    doubt: str | None = None
+
+
+@dataclass
+class ControlGraph:
+    """The holdings and declarations a control question needs (an upward closure)."""
+
+    stakes: list[Stake]
+    declared: list[Declaration]
+
+    def votes(self) -> dict[str, dict[str, tuple[float, float]]]:
+        """enterprise -> holder -> (low, high), a holder's stakes summed."""
+        table: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+        for s in self.stakes:
+            if s.holder != s.enterprise:
+                low, high = table[s.enterprise].get(s.holder, (0.0, 0.0))
+                table[s.enterprise][s.holder] = (low + s.low, high + s.high)
+        return table
+
+    def declared_of(self) -> dict[str, list[Declaration]]:
+        table: dict[str, list[Declaration]] = defaultdict(list)
+        for d in self.declared:
+            if d.controller != d.enterprise:
+                table[d.enterprise].append(d)
+        return table
+
+
+@dataclass(frozen=True)
+class Weighing:
+    """How the rule weighed one party in one enterprise: the votes it directs (low–high),
+    the largest rival outside its bloc (low–high), and the verdict."""
+
+    low: float
+    high: float
+    rival_low: float
+    rival_high: float
+    verdict: Tri
+    rule: str  # majority, largest, tie, declared, none
+
+
+@dataclass
+class Solution:
+    """Certain and possible control links, closed under transitivity."""
+
+    certain: set[Link]
+    possible: set[Link]
+    graph: ControlGraph
+
+    def status(self, party: str, enterprise: str) -> Tri:
+        if (party, enterprise) in self.certain:
+            return Tri.YES
+        return Tri.UNCERTAIN if (party, enterprise) in self.possible else Tri.NO
+
+    def controllers(self, enterprise: str) -> list[str]:
+        """Every party that may control `enterprise`, sorted."""
+        return sorted(p for p, y in self.possible if y == enterprise)
+
+    def weigh(self, party: str, enterprise: str) -> Weighing:
+        """The final weighing of `party` in `enterprise` (for explanations)."""
+        bmin, bmax = _blocs(self.certain), _blocs(self.possible)
+        votes = self.graph.votes().get(enterprise, {})
+        declared = self.graph.declared_of().get(enterprise, [])
+        w = _weigh(party, votes, bmin, bmax, _candidates(votes, self.possible))
+        if any(d.controller == party for d in declared):
+            return Weighing(w.low, w.high, w.rival_low, w.rival_high,
+                            self.status(party, enterprise), "declared")
+        return w
+
+
+def _blocs(links: Iterable[Link]) -> dict[str, set[str]]:
+    blocs: dict[str, set[str]] = defaultdict(set)
+    for p, y in links:
+        blocs[p].add(y)
+    return blocs
+
+
+def closure(links: Iterable[Link]) -> set[Link]:
+    """The transitive closure of `links`, without self-links."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for p, y in links:
+        out[p].add(y)
+    result: set[Link] = set()
+    for start in list(out):
+        seen, stack = set(), list(out[start])
+        while stack:
+            y = stack.pop()
+            if y in seen:
+                continue
+            seen.add(y)
+            stack.extend(out.get(y, ()))
+        result |= {(start, y) for y in seen if y != start}
+    return result
+
+
+def _candidates(votes: dict[str, tuple[float, float]], possible: set[Link]) -> set[str]:
+    """Parties that may direct votes among `votes`' holders."""
+    holders = set(votes)
+    return holders | {p for p, h in possible if h in holders}
+
+
+def _sum(votes: dict[str, tuple[float, float]], members: Iterable[str], side: int) -> float:
+    return sum(votes[h][side] for h in members if h in votes)
+
+
+def _weigh(party: str, votes: dict[str, tuple[float, float]], bmin: dict[str, set[str]],
+           bmax: dict[str, set[str]], candidates: set[str]) -> Weighing:
+    sure = bmin.get(party, set()) | {party}
+    maybe = bmax.get(party, set()) | {party}
+    low, high = _sum(votes, sure, 0), _sum(votes, maybe, 1)
+    rival_high = max((_sum(votes, (bmax.get(q, set()) | {q}) - sure, 1)
+                      for q in candidates if q not in sure), default=0.0)
+    rival_low = max((_sum(votes, (bmin.get(q, set()) | {q}) - maybe, 0)
+                     for q in candidates if q not in maybe), default=0.0)
+    if low > MAJORITY:
+        return Weighing(low, high, rival_low, rival_high, Tri.YES, "majority")
+    if low >= LARGEST and low > rival_high:
+        return Weighing(low, high, rival_low, rival_high, Tri.YES, "largest")
+    if high > MAJORITY:
+        return Weighing(low, high, rival_low, rival_high, Tri.UNCERTAIN, "majority")
+    if high >= LARGEST and high >= rival_low:
+        rule = "tie" if low == high and high == rival_low else "largest"
+        return Weighing(low, high, rival_low, rival_high, Tri.UNCERTAIN, rule)
+    return Weighing(low, high, rival_low, rival_high, Tri.NO, "none")
+
+
+def solve(graph: ControlGraph) -> Solution:
+    """Certain and possible control over `graph` (see the module docstring)."""
+    votes, declared = graph.votes(), graph.declared_of()
+    enterprises = sorted(set(votes) | set(declared))
+    certain: set[Link] = set()
+    possible = closure([(h, y) for y, hs in votes.items() for h, (_, hi) in hs.items() if hi > 0]
+                       + [(d.controller, d.enterprise) for ds in declared.values() for d in ds])
+    while True:
+        bmin, bmax = _blocs(certain), _blocs(possible)
+        sure: set[Link] = set()
+        maybe: set[Link] = set()
+        for y in enterprises:
+            decl = declared.get(y, [])
+            maybe |= {(d.controller, y) for d in decl}
+            if any(d.certain for d in decl):
+                sure |= {(d.controller, y) for d in decl if d.certain}
+                continue
+            here = votes.get(y, {})
+            for p in sorted(_candidates(here, possible) - {y}):
+                verdict = _weigh(p, here, bmin, bmax, _candidates(here, possible)).verdict
+                if verdict is not Tri.NO:
+                    maybe.add((p, y))
+                if verdict is Tri.YES and all(d.controller == p for d in decl):
+                    sure.add((p, y))  # controls whether or not its doubtful declaration holds
+        new_certain, new_possible = closure(sure), closure(maybe) & possible
+        if new_certain == certain and new_possible == possible:
+            return Solution(certain, possible, graph)
+        certain, possible = new_certain | certain, new_possible
