@@ -7,6 +7,7 @@ from api import (
     cmd_accountability,  # noqa: F401
     cmd_audit,  # noqa: F401
     cmd_backup,  # noqa: F401
+    cmd_evaluate,  # noqa: F401
     cmd_explore,  # noqa: F401
     cmd_generate,  # noqa: F401
     cmd_ingest,  # noqa: F401

@@ -156,6 +156,9 @@ class MemoryStore(Store):
         for uid in list(self._by_kind.get(kind, ())):
             yield self._node(uid)
 
+    def uids(self, kind: str) -> Iterator[str]:
+        yield from sorted(self._by_kind.get(kind, ()))
+
     def edges(self, rel_type: str) -> Iterator[Edge]:
         for s, t, key, attrs in self.graph.edges(keys=True, data=True):
             if attrs[TYPE] == rel_type:
