@@ -12,9 +12,12 @@ only adds what a sweep needs: a kind on each alert, the date it arose, and the f
 >>> from graph.memory import MemoryStore
 >>> from ingest import ingest_bundle
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
->>> found = list(sweep(store, as_of="2024-01-01", kinds=["forbidden_roles"], region="4101"))
+>>> run = Sweep(store, as_of="2024-01-01", kinds=["forbidden_roles"], region="4101")
+>>> found = list(run.alerts())
 >>> [(a["kind"], a["person"]["name"], a["enterprise"]["name"]) for a in found]
 [('forbidden_roles', '孙丽', '郑州管城餐饮管理有限公司')]
+>>> run.counts
+{'forbidden_roles': 1}
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from graph.records import Node
 from graph.settings import Settings
 from graph.store import Store
 from queries.alerts import (
+    Personal,
     exposure,
     forbidden_roles,
     new_shells,
@@ -63,33 +68,56 @@ def _region(value: str | None) -> str | None:
     return value
 
 
-def sweep(store: Store, *, as_of: str | None = None, k: int = 2,
-          kinds: Sequence[str] = KINDS, region: str | None = None,
-          since: str | None = None, until: str | None = None) -> Iterator[dict[str, Any]]:
+class Sweep:
     """Every alert of `kinds` on `as_of` whose enterprise's region code starts with
-    `region` and that arose between `since` and `until` (inclusive), each with its `kind`,
-    `date` and `undated`; lists in the order of `queries.alerts.alerts`."""
-    k = bounded("k", k, 1, Settings().max_hops)
-    unknown = sorted(set(kinds) - set(KINDS))
-    if unknown:
-        raise InvalidInput(f"unknown alert kind(s) {', '.join(unknown)}; one of "
-                           f"{', '.join(KINDS)}")
-    prefix = _region(region)
-    low, high = (as_of_date(d) if d else None for d in (since, until))
-    checker = Checker(store, as_of_date(as_of))
-    measures = sorted(store.nodes("Measure"), key=lambda m: m.uid)
-    personal = personal_measures(checker, measures)
-    for kind in (k_ for k_ in KINDS if k_ in kinds):
+    `region` and that arose between `since` and `until` (inclusive). Iterate `alerts()`
+    once; afterwards `counts` (alerts per kind) and `complete` (False when an exposure walk
+    stopped at the result bound: its alerts are partial, not absent) describe the sweep."""
+
+    def __init__(self, store: Store, *, as_of: str | None = None, k: int = 2,
+                 kinds: Sequence[str] = KINDS, region: str | None = None,
+                 since: str | None = None, until: str | None = None) -> None:
+        unknown = sorted(set(kinds) - set(KINDS))
+        if unknown:
+            raise InvalidInput(f"unknown alert kind(s) {', '.join(unknown)}; one of "
+                               f"{', '.join(KINDS)}")
+        self.store, self.kinds = store, [kind for kind in KINDS if kind in kinds]
+        self.k = bounded("k", k, 1, Settings().max_hops)
+        self.day = as_of_date(as_of)
+        self.region = _region(region)
+        self.since, self.until = (as_of_date(d) if d else None for d in (since, until))
+        self.counts: dict[str, int] = dict.fromkeys(self.kinds, 0)
+        self.complete = True
+
+    def _found(self, kind: str, checker: Checker, measures: list[Node],
+               personal: list[Personal]) -> list[dict[str, Any]]:
         if kind == "forbidden_roles":
-            found = forbidden_roles(checker, personal)
-        elif kind == "new_shells":
-            found = new_shells(checker, personal)
-        else:
-            found, _ = exposure(checker, sanctioned_parties(checker, measures, personal), k)
-        for alert in found:
-            if prefix and not alert["enterprise"]["id"][REGION].startswith(prefix):
-                continue
-            day = arose(kind, alert)
-            if day and ((low and day < low) or (high and day > high)):
-                continue
-            yield {"kind": kind, "date": day, "undated": day is None, **alert}
+            return forbidden_roles(checker, personal)
+        if kind == "new_shells":
+            return new_shells(checker, personal)
+        found, complete = exposure(checker, sanctioned_parties(checker, measures, personal),
+                                   self.k)
+        self.complete = self.complete and complete
+        return found
+
+    def alerts(self) -> Iterator[dict[str, Any]]:
+        """The alerts, each with its `kind`, `date` and `undated`, kind by kind in the order
+        of `queries.alerts.alerts`."""
+        checker = Checker(self.store, self.day)
+        measures = sorted(self.store.nodes("Measure"), key=lambda m: m.uid)
+        personal = personal_measures(checker, measures)
+        for kind in self.kinds:
+            for alert in self._found(kind, checker, measures, personal):
+                if self.region and not alert["enterprise"]["id"][REGION].startswith(self.region):
+                    continue
+                day = arose(kind, alert)
+                if day and ((self.since and day < self.since)
+                            or (self.until and day > self.until)):
+                    continue
+                self.counts[kind] += 1
+                yield {"kind": kind, "date": day, "undated": day is None, **alert}
+
+    def summary(self) -> dict[str, Any]:
+        return {"as_of": self.day, "k": self.k, "kinds": self.kinds, "region": self.region,
+                "since": self.since, "until": self.until, "counts": self.counts,
+                "complete": self.complete}
