@@ -11,6 +11,7 @@ from api import (
     cmd_explore,  # noqa: F401
     cmd_generate,  # noqa: F401
     cmd_ingest,  # noqa: F401
+    cmd_inspections,  # noqa: F401
     cmd_keys,  # noqa: F401
     cmd_queries,  # noqa: F401
     cmd_serve,  # noqa: F401
