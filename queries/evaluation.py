@@ -97,16 +97,19 @@ def change(previous: Row | None, row: Row) -> dict[str, Any]:
 
 class Evaluation:
     """One evaluation run over `store` on `as_of`, compared with `previous` (rows of an
-    earlier run in key order, e.g. read back from its JSON lines).
+    earlier run in key order, e.g. read back from its JSON lines); `keys` (sorted) limits
+    it to those enterprises.
 
     Iterate `rows()` once; afterwards `content_hash`, `grades`, `changes` and `gone` (keys
     of the previous run no longer in the store) describe the run."""
 
     def __init__(self, store: Store, *, as_of: str | None = None,
                  previous: Iterable[Row] | None = None,
+                 keys: Iterable[str] | None = None,
                  progress: Callable[[int], None] | None = None) -> None:
         self.store, self.day = store, as_of_date(as_of)
         self.previous = previous
+        self.keys = keys
         self.progress = progress
         self.grades: Counter[str] = Counter()
         self.changes: Counter[str] = Counter()
@@ -122,7 +125,7 @@ class Evaluation:
         """Each enterprise's row with its `change`, in key order."""
         prior = iter(self.previous or ())
         waiting = next(prior, None)
-        for uscc in self.store.uids("Enterprise"):
+        for uscc in self.keys if self.keys is not None else self.store.uids("Enterprise"):
             while waiting is not None and waiting["uscc"] < uscc:
                 self.gone.append(waiting["uscc"])
                 waiting = next(prior, None)

@@ -115,8 +115,8 @@ def _related(store: Store, inspectors: list[Inspector], plan: Plan) -> dict[str,
         if inspector.person and inspector.person in known:
             found = explore(store, inspector.person, types, plan.as_of, plan.hops,
                             Settings().max_results)
-            near[inspector.id] = set(found.walk.dist) if found.complete else set()
-            if not found.complete:  # a hub: look from each drawn enterprise instead
+            near[inspector.id] = set(found.walk.dist)
+            if not found.complete:  # a hub: also look for a path to each drawn enterprise
                 near[inspector.id].add("*")
     return near
 
