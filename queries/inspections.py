@@ -4,11 +4,11 @@ never an inspector related to the enterprise in the graph; anyone can redraw and
 The draw uses no random number generator. The seed is the SHA-256 of the plan, the
 published value (e.g. a lottery result announced after the plan) and the evaluation run's
 content hash; an enterprise's lot is SHA-256(seed ‖ USCC), and within each grade the
-`ceil(rate × population)` smallest lots are drawn. For a drawn enterprise, inspectors are
-taken in the order of SHA-256(seed ‖ USCC ‖ inspector id), skipping each one whose person
-is within `hops` of the enterprise over roles, shareholdings and family links on the draw
-date (the reason is listed). So the sample follows from public inputs alone, in any
-language, and memory holds only the sample.
+`ceil(rate × population)` smallest lots are drawn (the product rounded to 9 decimals).
+For a drawn enterprise, inspectors are taken in the order of SHA-256(seed ‖ USCC ‖
+inspector id), skipping each one whose person is within `hops` of the enterprise over
+roles, shareholdings and family links on the draw date (the reason is listed). So the
+sample follows from public inputs alone, in any language, and memory holds only the sample.
 
 >>> from graph.memory import MemoryStore
 >>> plan = Plan(name="test", as_of="2024-03-01", published_value="0815",
@@ -155,7 +155,8 @@ def draw(store: Store, plan: Plan, grades: Iterable[Mapping[str, Any]],
     near = _related(store, inspectors, plan)
     sample = []
     for grade in sorted(lots):
-        quota = math.ceil(plan.rates[grade] * population[grade])
+        # rounded first: 0.1 × 30 is 3.0000000000000004 in floating point, and draws 3
+        quota = math.ceil(round(plan.rates[grade] * population[grade], 9))
         for lot, uscc, name in heapq.nsmallest(quota, lots[grade]):
             order = sorted(inspectors, key=_order(seed, uscc))
             chosen: list[dict[str, str]] = []

@@ -9,10 +9,12 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from api.cli import app
-from graph import Store
+from graph import MemoryStore, Store
 from queries.common import InvalidInput
 from queries.inspections import Inspector, Plan, draw, seed_of
 from tests.builders import Bundle
@@ -145,3 +147,28 @@ def test_cli_draw_verify_and_audit(tmp_path: Path) -> None:
     (tmp_path / "inspectors.csv").write_text("inspector_id,name\n,无名\n", encoding="utf-8")
     bad = runner.invoke(app, ["inspections", "draw", *inputs, "--out", str(tmp_path / "x")])
     assert bad.exit_code == 2 and "line 2: inspector_id is missing" in bad.output
+
+
+@settings(max_examples=40, deadline=None)
+@given(population=st.lists(st.sampled_from("ABCD"), max_size=60),
+       rates=st.dictionaries(st.sampled_from("ABCD"), st.floats(0, 1), min_size=1),
+       value=st.text(min_size=1, max_size=8))
+def test_the_sample_size_per_grade_follows_the_rates(population: list[str],
+                                                     rates: dict[str, float],
+                                                     value: str) -> None:
+    rows = [{"uscc": f"K{i:04d}", "name": f"企业{i}", "grade": g}
+            for i, g in enumerate(population)]
+    chosen = Plan.parse({"name": "p", "as_of": DAY, "published_value": value, "rates": rates,
+                         "inspectors_per_enterprise": 1})
+    result = draw(MemoryStore(), chosen, rows, [Inspector("I-1", "甲", None)], "h")
+    for grade, rate in rates.items():
+        drawn = [e for e in result["sample"] if e["grade"] == grade]
+        assert len(drawn) == math.ceil(round(rate * population.count(grade), 9))
+        assert len({e["uscc"] for e in drawn}) == len(drawn)
+    assert all(e["inspectors"] == [{"id": "I-1", "name": "甲"}] for e in result["sample"])
+
+
+def test_a_tenth_of_thirty_is_three() -> None:
+    rows = [{"uscc": f"K{i:04d}", "name": f"企业{i}", "grade": "B"} for i in range(30)]
+    chosen = plan(rates={"B": 0.1})
+    assert draw(MemoryStore(), chosen, rows, [], "h")["drawn"] == {"B": 3}
