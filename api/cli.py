@@ -7,9 +7,11 @@ from api import (
     cmd_accountability,  # noqa: F401
     cmd_audit,  # noqa: F401
     cmd_backup,  # noqa: F401
+    cmd_evaluate,  # noqa: F401
     cmd_explore,  # noqa: F401
     cmd_generate,  # noqa: F401
     cmd_ingest,  # noqa: F401
+    cmd_inspections,  # noqa: F401
     cmd_keys,  # noqa: F401
     cmd_law,  # noqa: F401
     cmd_queries,  # noqa: F401

@@ -3,12 +3,14 @@ ID numbers are masked unless `--reveal-ids`."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from api.cliapp import AsOfOpt, JsonOpt, QueryRevealOpt, StoreOpt, app, console, present, store_from
+from api.cmd_sweep import KindOpt, RegionOpt, SinceOpt, UntilOpt, write_sweep
 from queries.alerts import alerts as alerts_query
 from queries.network import neighbourhood
 from queries.paths import paths as paths_query
@@ -119,8 +121,22 @@ def alerts(
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
     reveal_ids: QueryRevealOpt = True,
+    sweep_all: Annotated[bool, typer.Option(
+        "--all", help="every alert, no limit, streamed to --out (.jsonl, .csv, .xlsx)")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="the sweep's file (with --all)")] = None,
+    kind: KindOpt = None,
+    region: RegionOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
 ) -> None:
-    """R4: forbidden roles, new shells (换壳) and exposure to sanctioned parties."""
+    """R4: forbidden roles, new shells (换壳) and exposure to sanctioned parties; with --all
+    the city-wide sweep (filters: --kind, --region, --since, --until)."""
+    if sweep_all or out:
+        if not (sweep_all and out):
+            raise typer.BadParameter("--all and --out go together")
+        write_sweep(out=out, store=store, as_of=as_of, k=k, kinds=kind, region=region,
+                    since=since, until=until, reveal_ids=reveal_ids)
+        return
     with store_from(store) as db:
         found = alerts_query(db, as_of=as_of, k=k, limit=limit)
     answer = present(found, as_json=as_json, reveal_ids=reveal_ids)

@@ -11,6 +11,9 @@ from rich.table import Table
 
 from api.cliapp import app, console, err
 from ingest.generate import generate_bundle
+from ingest.realistic import generate_realistic
+
+PROFILES = {"basic": generate_bundle, "realistic": generate_realistic}
 
 
 @app.command()
@@ -18,6 +21,9 @@ def generate(
     out: Annotated[Path, typer.Option(help="folder to write the bundle into")],
     enterprises: Annotated[int, typer.Option(min=1, help="number of enterprises")] = 1000,
     seed: Annotated[int, typer.Option(help="random seed; same seed, same files")] = 1,
+    profile: Annotated[str, typer.Option(
+        help="basic, or realistic: multi-parent groups, cross-holdings and cycles, nominee "
+             "hubs, family clusters (relations.csv), registered-agent addresses")] = "basic",
 ) -> None:
     """Write a synthetic canonical bundle that looks like Chinese registry data."""
     columns = (TextColumn("generate"), BarColumn(),
@@ -25,7 +31,9 @@ def generate(
                TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("generate", total=enterprises)
-        counts = generate_bundle(out, enterprises, seed,
+        if profile not in PROFILES:
+            raise typer.BadParameter(f"profile must be one of {', '.join(PROFILES)}")
+        counts = PROFILES[profile](out, enterprises, seed,
                                  progress=lambda done: bar.update(task, completed=done))
     table = Table(title=f"bundle written to {out}")
     table.add_column("file")

@@ -291,6 +291,7 @@ class RelatedAnswer(BaseModel):
     kinds: list[str]
     related: list[Json]
     suspected: list[Json]
+    suppressed_hubs: list[Json] = []
     truncated: int
     complete: bool
 

@@ -127,6 +127,16 @@ def nodes_of(kind: str) -> str:
     return f"MATCH (n:{_label(kind)}) RETURN n.uid AS uid, properties(n) AS props ORDER BY n.uid"
 
 
+#: Keys per page of `uid_page`.
+UID_PAGE_SIZE = 10_000
+
+
+def uid_page(kind: str) -> str:
+    """The next `$limit` keys of `kind` after `$after`, in the uid index's order."""
+    return (f"MATCH (n:{_label(kind)}) WHERE n.uid > $after "
+            "RETURN n.uid AS uid ORDER BY n.uid LIMIT $limit")
+
+
 def edges_of(rel_type: str) -> str:
     return (
         f"MATCH (a)-[r:{_label(rel_type)}]->(b) "

@@ -52,6 +52,8 @@ class MemoryStore(Store):
             self.graph = read_graph(self.path / GRAPH_FILE)
         # keys by kind, in graph order: `nodes(kind)` must not scan the whole graph
         self._by_kind: dict[str, dict[str, None]] = {}
+        #: written since the last save: a read-only command does not rewrite the file
+        self._dirty = False
         for uid, kind in self.graph.nodes(data=KIND):
             self._by_kind.setdefault(kind, {})[uid] = None
 
@@ -74,6 +76,7 @@ class MemoryStore(Store):
 
     def merge(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> Merged:
         merged = Merged(created=0, reached=0, changed={})
+        self._dirty = True
         for row in rows:
             attrs = self._attrs(row, edges)
             if attrs is not None:
@@ -95,6 +98,7 @@ class MemoryStore(Store):
         return merged
 
     def replace(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> None:
+        self._dirty = True
         for row in rows:
             attrs = self._attrs(row, edges)
             assert attrs is not None, "replace() follows merge()"
@@ -156,6 +160,9 @@ class MemoryStore(Store):
         for uid in list(self._by_kind.get(kind, ())):
             yield self._node(uid)
 
+    def uids(self, kind: str) -> Iterator[str]:
+        yield from sorted(self._by_kind.get(kind, ()))
+
     def edges(self, rel_type: str) -> Iterator[Edge]:
         for s, t, key, attrs in self.graph.edges(keys=True, data=True):
             if attrs[TYPE] == rel_type:
@@ -181,12 +188,15 @@ class MemoryStore(Store):
 
     # --- lifecycle ----------------------------------------------------------------
     def flush(self) -> None:
-        if self.path is not None:
+        """Save the graph if it was written to since it was opened or last saved."""
+        if self.path is not None and self._dirty:
             write_graph(self.graph, self.path / GRAPH_FILE)
+            self._dirty = False
 
     def clear(self) -> None:
         self.graph = nx.MultiDiGraph()
         self._by_kind = {}
+        self._dirty = True
 
 
 def read_graph(file: Path) -> nx.MultiDiGraph:

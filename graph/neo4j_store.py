@@ -173,6 +173,14 @@ class Neo4jStore(Store):
         for r in self.read(cypher.nodes_of(kind)):
             yield Node(kind, r["uid"], r["props"])
 
+    def uids(self, kind: str) -> Iterator[str]:
+        """Pages of `UID_PAGE` keys in index order: a 1M-node sweep never holds the nodes."""
+        after = ""
+        while page := [r["uid"] for r in self.read(cypher.uid_page(kind), after=after,
+                                                    limit=cypher.UID_PAGE_SIZE)]:
+            yield from page
+            after = page[-1]
+
     def edges(self, rel_type: str) -> Iterator[Edge]:
         for r in self.read(cypher.edges_of(rel_type)):
             yield self._edge(r, rel_type)

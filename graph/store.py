@@ -293,6 +293,10 @@ class Store(ABC):
     def nodes(self, kind: str) -> Iterator[Node]:
         """Every node of `kind`."""
 
+    def uids(self, kind: str) -> Iterator[str]:
+        """The keys of every node of `kind`, in order (a sweep's key list, no properties)."""
+        yield from sorted(node.uid for node in self.nodes(kind))
+
     @abstractmethod
     def edges(self, rel_type: str) -> Iterator[Edge]:
         """Every relationship of `rel_type`."""

@@ -18,6 +18,11 @@ each with the connecting party (`via`) and the paths or control chains behind it
 - `shared_address`, `shared_phone`, `shared_email` (through a contact), and any relation
   whose path runs through a contact, are **suspected** and listed apart under `suspected`.
 
+A contact shared by more than `HUB_CONTACT_PARTIES` parties (a registered agent's address,
+a shared switchboard) says nothing about any two of them: parties reached only through such
+a hub are not listed as suspected, and the hub is reported under `suppressed_hubs` with the
+number of parties it links and how many were left out.
+
 Depth and size are bounded; parties come nearest first, then by key.
 """
 
@@ -66,6 +71,8 @@ RELATIONS = {
 ORDER = {name: i for i, name in enumerate(RELATIONS)}
 #: Paths kept per relation, and looked at per party farther than two hops.
 MAX_PATHS = 3
+#: A contact attached to more parties than this is a hub: links through it are suppressed.
+HUB_CONTACT_PARTIES = 50
 
 
 def shared_relation(via: Node, first: Edge, second: Edge) -> str:
@@ -181,6 +188,24 @@ def _control(store: Store, center: Node, kept: Sequence[str], relations: Relatio
                               reasons=answer.uncertain)
 
 
+def _hubs(store: Store, walk: Walk, nodes: Mapping[str, Node]) -> tuple[dict[str, int],
+                                                                        set[str]]:
+    """Hub contacts in the walk (with their number of parties) and the nodes the walk
+    reached only through them."""
+    contacts = {uid for uid in walk.dist if nodes[uid].kind == "Contact"}
+    degree: dict[str, int] = defaultdict(int)
+    if contacts:
+        for edge in store.adjacent(sorted(contacts), MODEL.rels_of("suspected"), "both"):
+            degree[edge.target if edge.target in contacts else edge.source] += 1
+    hubs = {c: n for c, n in degree.items() if n > HUB_CONTACT_PARTIES}
+    hidden: set[str] = set()
+    for uid in sorted(walk.dist, key=lambda u: walk.dist[u]):
+        steps = walk.parents.get(uid)
+        if steps and all(p in hubs or p in hidden for p, _ in steps):
+            hidden.add(uid)
+    return hubs, hidden
+
+
 def related(store: Store, party_id: str, *, hops: int = 2, kinds: Sequence[str] | None = None,
             as_of: str | None = None, limit: int = 200) -> dict[str, Any]:
     """Parties within `hops` of `party_id` on `as_of`, each with how it is related (R5).
@@ -204,7 +229,8 @@ def related(store: Store, party_id: str, *, hops: int = 2, kinds: Sequence[str] 
     found = explore(store, center.uid, types, day, hops, settings.max_results)
     walk = found.walk
     nodes = store.get_nodes(walk.dist)
-    reached = sorted((uid for uid in walk.dist if uid != center.uid
+    hubs, hidden = _hubs(store, walk, nodes)
+    reached = sorted((uid for uid in walk.dist if uid != center.uid and uid not in hidden
                       and nodes[uid].kind in PARTIES), key=lambda uid: (walk.dist[uid], uid))
     kept = reached[:limit]
     relations = Relations(center.uid, nodes, day)
@@ -218,11 +244,16 @@ def related(store: Store, party_id: str, *, hops: int = 2, kinds: Sequence[str] 
         "party": brief(center), "as_of": day, "hops": hops, "kinds": types,
         "related": [], "suspected": [], "truncated": len(reached) - len(kept),
         "complete": found.complete,
+        "suppressed_hubs": [{**brief(nodes[c]), "parties": n,
+                             "left_out": sum(1 for u in hidden if nodes[u].kind in PARTIES
+                                             and any(p == c for p, _ in walk.parents[u]))}
+                            for c, n in sorted(hubs.items())],
     }
     for uid in kept:
         items = relations.of(uid)
         for key, wanted in (("related", False), ("suspected", True)):
-            chosen = [r for r in items if r["suspected"] is wanted]
+            chosen = [r for r in items if r["suspected"] is wanted
+                      and not (r["via"] and r["via"]["id"] in hubs)]
             if chosen:
                 answer[key].append({**brief(nodes[uid]), "distance": walk.dist[uid],
                                     "relations": chosen})

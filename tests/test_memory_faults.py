@@ -15,6 +15,7 @@ import pytest
 
 from graph import MemoryStore, StoreError
 from graph.memory import GRAPH_FILE
+from graph.store import EntityRow
 from ingest import ingest_bundle
 from tests.conftest import EXAMPLE
 
@@ -61,7 +62,7 @@ def test_an_unwritable_folder_fails_the_save_and_keeps_the_previous_state(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = saved(tmp_path)
     before = store.counts()
-    store.graph.add_node("extra", _kind="Authority")
+    store.upsert_nodes("Authority", [EntityRow("extra", {"name": "局"})])
 
     def disk_full(*args: object, **kwargs: object) -> int:
         raise OSError(28, "No space left on device")
@@ -77,6 +78,7 @@ def test_an_unwritable_folder_fails_the_save_and_keeps_the_previous_state(
 def test_a_read_only_file_system_names_the_file(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     store = saved(tmp_path)
+    store.upsert_nodes("Authority", [EntityRow("extra", {"name": "局"})])
 
     def read_only(*args: object, **kwargs: object) -> None:
         raise OSError(30, "Read-only file system")
@@ -107,3 +109,16 @@ def test_a_process_killed_while_saving_leaves_the_previous_state(tmp_path: Path)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
     assert MemoryStore(tmp_path).counts() == before
+
+
+def test_a_read_only_command_does_not_rewrite_the_file(tmp_path: Path) -> None:
+    saved(tmp_path)
+    file = tmp_path / GRAPH_FILE
+    before = (file.stat().st_mtime_ns, file.read_bytes())
+    store = MemoryStore(tmp_path)
+    store.get_nodes(["914101057123456728"])
+    store.flush()
+    assert (file.stat().st_mtime_ns, file.read_bytes()) == before
+    store.upsert_nodes("Authority", [EntityRow("extra", {"name": "局"})])
+    store.flush()
+    assert MemoryStore(tmp_path).get_node("extra") is not None

@@ -1,0 +1,103 @@
+"""City-wide runs, printed as figures, each a ratio against a baseline of the same process.
+
+On a store (`--store memory:PATH` or a Neo4j URI) holding a generated graph:
+
+1. Evaluation: `queries.evaluation.Evaluation` over every enterprise (or the first
+   `--limit`), rows written to JSON lines, against the baseline of calling
+   `queries.score.score` on the same keys and discarding the answers: enterprises per
+   second, the ratio (the cost of streaming, comparing and writing), and peak RSS.
+2. Alert sweep: `queries.sweep.Sweep` (every alert, no cut) against `queries.alerts.alerts`
+   (the capped lists): wall time and the ratio.
+3. Draw: `queries.inspections.draw` at 5 % of every grade with 200 inspectors, against
+   reading the evaluation rows alone.
+4. Cold start: `credtrace score USCC` as a subprocess against `python -c pass`.
+
+Usage:
+    python bench/city_bench.py --store memory:/tmp/m20k [--limit 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from api.result_files import read_jsonl, writers
+from graph import open_store
+from queries.alerts import alerts
+from queries.evaluation import Evaluation
+from queries.inspections import Inspector, Plan, draw
+from queries.score import score
+from queries.sweep import Sweep
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(work: object) -> float:
+    start = time.perf_counter()
+    work()  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--store", required=True)
+    parser.add_argument("--as-of", default="2026-11-01")
+    parser.add_argument("--limit", type=int, default=0, help="first N enterprises only")
+    parser.add_argument("--skip-sweep", action="store_true")
+    args = parser.parse_args()
+    loaded = time.perf_counter()
+    store = open_store(args.store)
+    keys = list(store.uids("Enterprise"))
+    print(f"store opened in {time.perf_counter() - loaded:.1f} s: {len(keys):,} enterprises, "
+          f"RSS {rss_mib():,.0f} MiB")
+    if args.limit:
+        keys = keys[:args.limit]
+    base = timed(lambda: [score(store, k, as_of=args.as_of) for k in keys])
+    out = Path(tempfile.mkdtemp())
+
+    run = Evaluation(store, as_of=args.as_of, keys=keys)
+
+    def evaluate() -> None:
+        with writers(out, "evaluation", ["jsonl"], [], lambda r: []) as write:
+            for row in run.rows():
+                write(row)
+
+    wall = timed(evaluate)
+    print(f"evaluation: {len(keys):,} enterprises in {wall:.1f} s "
+          f"({len(keys) / wall:,.0f}/s), {wall / base:.2f}x bare score() calls "
+          f"({base:.1f} s); peak RSS {rss_mib():,.0f} MiB; grades {dict(run.grades)}")
+    rows = out / "evaluation.jsonl"
+    reading = timed(lambda: sum(1 for _ in read_jsonl(rows)))
+    plan = Plan.parse({"name": "bench", "as_of": args.as_of, "published_value": "0815",
+                       "rates": dict.fromkeys("ABCD", 0.05), "inspectors_per_enterprise": 2})
+    listed = [Inspector(f"I-{i}", f"检查员{i}", None) for i in range(200)]
+    drawing = timed(lambda: draw(store, plan, read_jsonl(rows), listed, run.content_hash))
+    print(f"draw at 5 %: {drawing:.2f} s, {drawing / reading:.1f}x reading the rows "
+          f"({reading:.2f} s)")
+    if not args.skip_sweep:
+        capped = timed(lambda: alerts(store, as_of=args.as_of))
+        swept = Sweep(store, as_of=args.as_of)
+        full = timed(lambda: sum(1 for _ in swept.alerts()))
+        print(f"alert sweep: {full:.1f} s for {json.dumps(swept.counts)}, "
+              f"{full / capped:.2f}x the capped alerts() ({capped:.1f} s)")
+    store.close()
+    if args.store.startswith("memory:"):
+        nothing = timed(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True))
+        cli = Path(sys.executable).with_name("credtrace")
+        cold = timed(lambda: subprocess.run(
+            [str(cli), "score", keys[0], "--store", args.store, "--json"],
+            check=True, capture_output=True))
+        print(f"CLI cold start (score): {cold:.2f} s wall, {cold / nothing:.0f}x an empty "
+              f"Python start ({nothing:.2f} s)")
+
+
+if __name__ == "__main__":
+    main()
