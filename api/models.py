@@ -415,6 +415,8 @@ class IngestAnswer(BaseModel):
     rejects: list[Json]
     rejected: int
     warnings: int
+    by_kind: dict[str, int] = Field(default_factory=dict,
+                                    description="rejects and warnings counted by kind")
     files: list[str] = Field(description="the uploaded files that were loaded")
 
 

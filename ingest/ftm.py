@@ -46,6 +46,7 @@ from ingest.interop import (
     valid_ric,
     valid_uscc,
 )
+from ingest.vocabulary import canonical
 
 ENTERPRISES = {"Company": "company", "Organization": "other_organisation",
                "LegalEntity": "other_organisation", "PublicBody": "state_body"}
@@ -78,7 +79,11 @@ class Party:
 
 
 def role_of(text: str) -> str:
-    """The canonical role named by a Directorship's `role` text (director by default)."""
+    """The canonical role named by a Directorship's `role` text: a title of
+    `role_titles.csv`, else the first of `ROLE_WORDS` it contains, else director."""
+    listed = canonical("role_titles", text) if text.strip() else None
+    if listed is not None:
+        return listed
     lowered = text.lower()
     return next((role for word, role in ROLE_WORDS if word in lowered), "director")
 
