@@ -33,11 +33,12 @@ SOLE_ROLES = frozenset({"LEGAL_REPRESENTATIVE"})
 class Inconsistency:
     """Facts about one enterprise that cannot all be true over `[start, end)`.
 
-    `kind` is `over_100` (direct holders total more than 100 %), `restated_holder` (one
-    holder's holdings overlap: an old row left open beside its restatement) or
-    `sole_role_overlap` (two legal representatives at once). `total` is the largest sum of
-    the low bounds of the shares in the period (over_100 only). `facts` are the
-    relationships involved, each with party, share, interval and source line.
+    `kind` is `over_100` (direct holders total more than 100 %: e.g. an exit recorded
+    after the successor's entry, or a holder restated while the old row stays open) or
+    `sole_role_overlap` (two legal representatives at once; a holder's two holdings that
+    overlap are two tranches and add up, so they are no inconsistency by themselves).
+    `total` is the largest sum of the low bounds of the shares in the period (over_100
+    only). `facts` are the relationships involved, with party, share, interval and line.
     """
 
     kind: str
@@ -57,7 +58,6 @@ class Inconsistency:
             for f in self.facts)
         what = {
             "over_100": f"holders of {self.enterprise} total {self.total or 0:g}%",
-            "restated_holder": f"one holder of {self.enterprise} holds twice",
             "sole_role_overlap": f"two legal representatives of {self.enterprise}",
         }[self.kind]
         return f"{what} {span}: {lines}"
@@ -119,14 +119,9 @@ def _over_100(valid: list[Edge]) -> float | None:
     return round(total, 4) if total > 100 + TOLERANCE else None
 
 
-def _twice(valid: list[Edge]) -> float | None:
-    return 1.0 if len({e.source for e in valid}) < len(valid) else None
-
-
 def over_allocations(holdings: Iterable[Edge]) -> list[Inconsistency]:
     """Periods where an enterprise's direct holders total more than 100 % (low bounds;
-    declared indirect figures are summaries, not holdings, and are left out), and periods
-    where one holder holds the same enterprise twice."""
+    declared indirect figures are summaries, not holdings, and are left out)."""
     by_enterprise: dict[str, list[Edge]] = defaultdict(list)
     for edge in holdings:
         if edge.props.get("direct") is not False:
@@ -137,11 +132,6 @@ def over_allocations(holdings: Iterable[Edge]) -> list[Inconsistency]:
             Inconsistency("over_100", enterprise, start or None, end,
                           tuple(_fact(e, _low_share(e)) for e in _ordered(involved)), total)
             for start, end, involved, total in _periods(edges, _over_100))
-        found.extend(
-            Inconsistency("restated_holder", enterprise, start or None, end,
-                          tuple(_fact(e, _low_share(e)) for e in _ordered(involved)
-                                if sum(o.source == e.source for o in involved) > 1))
-            for start, end, involved, _ in _periods(edges, _twice))
     return found
 
 

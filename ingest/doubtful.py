@@ -25,9 +25,8 @@ RULES: dict[str, Callable[[Iterable[Edge]], list[Inconsistency]]] = {
 #: The fields a rule reads.
 KEPT = ("percentage", "pct_min", "start", "end", "direct", "file", "line")
 #: The warning kind (summary group) of each inconsistency.
-KINDS = {"over_100": "holders over 100%", "restated_holder": "holding restated, old row open",
-         "sole_role_overlap": "overlapping legal representatives"}
-FIELDS = {"over_100": "percentage", "restated_holder": "start", "sole_role_overlap": "start"}
+KINDS = {"over_100": "holders over 100%", "sole_role_overlap": "overlapping legal representatives"}
+FIELDS = {"over_100": "percentage", "sole_role_overlap": "start"}
 READ_CHUNK = 5000
 
 Warning = tuple[int, str, str, str, str]  # line, field, value, reason, kind

@@ -27,6 +27,7 @@ from queries.common import (
     provenance,
     require_node,
 )
+from queries.data_quality import control_quality, notes
 from queries.measures import events_of, measures_on, state
 from queries.ownership import actual_controller, upward_plan
 
@@ -105,14 +106,18 @@ def reached_by(store: Store, enterprise: Node, measure: Node, kind: MeasureKind,
         why = reason or (uncertainty_reason(edge.start, edge.end, on)
                          if valid is Validity.UNCERTAIN else None)
         add(people[edge.source], role, [role_step(edge, role)], why)
-    if "actual_controller" in kind.roles:
+    if "actual_controller" not in kind.roles:
+        quality = notes(store, [enterprise.uid], on)
+    else:
         answer = actual_controller(store, enterprise.uid, on)
+        quality, doubts = control_quality(store, enterprise.uid, answer.chain, on)
         if answer.controller is not None and answer.controller.kind == "Person":
             role = "actual_controller" + ("" if answer.declared else " (derived)")
-            why = reason or ("; ".join(answer.uncertain) if answer.uncertain else None)
+            why = reason or "; ".join([*answer.uncertain, *doubts.values()]) or None
             add(answer.controller, role, answer.chain, why)
     reached = sorted(found.values(), key=lambda e: e["person"])
-    return {"reached": reached, "uncertain": sorted(uncertain, key=lambda e: e["person"])}
+    return {"reached": reached, "uncertain": sorted(uncertain, key=lambda e: e["person"]),
+            "data_quality": quality}
 
 
 def accountable(store: Store, uscc: str, *, measure_id: str | None = None,
@@ -134,7 +139,7 @@ def accountable(store: Store, uscc: str, *, measure_id: str | None = None,
     if measure_id is not None and not measures:
         raise EntityNotFound(f"no measure {measure_id!r} on {enterprise.uid}")
     answer: dict[str, Any] = {"enterprise": party(enterprise), "as_of": day, "measures": [],
-                              "reached": [], "uncertain": []}
+                              "reached": [], "uncertain": [], "data_quality": []}
     for measure in measures:
         kind = kinds.get(measure.props.get("kind", ""))
         if kind is None or not kind.reaches_persons:
@@ -143,6 +148,8 @@ def accountable(store: Store, uscc: str, *, measure_id: str | None = None,
         answer["measures"].append(measure.uid)
         answer["reached"] += result["reached"]
         answer["uncertain"] += result["uncertain"]
+        answer["data_quality"] += [n for n in result["data_quality"]
+                                   if n not in answer["data_quality"]]
     return answer
 
 

@@ -35,6 +35,7 @@ from graph.store import Store
 from graph.timeline import Validity, uncertainty_reason, validity
 from queries.accountability import role_step
 from queries.common import as_of_date, interval, key_forms, party, provenance, require_node
+from queries.data_quality import control_quality
 from queries.ownership import (
     MAX_CHAIN,
     ControllerAnswer,
@@ -167,10 +168,15 @@ def owners(store: Store, uscc: str, *, as_of: str | None = None) -> dict[str, An
         "holder": party(names[control.holder]), "share": control.share, "rule": control.rule,
         "evidence": shareholding_step(control.edge, names), "uncertain": control.uncertain}
     controller = _controller(actual_controller(store, enterprise.uid, day))
+    quality, doubts = control_quality(store, enterprise.uid, controller["chain"], day)
+    controller["uncertain"] += list(dict.fromkeys(doubts.values()))
+    if control is not None and controlling is not None and enterprise.uid in doubts:
+        controlling["uncertain"] = [*control.uncertain, doubts[enterprise.uid]]
     return {
         "enterprise": party(enterprise), "as_of": day, "holders": holders,
         "controlling_shareholder": controlling, "actual_controller": controller,
         "beneficial_owners": _beneficial(store, enterprise.uid, holders, controller, day),
+        "data_quality": quality,
     }
 
 
