@@ -71,6 +71,8 @@ class Problem(BaseModel):
     detail: str | None = None
     instance: str | None = None
     errors: list[FieldProblem] | None = None
+    candidates: list[Json] | None = Field(
+        None, description="409: the parties an identifier is shared by (id, kind, name)")
 
 
 class Health(BaseModel):

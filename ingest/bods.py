@@ -166,6 +166,11 @@ def _identifiers(details: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+def _known_as(record_id: str, identifiers: list[tuple[str, str]]) -> str:
+    """The identifiers a party answers to: its record id and every identifier stated."""
+    return ";".join([f"BODS:{record_id}", *(foreign_key(*i) for i in identifiers)])
+
+
 def _entity(line: int, record_id: str, details: dict[str, Any], out: Converted) -> Party:
     entity_type = _obj(details.get("entityType"), "recordDetails.entityType")
     kind_code = _str(entity_type.get("type"), "recordDetails.entityType.type")
@@ -198,6 +203,7 @@ def _entity(line: int, record_id: str, details: dict[str, Any], out: Converted) 
         "uscc": key, "name": name, "kind": kind, "status": "dissolved" if dissolved else "",
         "established": founded,
         "address": _address(details),
+        "identifiers": _known_as(record_id, identifiers),
     })
     return Party(key, "enterprise", name, subtype == "nomination")
 
@@ -233,7 +239,8 @@ def _person(line: int, record_id: str, details: dict[str, Any], out: Converted) 
         person_type = _str(details.get("personType"), "recordDetails.personType") or "person"
         name = f"({person_type}: {_unspecified(details, 'unspecifiedPersonDetails')})"
         out.reject(line, "recordDetails.names", "", f"no name; shown as {name}", "warning")
-    out.add("persons", line, {"person_id": key, "name": name, "id_type": id_type})
+    out.add("persons", line, {"person_id": key, "name": name, "id_type": id_type,
+                              "identifiers": _known_as(record_id, identifiers)})
     return Party(key, "person", name)
 
 

@@ -52,6 +52,7 @@ ENTERPRISES = {"Company": "company", "Organization": "other_organisation",
                "LegalEntity": "other_organisation", "PublicBody": "state_body"}
 USCC_PROPS = ("registrationNumber", "taxNumber", "innCode", "idNumber")
 RIC_PROPS = ("idNumber", "nationalId", "taxNumber")
+PERSON_IDS = (*RIC_PROPS, "passportNumber", "socialSecurityNumber")
 #: Words of a Directorship's role, first match wins (lower-case substrings).
 ROLE_WORDS = (
     ("legal representative", "legal_representative"), ("法定代表人", "legal_representative"),
@@ -159,7 +160,8 @@ class Reader:
                        None)
             key = ric or f"FTM:{entity['id']}"
             self.out.add("persons", line, {"person_id": key, "name": self.name(entity),
-                                           "id_type": "ric" if ric else "other"})
+                                           "id_type": "ric" if ric else "other",
+                                           "identifiers": self.known_as(entity, PERSON_IDS)})
             self.parties[id(entity)] = Party(key, "person")
         elif schema in ENTERPRISES:
             key = next((u for p in USCC_PROPS for v in values(entity, p) if (u := valid_uscc(v))),
@@ -171,8 +173,20 @@ class Reader:
                 "established": self.date(line, entity, "incorporationDate", start=True),
                 "address": self.address(line, entity),
                 "phone": first(entity, "phone"), "email": first(entity, "email"),
+                "identifiers": self.known_as(entity, (*USCC_PROPS, "leiCode", "ogrnCode",
+                                                      "vatCode", "swiftBic")),
             })
             self.parties[id(entity)] = Party(key, "enterprise")
+
+    @staticmethod
+    def known_as(entity: dict[str, Any], props: tuple[str, ...]) -> str:
+        """The identifiers a party answers to: its id, its referents (merged ids) and the
+        numbers of `props`."""
+        referents = entity.get("referents")
+        ids = [entity["id"], *(r for r in (referents if isinstance(referents, list) else [])
+                               if isinstance(r, str))]
+        return ";".join([*(f"FTM:{i}" for i in ids),
+                         *(v for p in props for v in values(entity, p))])
 
     @staticmethod
     def name(entity: dict[str, Any]) -> str:

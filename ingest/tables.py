@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from graph.identifiers import identifier_key
 from graph.model import MODEL
 from graph.store import EntityRow, edge_key
 from ingest.fields import (
@@ -25,6 +26,7 @@ from ingest.fields import (
     parse_number,
     parse_percentage,
     required,
+    split_list,
     text,
 )
 from ingest.identifiers import IdentifierError, validate_ric, validate_uscc
@@ -89,6 +91,19 @@ def contact_value(field: str, value: str) -> str:
     return _BESIDE_WIDE.sub("", " ".join(value.split()))
 
 
+def add_identifiers(writes: Writes, party: str, given: list[str]) -> None:
+    """Index the identifiers a party is known by in its sources (`identifiers`: `;`-separated,
+    each `SCHEME:ID` or a bare id); a `SCHEME:ID` answers to its bare id too."""
+    forms = {identifier_key(v) for v in given}
+    forms |= {identifier_key(v.partition(":")[2]) for v in given if ":" in v}
+    forms.discard("id:")
+    forms.discard(identifier_key(party))  # the key itself resolves directly
+    for uid in sorted(forms):
+        writes.nodes.append(("Identifier", EntityRow(uid, {"value": uid[3:]})))
+        writes.edges.append(("HAS_IDENTIFIER", EntityRow(
+            edge_key("HAS_IDENTIFIER", party, uid), {}, source=party, target=uid)))
+
+
 def from_vocabulary(writes: Writes, row: dict[str, str], name: str, vocabulary: str,
                     default: str, unknown: str) -> str:
     """The canonical value of a registry term (`default` when empty); a term the vocabulary
@@ -128,6 +143,8 @@ def enterprise(row: dict[str, str]) -> Writes:
                 target=contact,
             )))
     writes.nodes.insert(0, ("Enterprise", EntityRow(key, content)))
+    old_number = [key[8:17]] if ":" not in key else []  # the organisation code in a USCC
+    add_identifiers(writes, key, [*old_number, *split_list(row.get("identifiers"))])
     return writes
 
 
@@ -147,6 +164,7 @@ def person(row: dict[str, str]) -> Writes:
     content = {"name": required(row.get("name"), "name"), "id_type": id_type,
                "id_number": id_number}
     writes.nodes.append(("Person", EntityRow(key, content)))
+    add_identifiers(writes, key, split_list(row.get("identifiers")))
     return writes
 
 

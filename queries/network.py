@@ -53,7 +53,8 @@ GRAPH_KINDS = (*RELATED_KINDS, "measure")
 #: determining authority): without dates they count as valid, not as uncertain.
 UNDATED = {rel.name for rel in MODEL.rels if rel.category in ("suspected", "authority")}
 
-_CATEGORY_ORDER = ("measure", "role", "shareholding", "suspected", "authority", "event")
+_CATEGORY_ORDER = ("measure", "role", "shareholding", "family", "suspected", "authority",
+                   "event", "identifier")
 #: Keep-first order of relationship types when a neighbourhood is cut.
 TYPE_RANK = {rel.name: (_CATEGORY_ORDER.index(rel.category), i)
              for i, rel in enumerate(MODEL.rels)}

@@ -20,8 +20,8 @@ from ingest.identifiers import make_ric, make_uscc
 
 COLUMNS = {
     "enterprises": ("uscc", "name", "kind", "status", "established", "address", "phone",
-                    "email"),
-    "persons": ("person_id", "name", "id_type"),
+                    "email", "identifiers"),
+    "persons": ("person_id", "name", "id_type", "identifiers"),
     "roles": ("enterprise", "person", "role", "start", "end"),
     "shareholdings": ("enterprise", "holder", "holder_kind", "percentage", "start", "end",
                       "pct_min", "pct_max"),
