@@ -203,6 +203,10 @@ MODEL = Model(
         RelKind("IMPOSED_ON", "measure", "Measure", "Party", "惩戒对象", "#d62728"),
         RelKind("DETERMINED_BY", "authority", "Measure", "Authority", "认定部门", "#7f7f7f"),
         RelKind("EVENT_OF", "event", "MeasureEvent", "Measure", "程序事件", "#ff7f0e"),
+        RelKind("FAMILY", "family", "Person", "Person", "亲属", "#e7969c",
+                (Prop("relation", label_zh="关系"),)),
+        RelKind("ASSOCIATE", "family", "Party", "Party", "关联人", "#ce6dbd",
+                (Prop("relation", label_zh="关系"),)),
         RelKind("HAS_IDENTIFIER", "identifier", "Party", "Identifier", "标识符", "#aec7e8"),
         RelKind(
             "HAS_CONTACT", "suspected", "Enterprise", "Contact", "登记联系信息", "#bcbd22",

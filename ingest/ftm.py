@@ -20,8 +20,11 @@ rdflib, for what is here a dozen property look-ups).
   procurement_exclusion when the program or provisions speak of debarment or
   procurement, executive_disqualification for a disqualification, joint_punishment
   otherwise; authority from `authority`, legal basis from program, provisions, reason.
-- Family and every other schema are refused with the reason ("family links are not
-  modelled"); Address entities are consumed by the parties that point at them.
+- Family (person, relative, relationship), Associate (person, associate) and UnknownLink
+  (subject, object, role) → a row of `relations` (family / associate links, never
+  carrying a measure); Passport and Identification → their `number` is an identifier of
+  the holder; Address entities are consumed by the parties that point at them; every
+  other schema is refused with the reason.
 - Entity references resolve through ids and `referents` (merged ids). A partial date
   (`2019`, `2019-05`) leaves a start unknown (flagged) and is refused as an end.
 
@@ -53,6 +56,8 @@ ENTERPRISES = {"Company": "company", "Organization": "other_organisation",
 USCC_PROPS = ("registrationNumber", "taxNumber", "innCode", "idNumber")
 RIC_PROPS = ("idNumber", "nationalId", "taxNumber")
 PERSON_IDS = (*RIC_PROPS, "passportNumber", "socialSecurityNumber")
+#: Documents whose `number` is an identifier of their `holder`.
+DOCUMENTS = ("Passport", "Identification")
 #: Words of a Directorship's role, first match wins (lower-case substrings).
 ROLE_WORDS = (
     ("legal representative", "legal_representative"), ("法定代表人", "legal_representative"),
@@ -131,8 +136,15 @@ class Reader:
                 if isinstance(ident, str):
                     self.by_id.setdefault(ident, entity)
         self.parties: dict[int, Party] = {}  # id() of the entity → its party
+        self.documents: dict[str, list[str]] = {}  # a person's id → numbers of its documents
+        for _, entity in self.records:
+            if entity.get("schema") in DOCUMENTS:
+                for holder in values(entity, "holder"):
+                    self.documents.setdefault(holder, []).extend(
+                        f"{entity['schema'].upper()}:{n}" for n in values(entity, "number"))
         self.relations = {"Directorship": self.directorship, "Ownership": self.ownership,
-                          "Sanction": self.sanction}
+                          "Sanction": self.sanction, "Family": self.family,
+                          "Associate": self.associate, "UnknownLink": self.unknown_link}
 
     def run(self) -> Converted:
         for step in (self.party, self.relation):  # parties first, so references resolve
@@ -147,8 +159,8 @@ class Reader:
         schema = entity.get("schema")
         if schema in self.relations:
             self.relations[schema](line, entity)
-        elif schema == "Family":
-            raise FieldError("schema", "Family", "family links are not modelled")
+        elif schema in DOCUMENTS:
+            self.ref(entity, "holder", "person")  # its number is the person's identifier
         elif schema not in (*ENTERPRISES, "Person", "Address"):
             raise FieldError("schema", str(schema), "this schema is not modelled")
 
@@ -161,7 +173,9 @@ class Reader:
             key = ric or f"FTM:{entity['id']}"
             self.out.add("persons", line, {"person_id": key, "name": self.name(entity),
                                            "id_type": "ric" if ric else "other",
-                                           "identifiers": self.known_as(entity, PERSON_IDS)})
+                                           "identifiers": ";".join([
+                                               self.known_as(entity, PERSON_IDS),
+                                               *self.documents_of(entity)])})
             self.parties[id(entity)] = Party(key, "person")
         elif schema in ENTERPRISES:
             key = next((u for p in USCC_PROPS for v in values(entity, p) if (u := valid_uscc(v))),
@@ -177,6 +191,12 @@ class Reader:
                                                       "vatCode", "swiftBic")),
             })
             self.parties[id(entity)] = Party(key, "enterprise")
+
+    def documents_of(self, entity: dict[str, Any]) -> list[str]:
+        """The numbers of the passports and identifications held by a person entity."""
+        referents = entity.get("referents")
+        ids = [entity["id"], *(referents if isinstance(referents, list) else [])]
+        return [n for i in ids if isinstance(i, str) for n in self.documents.get(i, [])]
 
     @staticmethod
     def known_as(entity: dict[str, Any], props: tuple[str, ...]) -> str:
@@ -266,6 +286,31 @@ class Reader:
             "authority": first(entity, "authority"), "legal_basis": "; ".join(basis),
             "status": "active", **self.interval(line, entity, start),
         })
+
+
+    def link(self, line: int, entity: dict[str, Any], ends: tuple[str, str],
+             words: str) -> None:
+        """A family, associate or unknown link between the parties of `ends`."""
+        who, other = (self.ref(entity, prop) for prop in ends)
+        said = first(entity, words)
+        word = said if said and canonical("relation_words", said) else \
+            "family" if entity.get("schema") == "Family" else "associate" \
+            if entity.get("schema") == "Associate" else "unknown_link"
+        if word != said and said:
+            self.out.reject(line, f"properties.{words}", said,
+                            f"relation not in relation_words.csv: loaded as {word}", "warning")
+        self.out.add("relations", line, {
+            "person": who.key, "person_kind": who.kind, "relative": other.key,
+            "relative_kind": other.kind, "relation": word, **self.interval(line, entity)})
+
+    def family(self, line: int, entity: dict[str, Any]) -> None:
+        self.link(line, entity, ("person", "relative"), "relationship")
+
+    def associate(self, line: int, entity: dict[str, Any]) -> None:
+        self.link(line, entity, ("person", "associate"), "relationship")
+
+    def unknown_link(self, line: int, entity: dict[str, Any]) -> None:
+        self.link(line, entity, ("subject", "object"), "role")
 
 
 def convert(path: Path) -> Converted:

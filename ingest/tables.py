@@ -251,6 +251,43 @@ def shareholding(row: dict[str, str]) -> Writes:
     )
 
 
+#: Labels of family and associate relations (`relation_words.csv` gives the words).
+FAMILY_RELATIONS = {"spouse": "配偶", "parent": "父母", "child": "子女", "sibling": "兄弟姐妹",
+                    "family": "亲属"}
+
+
+def relation(row: dict[str, str]) -> Writes:
+    """A family or associate link: `relation` is what `relative` is to `person` (配偶,
+    父母, 子女, 兄弟姐妹, associate, …, words of `relation_words.csv`). Family links join
+    two persons; an associate or unknown link any two parties (`*_kind`). Such links are
+    their own category: they explain, and never carry a measure (R2)."""
+    term = required(row.get("relation"), "relation")
+    found = canonical("relation_words", term)
+    if found is None:
+        raise FieldError("relation", term, "unknown relation; add it to "
+                         "ingest/data/relation_words.csv")
+    rel_type = "FAMILY" if found in FAMILY_RELATIONS else "ASSOCIATE"
+    ends = []
+    for name in ("person", "relative"):
+        kind = choice(row.get(f"{name}_kind") or "person", f"{name}_kind",
+                      ("person", "enterprise"))
+        if kind == "enterprise" and rel_type == "FAMILY":
+            raise FieldError(f"{name}_kind", kind, "a family link joins two persons")
+        ends.append((uscc(row.get(name), name), "Enterprise") if kind == "enterprise"
+                    else (person_key(row.get(name), name), "Person"))
+    (who, who_label), (other, other_label) = ends
+    if who == other:
+        raise FieldError("relative", other, "a party is not its own relative")
+    start, end = parse_interval(row.get("start"), row.get("end"))
+    uid = edge_key(rel_type, who, other, found)
+    return Writes(
+        key=uid,
+        edges=[(rel_type, EntityRow(uid, {"start": start, "end": end, "relation": found},
+                                    source=who, target=other))],
+        refs=[(who_label, who, "person"), (other_label, other, "relative")],
+    )
+
+
 def measure(row: dict[str, str], *, kinds: tuple[str, ...]) -> Writes:
     """A measure, its kind checked against the catalogue's `kinds`."""
     measure_id = required(row.get("measure_id"), "measure_id")
@@ -330,6 +367,7 @@ def tables(measure_kinds: set[str]) -> tuple[Table, ...]:
         Table("roles", ("enterprise", "person", "role", "start", "end"), role),
         Table("shareholdings", ("enterprise", "holder", "holder_kind", "percentage", "start",
                                 "end"), shareholding),
+        Table("relations", ("person", "relative", "relation", "start", "end"), relation),
         Table("measures", ("measure_id", "subject", "subject_kind", "kind", "conduct_date",
                            "start", "end", "authority", "legal_basis", "status"),
               make_measure(measure_kinds)),

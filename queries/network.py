@@ -44,10 +44,11 @@ DEFAULT_MAX_NODES = 500
 PARTIES = MODEL.labels_of("Party")
 #: Relationships between parties: paths and exposure follow these unless told otherwise.
 PARTY_KINDS = ("role", "shareholding")
-#: Related parties add suspected links (shared address, phone, e-mail through contacts).
-RELATED_KINDS = (*PARTY_KINDS, "suspected")
-#: What a neighbourhood shows unless told otherwise.
-GRAPH_KINDS = (*RELATED_KINDS, "measure")
+#: Related parties add suspected links (shared address, phone, e-mail through contacts) and
+#: family and associate links, each listed apart.
+RELATED_KINDS = (*PARTY_KINDS, "suspected", "family")
+#: What a neighbourhood shows unless told otherwise (family links when asked).
+GRAPH_KINDS = (*PARTY_KINDS, "suspected", "measure")
 
 #: Relationships that are facts of a record rather than intervals (a registered contact, the
 #: determining authority): without dates they count as valid, not as uncertain.

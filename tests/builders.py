@@ -28,6 +28,8 @@ COLUMNS = {
     "measures": ("measure_id", "subject", "subject_kind", "kind", "conduct_date", "start",
                  "end", "authority", "legal_basis", "status"),
     "measure_events": ("measure_id", "event", "date", "note"),
+    "relations": ("person", "relative", "relation", "start", "end", "person_kind",
+                  "relative_kind"),
 }
 
 
@@ -92,6 +94,16 @@ class Bundle:
             "measure_id": measure_id, "subject": key, "subject_kind": subject_kind,
             "kind": kind, "conduct_date": conduct, "start": start, "end": end,
             "authority": authority, "legal_basis": "《测试条例》第一条", "status": status})
+
+    def relation(self, person: str, relative: str, relation: str, start: str = "",
+                 end: str = "") -> None:
+        """`relative` is `relation` (配偶, 子女, associate, …) to `person`."""
+        persons = {r["person_id"] for r in self.rows["persons"]}
+        kinds = ["person" if self.keys[x] in persons else "enterprise" for x in (person,
+                                                                                 relative)]
+        self.rows["relations"].append({
+            "person": self.keys[person], "relative": self.keys[relative], "relation": relation,
+            "start": start, "end": end, "person_kind": kinds[0], "relative_kind": kinds[1]})
 
     def event(self, measure_id: str, event: str, day: str, note: str = "") -> None:
         self.rows["measure_events"].append({"measure_id": measure_id, "event": event,
