@@ -27,7 +27,7 @@ from queries.common import (
     provenance,
     require_node,
 )
-from queries.data_quality import control_quality, notes
+from queries.data_quality import alternative_controllers, control_quality, notes
 from queries.measures import events_of, measures_on, state
 from queries.ownership import actual_controller, upward_plan
 
@@ -115,6 +115,13 @@ def reached_by(store: Store, enterprise: Node, measure: Node, kind: MeasureKind,
             role = "actual_controller" + ("" if answer.declared else " (derived)")
             why = reason or "; ".join([*answer.uncertain, *doubts.values()]) or None
             add(answer.controller, role, answer.chain, why)
+        if enterprise.uid in doubts and not answer.declared:  # who else may have controlled
+            for other in alternative_controllers(store, enterprise.uid, on):
+                if other.controller is not None and (
+                        answer.controller is None
+                        or other.controller.uid != answer.controller.uid):
+                    add(other.controller, "actual_controller (derived)", other.chain,
+                        doubts[enterprise.uid])
     reached = sorted(found.values(), key=lambda e: e["person"])
     return {"reached": reached, "uncertain": sorted(uncertain, key=lambda e: e["person"]),
             "data_quality": quality}

@@ -18,7 +18,13 @@ from typing import Any
 
 from graph.consistency import Inconsistency, over_allocations, sole_role_overlaps
 from graph.store import Store
-from queries.ownership import controlling_shareholder, holdings_into
+from queries.ownership import (
+    ControllerAnswer,
+    actual_controller,
+    controlling_shareholder,
+    holdings_into,
+    shareholding_step,
+)
 
 CHECKED = ("HOLDS_SHARES", "LEGAL_REPRESENTATIVE")
 
@@ -48,22 +54,56 @@ def notes(store: Store, uids: Sequence[str], on: str) -> list[dict[str, Any]]:
     return [as_note(i) for i in inconsistencies(store, uids, on)]
 
 
+def control_alternatives(store: Store, uscc: str, on: str,
+                         found: Sequence[Inconsistency]) -> tuple[str | None, set[str]]:
+    """Who controls `uscc` on `on` as the data stand (holder key, "" for nobody), and who
+    else would if one of the contradicting holdings `found` names were wrong."""
+    doubtful = {f["key"] for i in found if i.enterprise == uscc and i.kind == "over_100"
+                for f in i.facts}
+    if not doubtful:
+        return None, set()
+    edges = holdings_into(store, [uscc], on)
+
+    def holder(without: str | None) -> str:
+        control = controlling_shareholder(store, uscc, on,
+                                          [e for e in edges if e.eid != without])
+        return control.holder if control else ""
+
+    given = holder(None)
+    return given, {holder(key) for key in sorted(doubtful)} - {given}
+
+
 def control_doubt(store: Store, uscc: str, on: str,
                   found: Sequence[Inconsistency]) -> str | None:
     """Why control of `uscc` on `on` is uncertain, when one of the contradicting holdings
     `found` names, left out, would change the controlling shareholder; else None."""
-    doubtful = {f["key"] for i in found if i.enterprise == uscc and i.kind == "over_100"
-                for f in i.facts}
-    if not doubtful:
+    _, others = control_alternatives(store, uscc, on, found)
+    if not others:
         return None
-    edges = holdings_into(store, [uscc], on)
-    as_given = controlling_shareholder(store, uscc, on, edges)
-    for key in sorted(doubtful):
-        other = controlling_shareholder(store, uscc, on, [e for e in edges if e.eid != key])
-        if (other and other.holder) != (as_given and as_given.holder):
-            which = next(i for i in found if i.enterprise == uscc and i.kind == "over_100")
-            return f"data quality: {which.describe()}; control depends on which row is right"
-    return None
+    which = next(i for i in found if i.enterprise == uscc and i.kind == "over_100")
+    return f"data quality: {which.describe()}; control depends on which row is right"
+
+
+def alternative_controllers(store: Store, uscc: str, on: str) -> list[ControllerAnswer]:
+    """The natural persons who would be the actual controller of `uscc` on `on` if one of
+    its contradicting holdings were wrong: each as a controller answer whose chain starts
+    with that holding."""
+    _, others = control_alternatives(store, uscc, on, inconsistencies(store, [uscc], on))
+    found = []
+    for holder in sorted(o for o in others if o):
+        node = store.get_node(holder)
+        if node is None:
+            continue
+        edge = next(e for e in holdings_into(store, [uscc], on) if e.source == holder)
+        step = {**shareholding_step(edge, {holder: node}), "rule": "if the other row is wrong"}
+        if node.kind == "Person":
+            found.append(ControllerAnswer(node, False, [step], "person"))
+            continue
+        above = actual_controller(store, holder, on)
+        if above.controller is not None and above.controller.kind == "Person":
+            found.append(ControllerAnswer(above.controller, False, [step, *above.chain],
+                                          "person"))
+    return found
 
 
 def control_quality(store: Store, uscc: str, chain: Sequence[dict[str, Any]],

@@ -9,6 +9,7 @@ from pathlib import Path
 from graph import Store
 from ingest import ingest_bundle
 from queries.accountability import accountable
+from queries.check import check
 from queries.owners import owners
 from tests.builders import Bundle
 
@@ -68,9 +69,11 @@ def test_accountability_on_a_doubtful_conduct_date(store: Store, tmp_path: Path)
     b.load(store, tmp_path / "b")
     answer = accountable(store, b.uscc("A"), as_of="2022-01-01")
     assert [e["name"] for e in answer["reached"]] == ["孙丽"]  # the legal representative
-    (doubtful,) = answer["uncertain"]  # the controller on 2021-03-05 depends on which row
-    assert doubtful["roles"] == ["actual_controller (derived)"]
-    assert "data quality" in doubtful["reason"]
+    # the controller on 2021-03-05 depends on which row is right: both listed, none certain
+    assert sorted(e["name"] for e in answer["uncertain"]) == ["王强", "赵敏"]
+    for doubtful in answer["uncertain"]:
+        assert doubtful["roles"] == ["actual_controller (derived)"]
+        assert "data quality" in doubtful["reason"]
     assert [n["kind"] for n in answer["data_quality"]] == ["over_100"]
 
 
@@ -171,3 +174,16 @@ def test_contacts_typed_differently_are_one_and_reload_writes_nothing(
         writer.writerows(rows)
     again = ingest_bundle(store, folder)
     assert (again.writes.created, again.writes.updated) == (0, 0)
+
+
+def test_check_of_a_possible_controller_is_uncertain_with_the_note(store: Store,
+                                                                     tmp_path: Path) -> None:
+    b = handover()
+    b.load(store, tmp_path / "b")
+    for label in ("王强", "赵敏"):  # either may have controlled A on the conduct date
+        answer = check(store, b.key(label), as_of="2022-01-01")
+        assert answer["measures"] == [] and answer["applies"] is False
+        (doubt,) = answer["uncertain"]
+        assert doubt["measure"] == "M1" and "data quality" in doubt["reason"]
+        assert [n["kind"] for n in answer["data_quality"]] == ["over_100"]
+    assert check(store, b.key("孙丽"), as_of="2022-01-01")["applies"] is True
