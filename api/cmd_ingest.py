@@ -54,6 +54,8 @@ def print_report(report: IngestReport, reveal_ids: bool = False) -> None:
     w = report.writes
     console.print(f"writes: {w.created} created, {w.updated} updated, {w.unchanged} unchanged; "
                   f"{report.rejected} rejected rows, {report.warnings} warnings")
+    for group, count in sorted(report.by_kind.items(), key=lambda item: (-item[1], item[0])):
+        console.print(f"  {count:>7,}  {group}")
     # each line beside its field, so a person key (person_id, person) is masked in it too
     lines = shown([{reject.field: reject.value,
                     "line": f"  {reject.severity}: {reject.file}:{reject.line} {reject.field}="

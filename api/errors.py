@@ -79,19 +79,22 @@ class BudgetSpent(ApiProblem):
 
 async def refused(request: Request, status: int, title: str, detail: str | None, *,
                   slug: str | None = None, errors: list[FieldProblem] | None = None,
-                  headers: dict[str, str] | None = None) -> JSONResponse:
+                  headers: dict[str, str] | None = None,
+                  candidates: list[dict[str, Any]] | None = None) -> JSONResponse:
     """A problem+json refusal, audited (`api.refusals`)."""
     await audit_refusal(request.scope, status, detail or title)
     return problem(status, title, detail, slug=slug, instance=request.url.path, errors=errors,
-                   headers=headers)
+                   headers=headers, candidates=candidates)
 
 
 def problem(status: int, title: str, detail: str | None, *, slug: str | None = None,
             instance: str | None = None, errors: list[FieldProblem] | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+            headers: dict[str, str] | None = None,
+            candidates: list[dict[str, Any]] | None = None) -> JSONResponse:
     """A problem+json response."""
     body = Problem(type=PROBLEM_TYPE + slug if slug else "about:blank", title=title,
-                   status=status, detail=detail, instance=instance, errors=errors)
+                   status=status, detail=detail, instance=instance, errors=errors,
+                   candidates=candidates)
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status,
                         media_type=MEDIA_TYPE, headers=headers)
 
@@ -110,9 +113,11 @@ async def _api_problem(request: Request, exc: Exception) -> JSONResponse:
 
 async def _query_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, QueryError)
-    slug = "not-found" if exc.status == 404 else "invalid-input"
-    title = "Not found" if exc.status == 404 else "Invalid input"
-    return await refused(request, exc.status, title, str(exc), slug=slug)
+    slug, title = {404: ("not-found", "Not found"),
+                   409: ("ambiguous-identifier", "Identifier shared by several parties")
+                   }.get(exc.status, ("invalid-input", "Invalid input"))
+    return await refused(request, exc.status, title, str(exc), slug=slug,
+                         candidates=getattr(exc, "candidates", None))
 
 
 async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:

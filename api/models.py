@@ -80,6 +80,8 @@ class Problem(BaseModel):
     detail: str | None = None
     instance: str | None = None
     errors: list[FieldProblem] | None = None
+    candidates: list[Json] | None = Field(
+        None, description="409: the parties an identifier is shared by (id, kind, name)")
 
 
 class Health(BaseModel):
@@ -452,6 +454,8 @@ class IngestAnswer(BaseModel):
     rejects: list[Json]
     rejected: int
     warnings: int
+    by_kind: dict[str, int] = Field(default_factory=dict,
+                                    description="rejects and warnings counted by kind")
     files: list[str] = Field(description="the uploaded files that were loaded")
 
 

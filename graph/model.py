@@ -17,7 +17,8 @@ from functools import cached_property
 from typing import Literal
 
 PropType = Literal["str", "date", "float", "int", "bool", "list"]
-Category = Literal["role", "shareholding", "measure", "authority", "event", "suspected"]
+Category = Literal["role", "shareholding", "measure", "authority", "event", "suspected",
+                   "family", "identifier"]
 
 #: Properties every node and relationship carries for provenance (source, file, line, run).
 PROVENANCE = ("source", "file", "line", "run_id")
@@ -172,6 +173,10 @@ MODEL = Model(
             (Prop("field", label_zh="类别"), Prop("value", label_zh="值")),
         ),
         NodeKind(
+            "Identifier", "标识符", "#aec7e8", "text",
+            (Prop("value", label_zh="值"),),
+        ),
+        NodeKind(
             "IngestRun", "导入批次", "#17becf", "hexagon",
             (
                 Prop("started", label_zh="开始"), Prop("finished", label_zh="结束"),
@@ -203,6 +208,11 @@ MODEL = Model(
         RelKind("IMPOSED_ON", "measure", "Measure", "Party", "惩戒对象", "#d62728"),
         RelKind("DETERMINED_BY", "authority", "Measure", "Authority", "认定部门", "#7f7f7f"),
         RelKind("EVENT_OF", "event", "MeasureEvent", "Measure", "程序事件", "#ff7f0e"),
+        RelKind("FAMILY", "family", "Person", "Person", "亲属", "#e7969c",
+                (Prop("relation", label_zh="关系"),)),
+        RelKind("ASSOCIATE", "family", "Party", "Party", "关联人", "#ce6dbd",
+                (Prop("relation", label_zh="关系"),)),
+        RelKind("HAS_IDENTIFIER", "identifier", "Party", "Identifier", "标识符", "#aec7e8"),
         RelKind(
             "HAS_CONTACT", "suspected", "Enterprise", "Contact", "登记联系信息", "#bcbd22",
             (Prop("field"),),

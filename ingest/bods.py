@@ -1,8 +1,10 @@
 """BODS 0.4 (Beneficial Ownership Data Standard) statements → rows of the canonical tables.
 
 Input: a JSON array of statements (line = the statement's 1-based index) or JSON lines
-(line = the real line). Per `recordId` only the latest statement (by `statementDate`, then
-file order) is applied; earlier ones are superseded.
+(line = the real line). Statements of one `recordId` are a series (by `statementDate`, then
+file order): an entity or person is its latest statement; every statement of a
+relationship is its state from its effect date until the next one (valid time,
+`ingest.bods_series`), so the graph keeps every interval.
 
 - Entity → enterprise. Key: a valid USCC from a `CN-*` identifier, else the first
   identifier as `SCHEME:ID` (`GB-COH:XE9999`), else `BODS:<recordId>`. Kind from
@@ -40,9 +42,11 @@ file order) is applied; earlier ones are superseded.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from ingest.bods_series import Statement, Window, windows
 from ingest.fields import FieldError, parse_date, parse_percentage
 from ingest.interop import (
     Converted,
@@ -77,6 +81,7 @@ CONTROL = {
 }
 NOMINATION = {"nominee", "nominator"}
 DIRECTNESS = {"direct": "true", "indirect": "false", "unknown": ""}
+EARLIEST_BIRTH = "1880"
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,11 @@ def _identifiers(details: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+def _known_as(record_id: str, identifiers: list[tuple[str, str]]) -> str:
+    """The identifiers a party answers to: its record id and every identifier stated."""
+    return ";".join([f"BODS:{record_id}", *(foreign_key(*i) for i in identifiers)])
+
+
 def _entity(line: int, record_id: str, details: dict[str, Any], out: Converted) -> Party:
     entity_type = _obj(details.get("entityType"), "recordDetails.entityType")
     kind_code = _str(entity_type.get("type"), "recordDetails.entityType.type")
@@ -185,10 +195,15 @@ def _entity(line: int, record_id: str, details: dict[str, Any], out: Converted) 
         name = f"({kind_code}: {_unspecified(details, 'unspecifiedEntityDetails')})"
         out.reject(line, "recordDetails.name", "", f"no name; shown as {name}", "warning")
     dissolved = _date(details.get("dissolutionDate"), "recordDetails.dissolutionDate")
+    founded = _date(details.get("foundingDate"), "recordDetails.foundingDate")
+    if dissolved and founded and dissolved < founded:
+        raise FieldError("recordDetails.dissolutionDate", dissolved,
+                         f"dissolved before its founding date {founded}")
     out.add("enterprises", line, {
         "uscc": key, "name": name, "kind": kind, "status": "dissolved" if dissolved else "",
-        "established": _date(details.get("foundingDate"), "recordDetails.foundingDate"),
+        "established": founded,
         "address": _address(details),
+        "identifiers": _known_as(record_id, identifiers),
     })
     return Party(key, "enterprise", name, subtype == "nomination")
 
@@ -201,6 +216,13 @@ def _address(details: dict[str, Any]) -> str:
 
 
 def _person(line: int, record_id: str, details: dict[str, Any], out: Converted) -> Party:
+    today = date.today().isoformat()
+    born = _str(details.get("birthDate"), "recordDetails.birthDate")  # YYYY[-MM[-DD]]
+    died = _str(details.get("deathDate"), "recordDetails.deathDate")
+    if born and not EARLIEST_BIRTH <= born <= today:
+        raise FieldError("recordDetails.birthDate", born, "not a possible birth date")
+    if died and (died < born or died > today):
+        raise FieldError("recordDetails.deathDate", died, "before birth or in the future")
     identifiers = _identifiers(details)
     rics = [ric for scheme, value in identifiers
             if scheme.startswith(("CHN-", "CN-")) and (ric := valid_ric(value))]
@@ -217,7 +239,8 @@ def _person(line: int, record_id: str, details: dict[str, Any], out: Converted) 
         person_type = _str(details.get("personType"), "recordDetails.personType") or "person"
         name = f"({person_type}: {_unspecified(details, 'unspecifiedPersonDetails')})"
         out.reject(line, "recordDetails.names", "", f"no name; shown as {name}", "warning")
-    out.add("persons", line, {"person_id": key, "name": name, "id_type": id_type})
+    out.add("persons", line, {"person_id": key, "name": name, "id_type": id_type,
+                              "identifiers": _known_as(record_id, identifiers)})
     return Party(key, "person", name)
 
 
@@ -234,9 +257,12 @@ def _person_name(details: dict[str, Any]) -> str:
 
 
 # --- relationships ------------------------------------------------------------------
-def _interests(details: dict[str, Any], closed_on: str) -> list[Interest]:
-    """The validated interests; a relationship without any has one of unknown type. A
-    closed record ends every open interest on its statement date."""
+def _interests(details: dict[str, Any], closed_on: str, window: Window, line: int,
+               out: Converted) -> list[Interest]:
+    """The validated interests, within the statement's `window` of the record's series; a
+    relationship without any has one of unknown type. A closed record ends every open
+    interest on its statement date. An interest ending on its start day (valid BODS) holds
+    that day; one whose window closes before it starts is superseded, flagged."""
     result = []
     items = _objs(details.get("interests"), "recordDetails.interests") or [{}]
     for i, item in enumerate(items):
@@ -252,8 +278,17 @@ def _interests(details: dict[str, Any], closed_on: str) -> list[Interest]:
         share = _obj(item.get("share"), f"{path}.share")
         start = _date(item.get("startDate"), f"{path}.startDate")
         end = _date(item.get("endDate"), f"{path}.endDate") or closed_on
+        if start and end and end < start:
+            raise FieldError(f"{path}.endDate", end, f"end before start {start}")
+        if start and end == start:
+            end = (date.fromisoformat(start) + timedelta(days=1)).isoformat()
+        start = max(start, window.start)
+        if window.until and (not end or window.until < end):
+            end = window.until
         if start and end and end <= start:
-            raise FieldError(f"{path}.endDate", end, f"end must be after start {start}")
+            out.reject(line, f"{path}.startDate", start, f"superseded by the record's "
+                       f"statement at line {window.next_line} from {end}", "warning")
+            continue
         result.append(Interest(
             path, kind, DIRECTNESS[direct], item.get("beneficialOwnershipOrControl") is True,
             _pct(share, ("exact",), f"{path}.share"),
@@ -299,14 +334,16 @@ def _roles(subject: Party, party: Party, interest: Interest, role: str, line: in
                                 "role": role, "start": interest.start, "end": interest.end})
 
 
-def _relationship(line: int, details: dict[str, Any], closed_on: str, out: Converted,
-                  parties: dict[str, Party], nominees: dict[str, list[Party]]) -> None:
+def _relationship(line: int, details: dict[str, Any], closed_on: str, window: Window,
+                  out: Converted, parties: dict[str, Party],
+                  nominees: dict[str, list[Party]]) -> None:
+    interests = _interests(details, closed_on, window, line, out)  # its own content first
     subject = _party(details, "subject", parties)
     party = _party(details, "interestedParty", parties)
     if subject.kind != "enterprise":
         raise FieldError("recordDetails.subject", subject.key, "the subject must be an entity")
     ownership: dict[tuple[str, str, str], list[Interest]] = {}
-    for interest in _interests(details, closed_on):
+    for interest in interests:
         if interest.type in OWNERSHIP:
             same = (interest.direct, interest.start, interest.end)
             ownership.setdefault(same, []).append(interest)
@@ -356,52 +393,104 @@ def _nominees(statements: list[tuple[str, dict[str, Any]]],
 
 
 # --- statements ---------------------------------------------------------------------
-def _latest(records: list[Record], out: Converted) -> list[tuple[int, str, dict[str, Any]]]:
-    """(line, recordId, statement): the latest statement per recordId (statementDate, then
-    file order), in file order."""
-    latest: dict[str, tuple[str, int, dict[str, Any]]] = {}
+Dated = tuple[str, int, dict[str, Any]]  # statementDate, line, statement
+
+
+def _records(records: list[Record], out: Converted) -> dict[str, list[Dated]]:
+    """recordId -> its statements in statement order (statementDate, then file order). A
+    statement without a readable recordId or date, a repeated statementId or a date in the
+    future is refused."""
+    series: dict[str, list[Dated]] = {}
+    ids: dict[str, int] = {}
+    today = date.today().isoformat()
     for line, statement in records:
         try:
             if "recordType" not in statement and "statementType" in statement:
                 raise FieldError("recordType", "", "BODS 0.4 expected (statementType is 0.2/0.3)")
+            statement_id = _str(statement.get("statementId"), "statementId")
+            if not statement_id:
+                raise FieldError("statementId", "", "is required")
+            if statement_id in ids:
+                raise FieldError("statementId", statement_id,
+                                 f"duplicate of the statement at line {ids[statement_id]}")
             record_id = _str(statement.get("recordId"), "recordId")
             if not record_id:
                 raise FieldError("recordId", "", "is required")
             day = _date(statement.get("statementDate"), "statementDate")
+            if day > today:
+                raise FieldError("statementDate", day, "in the future")
         except FieldError as err:
             out.refuse(line, err)
             continue
-        if record_id not in latest or (day, line) >= latest[record_id][:2]:
-            latest[record_id] = (day, line, statement)
-    return sorted((line, record_id, st) for record_id, (_, line, st) in latest.items())
+        ids[statement_id] = line
+        series.setdefault(record_id, []).append((day, line, statement))
+    for statements in series.values():
+        statements.sort(key=lambda dated: dated[:2])
+    return series
+
+
+def _given_dates(statement: dict[str, Any], name: str) -> tuple[str, ...]:
+    """The readable `name` dates of a statement's interests (validated later, in full)."""
+    details = statement.get("recordDetails")
+    items = details.get("interests") if isinstance(details, dict) else None
+    found = []
+    for item in items if isinstance(items, list) else []:
+        value = item.get(name) if isinstance(item, dict) else None
+        if isinstance(value, str) and len(value) >= 10:
+            found.append(value[:10])
+    return tuple(found)
+
+
+def _windows(statements: list[Dated]) -> list[Window]:
+    return windows([Statement(line, day, _given_dates(st, "startDate"),
+                              _given_dates(st, "endDate"), st.get("recordStatus") == "closed")
+                    for day, line, st in statements])
+
+
+def _applied(records: list[Record], out: Converted
+             ) -> list[tuple[int, str, dict[str, Any], Window]]:
+    """(line, recordId, statement, window) in file order: the latest statement of an
+    entity or person record; every statement of a relationship record, each with its
+    window of valid time (`ingest.bods_series`)."""
+    applied = []
+    for record_id, statements in _records(records, out).items():
+        if statements[-1][2].get("recordType") == "relationship":
+            by_line = {line: st for _, line, st in statements}
+            applied += [(w.line, record_id, by_line[w.line], w) for w in _windows(statements)]
+        else:
+            _, line, statement = statements[-1]
+            applied.append((line, record_id, statement, Window(line, "", "", None)))
+    return sorted(applied, key=lambda item: item[0])
 
 
 def convert(path: Path) -> Converted:
     """Rows of the canonical tables from a BODS 0.4 file, with the statements refused."""
     out = Converted(path.name, "statements")
     statements = []
-    for line, record_id, statement in _latest(read_records(path, out), out):
+    for line, record_id, statement, window in _applied(read_records(path, out), out):
         try:
             kind = _str(statement.get("recordType"), "recordType")
             if kind not in ("entity", "person", "relationship"):
                 raise FieldError("recordType", kind, "expected entity, person or relationship")
             details = _obj(statement.get("recordDetails"), "recordDetails")
-            statements.append((line, record_id, kind, details, statement))
+            statements.append((line, record_id, kind, details, statement, window))
         except FieldError as err:
             out.refuse(line, err)
     parties: dict[str, Party] = {}
-    for line, record_id, kind, details, _ in statements:
+    for line, record_id, kind, details, _, _ in statements:
         convert_party = {"entity": _entity, "person": _person}.get(kind)
         if convert_party is not None:
             try:
                 parties[record_id] = convert_party(line, record_id, details, out)
             except FieldError as err:
                 out.refuse(line, err)
-    nominees = _nominees([(kind, details) for _, _, kind, details, _ in statements], parties)
-    for line, _, kind, details, statement in statements:
+    nominees = _nominees([(kind, details) for _, _, kind, details, _, _ in statements],
+                         parties)
+    for line, _, kind, details, statement, window in statements:
         if kind == "relationship":
             try:
-                _relationship(line, details, _closed_on(statement), out, parties, nominees)
+                _relationship(line, details, _closed_on(statement), window, out, parties,
+                              nominees)
             except FieldError as err:
                 out.refuse(line, err)
     return out

@@ -20,8 +20,11 @@ rdflib, for what is here a dozen property look-ups).
   procurement_exclusion when the program or provisions speak of debarment or
   procurement, executive_disqualification for a disqualification, joint_punishment
   otherwise; authority from `authority`, legal basis from program, provisions, reason.
-- Family and every other schema are refused with the reason ("family links are not
-  modelled"); Address entities are consumed by the parties that point at them.
+- Family (person, relative, relationship), Associate (person, associate) and UnknownLink
+  (subject, object, role) → a row of `relations` (family / associate links, never
+  carrying a measure); Passport and Identification → their `number` is an identifier of
+  the holder; Address entities are consumed by the parties that point at them; every
+  other schema is refused with the reason.
 - Entity references resolve through ids and `referents` (merged ids). A partial date
   (`2019`, `2019-05`) leaves a start unknown (flagged) and is refused as an end.
 
@@ -46,11 +49,15 @@ from ingest.interop import (
     valid_ric,
     valid_uscc,
 )
+from ingest.vocabulary import canonical
 
 ENTERPRISES = {"Company": "company", "Organization": "other_organisation",
                "LegalEntity": "other_organisation", "PublicBody": "state_body"}
 USCC_PROPS = ("registrationNumber", "taxNumber", "innCode", "idNumber")
 RIC_PROPS = ("idNumber", "nationalId", "taxNumber")
+PERSON_IDS = (*RIC_PROPS, "passportNumber", "socialSecurityNumber")
+#: Documents whose `number` is an identifier of their `holder`.
+DOCUMENTS = ("Passport", "Identification")
 #: Words of a Directorship's role, first match wins (lower-case substrings).
 ROLE_WORDS = (
     ("legal representative", "legal_representative"), ("法定代表人", "legal_representative"),
@@ -78,7 +85,11 @@ class Party:
 
 
 def role_of(text: str) -> str:
-    """The canonical role named by a Directorship's `role` text (director by default)."""
+    """The canonical role named by a Directorship's `role` text: a title of
+    `role_titles.csv`, else the first of `ROLE_WORDS` it contains, else director."""
+    listed = canonical("role_titles", text) if text.strip() else None
+    if listed is not None:
+        return listed
     lowered = text.lower()
     return next((role for word, role in ROLE_WORDS if word in lowered), "director")
 
@@ -125,8 +136,15 @@ class Reader:
                 if isinstance(ident, str):
                     self.by_id.setdefault(ident, entity)
         self.parties: dict[int, Party] = {}  # id() of the entity → its party
+        self.documents: dict[str, list[str]] = {}  # a person's id → numbers of its documents
+        for _, entity in self.records:
+            if entity.get("schema") in DOCUMENTS:
+                for holder in values(entity, "holder"):
+                    self.documents.setdefault(holder, []).extend(
+                        f"{entity['schema'].upper()}:{n}" for n in values(entity, "number"))
         self.relations = {"Directorship": self.directorship, "Ownership": self.ownership,
-                          "Sanction": self.sanction}
+                          "Sanction": self.sanction, "Family": self.family,
+                          "Associate": self.associate, "UnknownLink": self.unknown_link}
 
     def run(self) -> Converted:
         for step in (self.party, self.relation):  # parties first, so references resolve
@@ -141,8 +159,8 @@ class Reader:
         schema = entity.get("schema")
         if schema in self.relations:
             self.relations[schema](line, entity)
-        elif schema == "Family":
-            raise FieldError("schema", "Family", "family links are not modelled")
+        elif schema in DOCUMENTS:
+            self.ref(entity, "holder", "person")  # its number is the person's identifier
         elif schema not in (*ENTERPRISES, "Person", "Address"):
             raise FieldError("schema", str(schema), "this schema is not modelled")
 
@@ -154,7 +172,10 @@ class Reader:
                        None)
             key = ric or f"FTM:{entity['id']}"
             self.out.add("persons", line, {"person_id": key, "name": self.name(entity),
-                                           "id_type": "ric" if ric else "other"})
+                                           "id_type": "ric" if ric else "other",
+                                           "identifiers": ";".join([
+                                               self.known_as(entity, PERSON_IDS),
+                                               *self.documents_of(entity)])})
             self.parties[id(entity)] = Party(key, "person")
         elif schema in ENTERPRISES:
             key = next((u for p in USCC_PROPS for v in values(entity, p) if (u := valid_uscc(v))),
@@ -166,8 +187,26 @@ class Reader:
                 "established": self.date(line, entity, "incorporationDate", start=True),
                 "address": self.address(line, entity),
                 "phone": first(entity, "phone"), "email": first(entity, "email"),
+                "identifiers": self.known_as(entity, (*USCC_PROPS, "leiCode", "ogrnCode",
+                                                      "vatCode", "swiftBic")),
             })
             self.parties[id(entity)] = Party(key, "enterprise")
+
+    def documents_of(self, entity: dict[str, Any]) -> list[str]:
+        """The numbers of the passports and identifications held by a person entity."""
+        referents = entity.get("referents")
+        ids = [entity["id"], *(referents if isinstance(referents, list) else [])]
+        return [n for i in ids if isinstance(i, str) for n in self.documents.get(i, [])]
+
+    @staticmethod
+    def known_as(entity: dict[str, Any], props: tuple[str, ...]) -> str:
+        """The identifiers a party answers to: its id, its referents (merged ids) and the
+        numbers of `props`."""
+        referents = entity.get("referents")
+        ids = [entity["id"], *(r for r in (referents if isinstance(referents, list) else [])
+                               if isinstance(r, str))]
+        return ";".join([*(f"FTM:{i}" for i in ids),
+                         *(v for p in props for v in values(entity, p))])
 
     @staticmethod
     def name(entity: dict[str, Any]) -> str:
@@ -247,6 +286,31 @@ class Reader:
             "authority": first(entity, "authority"), "legal_basis": "; ".join(basis),
             "status": "active", **self.interval(line, entity, start),
         })
+
+
+    def link(self, line: int, entity: dict[str, Any], ends: tuple[str, str],
+             words: str) -> None:
+        """A family, associate or unknown link between the parties of `ends`."""
+        who, other = (self.ref(entity, prop) for prop in ends)
+        said = first(entity, words)
+        word = said if said and canonical("relation_words", said) else \
+            "family" if entity.get("schema") == "Family" else "associate" \
+            if entity.get("schema") == "Associate" else "unknown_link"
+        if word != said and said:
+            self.out.reject(line, f"properties.{words}", said,
+                            f"relation not in relation_words.csv: loaded as {word}", "warning")
+        self.out.add("relations", line, {
+            "person": who.key, "person_kind": who.kind, "relative": other.key,
+            "relative_kind": other.kind, "relation": word, **self.interval(line, entity)})
+
+    def family(self, line: int, entity: dict[str, Any]) -> None:
+        self.link(line, entity, ("person", "relative"), "relationship")
+
+    def associate(self, line: int, entity: dict[str, Any]) -> None:
+        self.link(line, entity, ("person", "associate"), "relationship")
+
+    def unknown_link(self, line: int, entity: dict[str, Any]) -> None:
+        self.link(line, entity, ("subject", "object"), "role")
 
 
 def convert(path: Path) -> Converted:

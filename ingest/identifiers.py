@@ -2,8 +2,8 @@
 
 Validation wraps ``stdnum.cn.uscc`` and ``stdnum.cn.ric`` but explains every rejection in
 English and, unlike ``stdnum.cn.ric.validate``, accepts a region code that did not exist in
-the birth year (codes are those of the registration when the number was issued) with a
-warning. Generators produce valid identifiers for synthetic data.
+the birth year (codes are those of the registration when the number was issued); only a
+code unknown altogether warns. Generators produce valid identifiers for synthetic data.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Literal, NamedTuple
 
 from stdnum import numdb
 from stdnum.cn import ric, uscc
-from stdnum.exceptions import InvalidComponent
 
 from graph.personal import mask_id  # noqa: F401 (moved to graph: queries mask too)
 
@@ -150,13 +149,14 @@ def validate_uscc(value: str) -> str:
 def validate_ric(value: str, *, today: date | None = None) -> RicResult:
     """Validate an 18-character citizen ID number (check digit, birth date, region).
 
-    A region code unknown or not in use in the birth year is accepted with a warning.
+    A region code unknown altogether is accepted with a warning; one that came into use
+    after the birth year is accepted silently (the region where the number was issued).
 
     >>> r = validate_ric('410102197001010013')
     >>> r.value, r.birth_date.year, r.sex
     ('410102197001010013', 1970, 'male')
     >>> r.warnings
-    ('region code 410102 (中原区 from 1983) was not in use in birth year 1970',)
+    ()
     """
     number = value.upper() if len(value) == 18 and value.isascii() else ric.compact(value)
     if len(number) != 18:
@@ -176,31 +176,17 @@ def validate_ric(value: str, *, today: date | None = None) -> RicResult:
     if not EARLIEST_BIRTH <= birth <= (today or date.today()):
         raise IdentifierError(f"ID number birth date {birth.isoformat()} is impossible")
     sex: Sex = "male" if int(number[16]) % 2 else "female"
-    return RicResult(number, birth, sex, _region_warnings(number[:6], birth.year))
+    return RicResult(number, birth, sex, _region_warnings(number[:6]))
 
 
 @functools.lru_cache(maxsize=65536)
-def _region_warnings(code: str, year: int) -> tuple[str, ...]:
-    """Warnings about a region code in a birth year (cached: the region table is slow)."""
-    number = f"{code}{year:04d}0101" + "0000"
-    county = next((p["county"] for _, p in numdb.get("cn/loc").info(code) if "county" in p), "")
-    if not county:
-        return (f"region code {code} is not a known administrative division",)
-    try:
-        ric.get_birth_place(number)
-    except InvalidComponent:
-        periods = ", ".join(_describe_period(part) for part in county.split(","))
-        return (f"region code {code} ({periods}) was not in use in birth year {year}",)
-    return ()
-
-
-def _describe_period(part: str) -> str:
-    """``[1983-]中原区`` -> ``中原区 from 1983``; ``[-2010]崇文区`` -> ``崇文区 until 2010``."""
-    span, name = part[1:].split("]")
-    start, end = span.split("-")
-    if start and end:
-        return f"{name} {start}-{end}"
-    return f"{name} from {start}" if start else f"{name} until {end}"
+def _region_warnings(code: str) -> tuple[str, ...]:
+    """A warning when the region code is no administrative division at all (cached: the
+    region table is slow). A code newer than the birth year is normal: the number carries
+    the region of its registration when it was issued, so that is no warning."""
+    if any("county" in p for _, p in numdb.get("cn/loc").info(code)):
+        return ()
+    return (f"region code {code} is not a known administrative division",)
 
 
 def org_code_check_char(body: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import tempfile
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -22,20 +21,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from graph.bulk import ImportSpool
 from graph.model import MODEL
 from graph.store import EntityRow, Store, VersionedRow, WriteResult
+from ingest.doubtful import DoubtfulFacts
 from ingest.due_process import DueProcess
 from ingest.fields import FieldError
-from ingest.prepare import (
-    InProcess,
-    Prepared,
-    RowPool,
-    fewer_collections,
-    prepare_rows,
-    spill_rows,
-    unspill,
-)
-from ingest.sole_roles import SOLE_ROLES, Interval, overlaps
+from ingest.prepare import InProcess, Prepared, RowPool, fewer_collections, prepare_rows
 from ingest.tables import Table
 
 BATCH_ROWS = 5000
@@ -55,6 +47,12 @@ class Reject:
     value: str
     reason: str
     severity: str = "error"  # "warning": loaded, but flagged
+    kind: str = ""  # what is wrong, for the summary's counts; the field when not given
+
+    @property
+    def group(self) -> str:
+        """`severity: kind` under which the run's summary counts this reject."""
+        return f"{self.severity}: {self.kind or self.field}"
 
 
 @dataclass
@@ -81,6 +79,7 @@ class IngestReport:
     rejects: list[Reject] = field(default_factory=list)  # the first ones, for the summary
     rejected: int = 0
     warnings: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)  # rejects and warnings by group
     rejects_file: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -123,6 +122,8 @@ class RejectSink:
             self.report.rejected += 1
         else:
             self.report.warnings += 1
+        group = reject.group
+        self.report.by_kind[group] = self.report.by_kind.get(group, 0) + 1
         if len(self.report.rejects) < self.KEEP:
             self.report.rejects.append(reject)
         if self.path is None:
@@ -170,8 +171,8 @@ class Ingestor:
         self.known: dict[str, str] = {}
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
         self._pending: Future[None] | None = None
-        self._sole: list[Interval] = []  # sole-holder role intervals of the current table
         self.due_process = DueProcess(store)
+        self._doubtful = DoubtfulFacts()  # what the current table writes that a rule covers
         self._record_run()
 
     # --- the run record -----------------------------------------------------------
@@ -199,11 +200,8 @@ class Ingestor:
 
     # --- loading ------------------------------------------------------------------
     def load_table(self, table: Table, rows: Callable[[], Rows], file: str) -> None:
-        """Validate and load every row of one table, in batches.
-
-        A table with a whole-table check (shareholdings: holders above 100 %) is prepared
-        in full first, then checked, then loaded.
-        """
+        """Validate and load every row of one table, in batches; then flag the doubtful
+        facts it wrote, judged with what the store holds (`ingest.doubtful`)."""
         with fewer_collections():
             self._load_table(table, rows, file)
 
@@ -211,13 +209,8 @@ class Ingestor:
         counts = self.report.tables.setdefault(table.name, TableCounts())
         seen: dict[str, int] = {}
         batch: list[tuple[int, Prepared]] = []
-        refused: dict[int, tuple[str, str, str]] = {}
-        for line, result in self._prepared(table, rows, file, refused):
+        for line, result in self._prepared(table, rows, file):
             counts.read += 1
-            if line in refused:  # by the whole-table check
-                self.sink.add(Reject(file, line, *refused[line]))
-                counts.rejected += 1
-                continue
             prepared = self._accept(table, file, line, result, seen)
             if prepared is None or self._refused_by_due_process(file, line, prepared):
                 counts.rejected += 1
@@ -229,32 +222,18 @@ class Ingestor:
         self._write_batch(file, batch, counts)
         self._wait_for_writes()
         self.store.flush()
-        for line, reason in overlaps(self._sole).items():
-            self.sink.add(Reject(file, line, "start", "", reason, "warning"))
-        self._sole.clear()
+        # a bulk load goes into an empty database, through a spool that answers no reads
+        store = None if isinstance(self.store, ImportSpool) else self.store
+        for line, name, value, reason, kind in self._doubtful.judge(store):
+            self.sink.add(Reject(file, line, name, value, reason, "warning", kind))
 
-    def _prepared(self, table: Table, rows: Callable[[], Rows], file: str,
-                  refused: dict[int, tuple[str, str, str]]
-                  ) -> Iterator[tuple[int, Prepared | FieldError]]:
-        """(line, prepared row) in file order. A table with a whole-table check is
-        prepared once into spill files and checked, filling `refused`, before its rows
-        come."""
+    def _prepared(self, table: Table, rows: Callable[[], Rows],
+                  file: str) -> Iterator[tuple[int, Prepared | FieldError]]:
+        """(line, prepared row) in file order."""
         r = self.report
         args = (table, r.source, file, r.run_id, self.import_parts)
-        if table.check is None:
-            for chunk, answers in self._rows.map(prepare_rows, rows(), *args):
-                yield from zip((line for line, _ in chunk), answers, strict=True)
-            return
-        with tempfile.TemporaryDirectory(prefix="credtrace-spill-") as spill:
-            spilled: list[tuple[list[int], str]] = []
-            contributions: list[Any] = []
-            for chunk, (path, checks) in self._rows.map(spill_rows, rows(), *args, spill):
-                spilled.append(([line for line, _ in chunk], path))
-                contributions.extend(checks)
-            refused.update(table.check.refused(contributions))
-            del contributions
-            for lines, path in spilled:
-                yield from zip(lines, unspill(path), strict=True)
+        for chunk, answers in self._rows.map(prepare_rows, rows(), *args):
+            yield from zip((line for line, _ in chunk), answers, strict=True)
 
     def _accept(self, table: Table, file: str, line: int, result: Prepared | FieldError,
                 seen: dict[str, int]) -> Prepared | None:
@@ -262,8 +241,8 @@ class Ingestor:
         if isinstance(result, FieldError):
             self.sink.add(Reject(file, line, result.field, result.value, result.reason))
             return None
-        for name, value, message in result.warnings:
-            self.sink.add(Reject(file, line, name, value, message, "warning"))
+        for name, value, message, kind in result.warnings:
+            self.sink.add(Reject(file, line, name, value, message, "warning", kind))
         key = result.key
         if key in seen:
             self.sink.add(Reject(file, line, table.columns[0], key,
@@ -287,7 +266,7 @@ class Ingestor:
         nodes: dict[str, list[VersionedRow]] = defaultdict(list)
         edges: dict[str, list[VersionedRow]] = defaultdict(list)
         fresh: dict[str, str] = {}  # referable keys this batch writes
-        for line, prepared in batch:
+        for _, prepared in batch:
             if prepared is None:
                 continue
             counts.loaded += 1
@@ -297,9 +276,7 @@ class Ingestor:
                     fresh[row.uid] = kind
             for rel_type, row in prepared.edges:
                 edges[rel_type].append(row)
-                if rel_type in SOLE_ROLES:
-                    self._sole.append((line, str(row.target), row.props["start"],
-                                       row.props["end"]))
+                self._doubtful.note(rel_type, row)
         self._wait_for_writes()
         if self.store.remote:  # a round trip saved for every key seen again
             self.known.update(fresh)

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
-import pickle
-import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -38,15 +35,14 @@ BULK_GC_THRESHOLDS = (100_000, 50, 100)
 
 class Prepared(NamedTuple):
     """A row's versioned writes: its own key, nodes and relationships by label, the keys
-    it refers to (label, key, field), the warnings about it (field, value, message) and
-    its contribution to its table's whole-table check."""
+    it refers to (label, key, field) and the warnings about it (field, value, message,
+    kind)."""
 
     key: str
     nodes: list[tuple[str, VersionedRow]]
     edges: list[tuple[str, VersionedRow]]
     refs: list[tuple[str, str, str]]
-    warnings: list[tuple[str, str, str]]
-    check: Any = None
+    warnings: list[tuple[str, str, str, str]]
 
 
 @contextmanager
@@ -89,34 +85,14 @@ def prepare_rows(rows: list[Row], table: Table, source: str, file: str, run_id: 
                  for kind, r in writes.nodes]
         edges = [(rel, versioned(r, _declared(rel, True), provenance))
                  for rel, r in writes.edges]
-        warnings = [(name, row.get(name, ""), message) for name, message in writes.warnings]
-        check = table.check.contribution(line, row, writes) if table.check else None
-        prepared.append(Prepared(writes.key, nodes, edges, writes.refs, warnings, check))
+        warnings = [(name, row.get(name, ""), message, kind)
+                    for name, message, kind in writes.warnings]
+        prepared.append(Prepared(writes.key, nodes, edges, writes.refs, warnings))
     if import_parts is not None:
         write_parts(import_parts, ((label, edges, row) for p in prepared
                                    if isinstance(p, Prepared)
                                    for edges, writes in ((False, p.nodes), (True, p.edges))
                                    for label, row in writes))
-    return prepared
-
-
-def spill_rows(rows: list[Row], table: Table, source: str, file: str, run_id: str,
-               import_parts: Path | None, spill: Path) -> tuple[str, list[Any]]:
-    """`prepare_rows`, kept in a file in `spill` for a second pass (a table with a
-    whole-table check is prepared once, checked, then loaded): the file's path and each
-    row's check contribution."""
-    prepared = prepare_rows(rows, table, source, file, run_id, import_parts)
-    fd, path = tempfile.mkstemp(dir=spill, suffix=".pickle")
-    with os.fdopen(fd, "wb") as fh:
-        pickle.dump(prepared, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    return path, [p.check for p in prepared if isinstance(p, Prepared)]
-
-
-def unspill(path: str) -> list[Prepared | FieldError]:
-    """The prepared rows `spill_rows` kept (the file goes)."""
-    with open(path, "rb") as fh:
-        prepared: list[Prepared | FieldError] = pickle.load(fh)  # our own file
-    os.unlink(path)
     return prepared
 
 

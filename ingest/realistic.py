@@ -11,8 +11,8 @@ enterprises and appends, deterministically from the seed:
   company taking a stake in a holding company) in every `CYCLE_EVERY`-th group;
 - **nominee hubs**: a few persons who sit as director or supervisor of hundreds of
   enterprises (`NOMINEE_BOARDS` each);
-- **family clusters**: `relations.csv` (`person_a, person_b, kind, start, end`, kinds
-  配偶 / 父母 / 子女 / 兄弟姐妹 / associate) linking each group's top persons to relatives
+- **family clusters**: `relations.csv` (the bundle's table: `person, relative, relation,
+  start, end`, relations 配偶 / 父母 / 子女 / 兄弟姐妹 / associate) linking each group's top persons to relatives
   who hold shares or roles in the group;
 - **registered-agent addresses**: every group company registered at one of a few agents'
   addresses (`AGENT_ADDRESSES`), so each address is shared by thousands of enterprises at
@@ -47,7 +47,7 @@ ENTERPRISES_PER_HUB = 20_000
 AGENT_ADDRESSES = ("郑州市金水区花园路39号商务中心1808室（代理）",
                    "郑州市郑东新区商务外环路3号中华大厦22层（集中登记）",
                    "郑州市二七区大学路80号财富广场9层（代理）")
-RELATIONS_HEADER = ("person_a", "person_b", "kind", "start", "end")
+RELATIONS_HEADER = ("person", "relative", "relation", "start", "end")
 FAMILY = ("配偶", "子女", "兄弟姐妹", "父母", "associate")
 SURNAMES = "王李张刘陈杨赵黄周吴"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平"

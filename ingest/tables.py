@@ -7,14 +7,16 @@ references it needs to exist, or raises `FieldError`.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from graph.identifiers import identifier_key
 from graph.model import MODEL
 from graph.store import EntityRow, edge_key
-from ingest import holdings
 from ingest.fields import (
     FieldError,
     choice,
@@ -24,20 +26,18 @@ from ingest.fields import (
     parse_number,
     parse_percentage,
     required,
+    split_list,
     text,
 )
 from ingest.identifiers import IdentifierError, validate_ric, validate_uscc
 from ingest.sectors import codes, sector
+from ingest.vocabulary import canonical
 
-ENTERPRISE_KINDS = (
-    "company", "individual_business", "cooperative", "branch", "other_organisation",
-    "state_body",
-)
-ENTERPRISE_STATUSES = ("active", "revoked", "cancelled", "dissolved", "unknown")
 ID_TYPES = ("ric", "passport", "other")
 MEASURE_STATUSES = ("active", "under_objection", "repaired", "exited", "expired")
 EVENTS = ("objection_filed", "objection_upheld", "objection_rejected", "repaired", "exited")
 CONTACT_FIELDS = ("address", "phone", "email")
+_BESIDE_WIDE = re.compile(r" (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) ")
 
 
 @dataclass(slots=True)
@@ -48,7 +48,7 @@ class Writes:
     nodes: list[tuple[str, EntityRow]] = field(default_factory=list)
     edges: list[tuple[str, EntityRow]] = field(default_factory=list)
     refs: list[tuple[str, str, str]] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)  # field, message, kind
 
 
 def uscc(value: str | None, field: str) -> str:
@@ -70,39 +70,82 @@ def uscc(value: str | None, field: str) -> str:
         raise FieldError(field, raw, str(exc)) from None
 
 
-def contact_key(field: str, value: str) -> str:
-    """Canonical key of a shared address, phone or e-mail (suspected-link evidence)."""
+def contact_value(field: str, value: str) -> str:
+    """A contact in one canonical form, however it was typed: full-width to half-width;
+    a phone as its digits (area code kept, a `+86`/`0086` country code dropped); an address
+    with single spaces and none beside a Chinese character; an e-mail lower-case.
+
+    >>> contact_value("phone", "＋86 (0371) 1234-5678"), contact_value("address", "金水路 １号")
+    ('037112345678', '金水路1号')
+    >>> contact_value("address", " Aston  House, London ")
+    'Aston House, London'
+    """
+    value = unicodedata.normalize("NFKC", value).strip()
     if field == "phone":
-        value = "".join(ch for ch in value if ch.isdigit())
-    elif field == "email":
-        value = value.lower()
-    else:
-        value = "".join(value.split())
-    return f"{field}:{value}"
+        digits = "".join(ch for ch in value if ch.isdigit())
+        for prefix in ("0086", "86"):
+            if digits.startswith(prefix) and len(digits) - len(prefix) >= 10:
+                return digits[len(prefix):]
+        return digits
+    if field == "email":
+        return value.lower()
+    return _BESIDE_WIDE.sub("", " ".join(value.split()))
+
+
+def add_identifiers(writes: Writes, party: str, given: list[str]) -> None:
+    """Index the identifiers a party is known by in its sources (`identifiers`: `;`-separated,
+    each `SCHEME:ID` or a bare id); a `SCHEME:ID` answers to its bare id too."""
+    forms = {identifier_key(v) for v in given}
+    forms |= {identifier_key(v.partition(":")[2]) for v in given if ":" in v}
+    forms.discard("id:")
+    forms.discard(identifier_key(party))  # the key itself resolves directly
+    for uid in sorted(forms):
+        writes.nodes.append(("Identifier", EntityRow(uid, {"value": uid[3:]})))
+        writes.edges.append(("HAS_IDENTIFIER", EntityRow(
+            edge_key("HAS_IDENTIFIER", party, uid), {}, source=party, target=uid)))
+
+
+def from_vocabulary(writes: Writes, row: dict[str, str], name: str, vocabulary: str,
+                    default: str, unknown: str) -> str:
+    """The canonical value of a registry term (`default` when empty); a term the vocabulary
+    does not list loads as `unknown`, with a warning."""
+    term = text(row.get(name))
+    if term is None:
+        return default
+    found = canonical(vocabulary, term)
+    if found is None:
+        writes.warnings.append((name, f"not in ingest/data/{vocabulary}.csv: loaded as "
+                                      f"{unknown}", f"unknown {name}"))
+        return unknown
+    return found
 
 
 def enterprise(row: dict[str, str]) -> Writes:
+    """An enterprise; its kind and status in a registry's words (`ingest.vocabulary`)."""
     key = uscc(row.get("uscc"), "uscc")
+    writes = Writes(key=key)
     content: dict[str, Any] = {
         "name": required(row.get("name"), "name"),
-        "kind": choice(row.get("kind") or "company", "kind", ENTERPRISE_KINDS),
-        "status": choice(row.get("status") or "unknown", "status", ENTERPRISE_STATUSES),
+        "kind": from_vocabulary(writes, row, "kind", "enterprise_kinds", "company",
+                                "other_organisation"),
+        "status": from_vocabulary(writes, row, "status", "enterprise_statuses", "unknown",
+                                  "unknown"),
         "established": parse_date(row.get("established"), "established"),
     }
-    writes = Writes(key=key)
     for name in CONTACT_FIELDS:
-        value = text(row.get(name))
-        content[name] = value
+        raw = text(row.get(name))
+        value = contact_value(name, raw) if raw else None
+        content[name] = value or raw
         if value:
-            contact = contact_key(name, value)
-            if contact.partition(":")[2]:
-                contact_row = EntityRow(contact, {"field": name, "value": value})
-                writes.nodes.append(("Contact", contact_row))
-                writes.edges.append(("HAS_CONTACT", EntityRow(
-                    edge_key("HAS_CONTACT", key, contact), {"field": name}, source=key,
-                    target=contact,
-                )))
+            contact = f"{name}:{value}"
+            writes.nodes.append(("Contact", EntityRow(contact, {"field": name, "value": value})))
+            writes.edges.append(("HAS_CONTACT", EntityRow(
+                edge_key("HAS_CONTACT", key, contact), {"field": name}, source=key,
+                target=contact,
+            )))
     writes.nodes.insert(0, ("Enterprise", EntityRow(key, content)))
+    old_number = [key[8:17]] if ":" not in key else []  # the organisation code in a USCC
+    add_identifiers(writes, key, [*old_number, *split_list(row.get("identifiers"))])
     return writes
 
 
@@ -117,10 +160,12 @@ def person(row: dict[str, str]) -> Writes:
         except IdentifierError as exc:
             raise FieldError("person_id", raw, str(exc)) from None
         key = id_number = result.value
-        writes.warnings.extend(("person_id", w) for w in result.warnings)
+        writes.warnings.extend(("person_id", w, "unknown region code")
+                               for w in result.warnings)
     content = {"name": required(row.get("name"), "name"), "id_type": id_type,
                "id_number": id_number}
     writes.nodes.append(("Person", EntityRow(key, content)))
+    add_identifiers(writes, key, split_list(row.get("identifiers")))
     return writes
 
 
@@ -132,9 +177,18 @@ def person_key(value: str | None, field: str) -> str:
     return raw
 
 
+def role_type(value: str | None) -> str:
+    """The relationship type of a role title in a registry's words (`role_titles.csv`)."""
+    term = required(value, "role")
+    found = canonical("role_titles", term)
+    if found is None:
+        raise FieldError("role", term, "unknown role title; add it to "
+                         "ingest/data/role_titles.csv or give one of " + ", ".join(MODEL.roles))
+    return MODEL.roles[found]
+
+
 def role(row: dict[str, str]) -> Writes:
-    rel_type = MODEL.roles.get(choice(row.get("role"), "role", tuple(MODEL.roles)))
-    assert rel_type is not None
+    rel_type = role_type(row.get("role"))
     ent = uscc(row.get("enterprise"), "enterprise")
     who = person_key(row.get("person"), "person")
     start, end = parse_interval(row.get("start"), row.get("end"))
@@ -198,6 +252,43 @@ def shareholding(row: dict[str, str]) -> Writes:
     )
 
 
+#: Labels of family and associate relations (`relation_words.csv` gives the words).
+FAMILY_RELATIONS = {"spouse": "配偶", "parent": "父母", "child": "子女", "sibling": "兄弟姐妹",
+                    "family": "亲属"}
+
+
+def relation(row: dict[str, str]) -> Writes:
+    """A family or associate link: `relation` is what `relative` is to `person` (配偶,
+    父母, 子女, 兄弟姐妹, associate, …, words of `relation_words.csv`). Family links join
+    two persons; an associate or unknown link any two parties (`*_kind`). Such links are
+    their own category: they explain, and never carry a measure (R2)."""
+    term = required(row.get("relation"), "relation")
+    found = canonical("relation_words", term)
+    if found is None:
+        raise FieldError("relation", term, "unknown relation; add it to "
+                         "ingest/data/relation_words.csv")
+    rel_type = "FAMILY" if found in FAMILY_RELATIONS else "ASSOCIATE"
+    ends = []
+    for name in ("person", "relative"):
+        kind = choice(row.get(f"{name}_kind") or "person", f"{name}_kind",
+                      ("person", "enterprise"))
+        if kind == "enterprise" and rel_type == "FAMILY":
+            raise FieldError(f"{name}_kind", kind, "a family link joins two persons")
+        ends.append((uscc(row.get(name), name), "Enterprise") if kind == "enterprise"
+                    else (person_key(row.get(name), name), "Person"))
+    (who, who_label), (other, other_label) = ends
+    if who == other:
+        raise FieldError("relative", other, "a party is not its own relative")
+    start, end = parse_interval(row.get("start"), row.get("end"))
+    uid = edge_key(rel_type, who, other, found)
+    return Writes(
+        key=uid,
+        edges=[(rel_type, EntityRow(uid, {"start": start, "end": end, "relation": found},
+                                    source=who, target=other))],
+        refs=[(who_label, who, "person"), (other_label, other, "relative")],
+    )
+
+
 def measure(row: dict[str, str], *, kinds: tuple[str, ...]) -> Writes:
     """A measure, its kind checked against the catalogue's `kinds`."""
     measure_id = required(row.get("measure_id"), "measure_id")
@@ -226,7 +317,8 @@ def measure(row: dict[str, str], *, kinds: tuple[str, ...]) -> Writes:
     doubtful = content["sector"] is not None and content["sector"] not in codes()
     return Writes(
         warnings=[("sector", "not in ingest/data/sectors.csv: kept, no sector rule "
-                             "applies (Order No. 58's one-year minimum may be missed)")]
+                             "applies (Order No. 58's one-year minimum may be missed)",
+                    "unknown sector")]
         if doubtful else [],
         key=measure_id,
         nodes=[("Authority", EntityRow(authority, {"name": authority})),
@@ -262,23 +354,12 @@ def event(row: dict[str, str]) -> Writes:
 
 
 @dataclass(frozen=True)
-class TableCheck:
-    """A check over a whole table, before any of its rows loads: what each converted row
-    contributes (worked out where rows are prepared) and, from all of them, the rows it
-    refuses (line -> field, value, reason)."""
-
-    contribution: Callable[[int, dict[str, str], Writes], Any]
-    refused: Callable[[list[Any]], dict[int, tuple[str, str, str]]]
-
-
-@dataclass(frozen=True)
 class Table:
-    """A bundle table: file name, required columns, its converter and a whole-table check."""
+    """A bundle table: file name, required columns and its converter."""
 
     name: str
     columns: tuple[str, ...]
     convert: Callable[[dict[str, str]], Writes]
-    check: TableCheck | None = None
 
     @property
     def file(self) -> str:
@@ -300,8 +381,8 @@ def tables(measure_kinds: set[str]) -> tuple[Table, ...]:
         Table("persons", ("person_id", "name", "id_type"), person),
         Table("roles", ("enterprise", "person", "role", "start", "end"), role),
         Table("shareholdings", ("enterprise", "holder", "holder_kind", "percentage", "start",
-                                "end"), shareholding,
-              TableCheck(holdings.contribution, holdings.refused)),  # holders above 100 %
+                                "end"), shareholding),
+        Table("relations", ("person", "relative", "relation", "start", "end"), relation),
         Table("measures", ("measure_id", "subject", "subject_kind", "kind", "conduct_date",
                            "start", "end", "authority", "legal_basis", "status"),
               make_measure(measure_kinds)),

@@ -34,6 +34,7 @@ from queries.common import (
     require_node,
 )
 from queries.control import Tri
+from queries.data_quality import chain_notes
 from queries.explain import explanation
 from queries.measures import events_of, measures_on, state
 from queries.ownership import Candidate, controllers_on, overlaps, read_upward, upward_plan
@@ -163,19 +164,26 @@ def reached_by(store: Store, enterprise: Node, measure: Node, kind: MeasureKind,
                else [])
         add(people[edge.source], role, [role_step(edge, role)],
             f"R1: {role} at the conduct date", {**window, **interval(edge)}, why)
-    if "actual_controller" in kind.roles:
-        for candidate, day in controller_candidates(store, enterprise.uid, lo, hi):
-            if candidate.party.kind != "Person":
-                continue
-            role = "actual_controller" + ("" if candidate.declared else " (derived)")
-            why = list(candidate.explanation["uncertain"])
-            if lo != hi:
-                why.insert(0, _window_reason(f"may control on {day}", lo, hi))
-            add(candidate.party, role, candidate.evidence,
-                f"R1: {candidate.explanation['rule']} at the conduct date",
-                {**window, **candidate.explanation["inputs"]}, why)
+    candidates = (controller_candidates(store, enterprise.uid, lo, hi)
+                  if "actual_controller" in kind.roles else [])
+    for candidate, day in candidates:
+        if candidate.party.kind != "Person":
+            continue
+        role = "actual_controller" + ("" if candidate.declared else " (derived)")
+        why = list(candidate.explanation["uncertain"])
+        if lo != hi:
+            why.insert(0, _window_reason(f"may control on {day}", lo, hi))
+        add(candidate.party, role, candidate.evidence,
+            f"R1: {candidate.explanation['rule']} at the conduct date",
+            {**window, **candidate.explanation["inputs"]}, why)
+    chain = [step for candidate, _ in candidates for step in candidate.evidence]
+    quality: list[dict[str, Any]] = []
+    for day in sorted({lo, hi}):
+        quality += [n for n in chain_notes(store, enterprise.uid, chain, day)
+                    if n not in quality]
     reached = sorted(found.values(), key=lambda e: e["person"])
-    return {"reached": reached, "uncertain": sorted(uncertain, key=lambda e: e["person"])}
+    return {"reached": reached, "uncertain": sorted(uncertain, key=lambda e: e["person"]),
+            "data_quality": quality}
 
 
 def accountable(store: Store, uscc: str, *, measure_id: str | None = None,
@@ -197,7 +205,7 @@ def accountable(store: Store, uscc: str, *, measure_id: str | None = None,
     if measure_id is not None and not measures:
         raise EntityNotFound(f"no measure {measure_id!r} on {enterprise.uid}")
     answer: dict[str, Any] = {"enterprise": party(enterprise), "as_of": day, "measures": [],
-                              "reached": [], "uncertain": []}
+                              "reached": [], "uncertain": [], "data_quality": []}
     for measure in measures:
         kind = kind_of(kinds, measure)
         if kind is None or not kind.reaches_persons:
@@ -206,6 +214,8 @@ def accountable(store: Store, uscc: str, *, measure_id: str | None = None,
         answer["measures"].append(measure.uid)
         answer["reached"] += result["reached"]
         answer["uncertain"] += result["uncertain"]
+        answer["data_quality"] += [n for n in result["data_quality"]
+                                   if n not in answer["data_quality"]]
     return answer
 
 

@@ -282,8 +282,15 @@ def answer_for(checker: Checker, subject: Node, own: list[Node], derived: list[D
     measures.sort(key=lambda m: (m["derived"], m["measure"], m["subject"]["id"]))
     uncertain.sort(key=lambda m: (m["measure"] or "", m.get("subject", {}).get("id", ""),
                                   m["reason"]))
+    quality: list[dict[str, Any]] = []
+    for enterprise, measure, _ in derived:  # the notes the derivations found on their dates
+        kind = checker.kind(measure)
+        for note in checker.reached(enterprise, measure, kind)["data_quality"] if kind else []:
+            if note not in quality:
+                quality.append(note)
     return {"subject": party(subject), "as_of": checker.day, "scenario": scenario,
-            "applies": bool(measures), "measures": measures, "uncertain": uncertain}
+            "applies": bool(measures), "measures": measures, "uncertain": uncertain,
+            "data_quality": quality}
 
 
 def _risk(checker: Checker, enterprise: Node, holders: dict[str, list[str]],

@@ -9,8 +9,10 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from graph.identifiers import identifier_key
 from graph.law import Window, decision_date, publication_window, rule_date, version_for
 from graph.model import PROVENANCE
+from graph.personal import mask_id
 from graph.records import Edge, Node
 from graph.store import Store
 
@@ -176,10 +178,47 @@ def key_forms(uid: str) -> list[str]:
     return list(dict.fromkeys((uid.strip().upper(), uid.strip())))
 
 
-def require_node(store: Store, uid: str, *kinds: str) -> Node:
-    """The node `uid` of one of `kinds`, or `EntityNotFound`."""
-    node = next(filter(None, map(store.get_node, key_forms(uid))), None)
-    if node is None or (kinds and node.kind not in kinds):
+class AmbiguousIdentifier(QueryError):
+    """An identifier several parties share: the candidates are listed, none is picked (a
+    person's key is personal data: masked here, whoever asks)."""
+
+    status = 409
+
+    def __init__(self, given: str, candidates: list[dict[str, Any]]) -> None:
+        ids = ", ".join(f"{c['id']} ({c['name']})" for c in candidates)
+        super().__init__(f"{given!r} identifies {len(candidates)} parties: {ids}")
+        self.candidates = candidates
+
+
+def resolve(store: Store, given: str, *kinds: str) -> tuple[Node | None, str | None]:
+    """The node an id given by a user stands for, of one of `kinds`, and the identifier it
+    was resolved from (None when `given` is the node's own key): credtrace's key, else any
+    identifier its sources gave it (source id, merged id, registration, tax or passport
+    number, LEI, the organisation code inside a USCC). (None, None) when nothing matches;
+    `AmbiguousIdentifier` when several parties share it."""
+    node = next(filter(None, map(store.get_node, key_forms(given))), None)
+    if node is not None and (not kinds or node.kind in kinds):
+        return node, None
+    edges = store.adjacent([identifier_key(given)], ["HAS_IDENTIFIER"], "in")
+    parties = [n for n in store.get_nodes(e.source for e in edges).values()
+               if not kinds or n.kind in kinds]
+    if len(parties) > 1:
+        raise AmbiguousIdentifier(given, [
+            {**party(n), "id": mask_id(n.uid) if n.kind == "Person" else n.uid}
+            for n in sorted(parties, key=lambda n: n.uid)])
+    return (parties[0], given.strip()) if parties else (None, None)
+
+
+def require_resolved(store: Store, uid: str, *kinds: str) -> tuple[Node, str | None]:
+    """`resolve`, or `EntityNotFound` when nothing matches."""
+    node, resolved_from = resolve(store, uid, *kinds)
+    if node is None:
         what = " or ".join(k.lower() for k in kinds) or "entity"
         raise EntityNotFound(f"no {what} with key {uid!r}")
-    return node
+    return node, resolved_from
+
+
+def require_node(store: Store, uid: str, *kinds: str) -> Node:
+    """The node `uid` (or any identifier of it, `resolve`) of one of `kinds`, or
+    `EntityNotFound`."""
+    return require_resolved(store, uid, *kinds)[0]

@@ -41,7 +41,7 @@ from queries.common import (
     kind_of,
     party,
     provenance,
-    require_node,
+    require_resolved,
 )
 from queries.measures import events_of, state
 from queries.network import bounded
@@ -155,7 +155,7 @@ def entity(store: Store, id: str, *, as_of: str | None = None) -> dict[str, Any]
     queries.common.EntityNotFound: no enterprise or person with key 'nobody'
     """
     day = as_of_date(as_of)
-    node = require_node(store, id, *PARTY_KINDS)
+    node, resolved_from = require_resolved(store, id, *PARTY_KINDS)
     edges = store.adjacent([node.uid], [*ROLE_TYPES, "HOLDS_SHARES", "IMPOSED_ON"], "both")
     nodes = {node.uid: node, **store.get_nodes({e.other(node.uid) for e in edges})}
     links = [_relationship(e, nodes, day) for e in edges if e.type != "IMPOSED_ON"]
@@ -173,7 +173,7 @@ def entity(store: Store, id: str, *, as_of: str | None = None) -> dict[str, Any]
                           "state": now.as_dict(), "events": events[measure.uid]})
     declared = MODEL.node(node.kind).prop_names
     return {
-        **party(node), "as_of": day,
+        **party(node), "resolved_from": resolved_from, "as_of": day,
         "properties": {k: node.props[k] for k in declared if node.props.get(k) is not None},
         "roles": sorted((x for x in links if "role" in x), key=_order),
         "shareholdings": sorted((x for x in links if "role" not in x), key=_order),

@@ -45,16 +45,18 @@ DEFAULT_MAX_NODES = 500
 PARTIES = MODEL.labels_of("Party")
 #: Relationships between parties: paths and exposure follow these unless told otherwise.
 PARTY_KINDS = ("role", "shareholding")
-#: Related parties add suspected links (shared address, phone, e-mail through contacts).
-RELATED_KINDS = (*PARTY_KINDS, "suspected")
-#: What a neighbourhood shows unless told otherwise.
-GRAPH_KINDS = (*RELATED_KINDS, "measure")
+#: Related parties add suspected links (shared address, phone, e-mail through contacts) and
+#: family and associate links, each listed apart.
+RELATED_KINDS = (*PARTY_KINDS, "suspected", "family")
+#: What a neighbourhood shows unless told otherwise (family links when asked).
+GRAPH_KINDS = (*PARTY_KINDS, "suspected", "measure")
 
 #: Relationships that are facts of a record rather than intervals (a registered contact, the
 #: determining authority): without dates they count as valid, not as uncertain.
 UNDATED = {rel.name for rel in MODEL.rels if rel.category in ("suspected", "authority")}
 
-_CATEGORY_ORDER = ("measure", "role", "shareholding", "suspected", "authority", "event")
+_CATEGORY_ORDER = ("measure", "role", "shareholding", "family", "suspected", "authority",
+                   "event", "identifier")
 #: Keep-first order of relationship types when a neighbourhood is cut.
 TYPE_RANK = {rel.name: (_CATEGORY_ORDER.index(rel.category), i)
              for i, rel in enumerate(MODEL.rels)}

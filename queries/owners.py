@@ -36,6 +36,7 @@ from graph.timeline import Validity, uncertainty_reason, validity
 from queries.accountability import role_step
 from queries.common import as_of_date, interval, key_forms, party, provenance, require_node
 from queries.control import solve
+from queries.data_quality import chain_notes
 from queries.ownership import (
     MAX_CHAIN,
     ControllerAnswer,
@@ -179,10 +180,12 @@ def owners(store: Store, uscc: str, *, as_of: str | None = None) -> dict[str, An
         "holder": party(names[control.holder]), "share": control.share, "rule": control.rule,
         "evidence": shareholding_step(control.edge, names), "uncertain": control.uncertain}
     controller = _controller(actual_controller(store, enterprise.uid, day))
+    quality = chain_notes(store, enterprise.uid, controller["chain"], day)
     return {
         "enterprise": party(enterprise), "as_of": day, "holders": holders,
         "controlling_shareholder": controlling, "actual_controller": controller,
         "beneficial_owners": _beneficial(store, enterprise.uid, holders, controller, day),
+        "data_quality": quality,
     }
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from graph.consistency import over_allocations
 from graph.records import Edge, Node
 from graph.store import Direction, Store
 from graph.timeline import Validity, uncertainty_reason, validity
@@ -136,8 +137,13 @@ def controlling_shareholder(store: Store, uscc: str, on: str) -> Control | None:
     """The controlling shareholder of `uscc` on `on` (domain.md §4): the direct holder that
     controls it under the one control rule, certain if the data settles it; else the first
     holder that may, with the reasons it is uncertain; None when no holder may."""
-    graph = control_graph(read_upward(store, uscc, on), on)
-    graph.declared = [d for d in graph.declared if d.enterprise != uscc]  # by shares alone
+    return controlling_holder(control_graph(read_upward(store, uscc, on), on), uscc)
+
+
+def controlling_holder(graph: ControlGraph, uscc: str) -> Control | None:
+    """`controlling_shareholder` on a control graph: by shares alone (declarations about
+    `uscc` itself left out)."""
+    graph = ControlGraph(graph.stakes, [d for d in graph.declared if d.enterprise != uscc])
     solution = solve(graph)
     holders = {s.holder for s in solution.graph.stakes if s.enterprise == uscc}
     sure = [x for x in immediate_controllers(solution, uscc) if x in holders]
@@ -151,6 +157,34 @@ def controlling_shareholder(store: Store, uscc: str, on: str) -> Control | None:
             d for st in solution.graph.stakes if st.enterprise == uscc for d in st.doubts)]
         return Control(uscc, x, round(w.low, 4), w.rule, edge, list(dict.fromkeys(doubts)))
     return None
+
+
+def doubt_contradictions(graph: ControlGraph, day: str) -> ControlGraph:
+    """`graph` with the holdings of an inconsistent period (holders above 100 % on `day`,
+    `graph.consistency`) made doubtful where the inconsistency can change who controls:
+    when leaving out any one of them changes the controlling holder, each of them may not
+    hold (votes from 0 %), with the data-quality reason. Then nobody is certain on a
+    guess, and whoever would control either way stays a candidate."""
+    edges = [s.edge for s in graph.stakes if s.edge is not None]
+    for found in over_allocations(edges):
+        if not found.covers(day):
+            continue
+        keys = {f["key"] for f in found.facts}
+        given = _certain_holder(graph, found.enterprise, None)
+        if all(_certain_holder(graph, found.enterprise, key) == given for key in sorted(keys)):
+            continue
+        reason = f"data quality: {found.describe()}; control depends on which row is right"
+        graph = ControlGraph([replace(s, low=0.0, doubts=(*s.doubts, reason))
+                              if s.edge is not None and s.edge.eid in keys else s
+                              for s in graph.stakes], graph.declared)
+    return graph
+
+
+def _certain_holder(graph: ControlGraph, uscc: str, without: str | None) -> str | None:
+    """The certain controlling holder of `uscc` with the holding `without` left out."""
+    kept = [s for s in graph.stakes if s.edge is None or s.edge.eid != without]
+    control = controlling_holder(ControlGraph(kept, graph.declared), uscc)
+    return control.holder if control and not control.uncertain else None
 
 
 def overlaps(edge: Edge, lo: str, hi: str) -> bool:
@@ -227,7 +261,7 @@ def control_graph(up: Upward, day: str) -> ControlGraph:
             doubts.append(f"{held}: {doubt}")
             low = 0.0
         stakes.append(Stake(edge.source, edge.target, low, high, edge, tuple(doubts)))
-    return ControlGraph(stakes, declared)
+    return doubt_contradictions(ControlGraph(stakes, declared), day)
 
 
 @dataclass

@@ -16,7 +16,10 @@ each with the connecting party (`via`) and the paths or control chains behind it
   neither controls the other and both chains end at the same controller;
 - farther than two hops: `indirect`, with the shortest paths;
 - `shared_address`, `shared_phone`, `shared_email` (through a contact), and any relation
-  whose path runs through a contact, are **suspected** and listed apart under `suspected`.
+  whose path runs through a contact, are **suspected** and listed apart under `suspected`;
+- `family` (配偶, 父母, 子女, 兄弟姐妹, 亲属) and `associate` links, and any relation whose
+  path runs through one, are listed apart under `family`: they explain a connection and
+  never carry a measure (R2).
 
 A contact shared by more than `HUB_CONTACT_PARTIES` parties (a registered agent's address,
 a shared switchboard) says nothing about any two of them: parties reached only through such
@@ -66,8 +69,13 @@ RELATIONS = {
     "same_enterprise": "同一企业关联", "indirect_shareholding": "间接持股",
     "indirect_shareholder": "间接股东", "indirect": "间接关联",
     "shared_address": "疑似关联：同一地址", "shared_phone": "疑似关联：同一电话",
-    "shared_email": "疑似关联：同一邮箱",
+    "shared_email": "疑似关联：同一邮箱", "family": "亲属", "associate": "关联人",
 }
+FAMILY_TYPES = set(MODEL.rels_of("family"))
+#: Chinese labels of family relations (`relation` of a FAMILY link).
+FAMILY_LABELS = {"spouse": "配偶", "parent": "父母", "child": "子女", "sibling": "兄弟姐妹",
+                 "family": "亲属", "associate": "关联人", "unknown_link": "未知关联"}
+INVERSE = {"parent": "child", "child": "parent"}
 ORDER = {name: i for i, name in enumerate(RELATIONS)}
 #: Paths kept per relation, and looked at per party farther than two hops.
 MAX_PATHS = 3
@@ -92,7 +100,7 @@ def shared_relation(via: Node, first: Edge, second: Edge) -> str:
 
 
 class Relations:
-    """The relations found per party, merged by (relation, label, via, suspected).
+    """The relations found per party, merged by (relation, label, via, suspected, family).
 
     A relation is uncertain (reasons listed) only when none of its paths or chains is
     certain on the date.
@@ -100,7 +108,7 @@ class Relations:
 
     def __init__(self, center: str, nodes: Mapping[str, Node], day: str) -> None:
         self.center, self.nodes, self.day = center, nodes, day
-        self.found: dict[str, dict[tuple[str, str, str, bool], dict[str, Any]]] = \
+        self.found: dict[str, dict[tuple[str, str, str, bool, bool], dict[str, Any]]] = \
             defaultdict(dict)
 
     def add(self, party: str, name: str, *, via: Node | None = None, label: str | None = None,
@@ -108,9 +116,11 @@ class Relations:
             reasons: Iterable[str] = (), **extra: Any) -> None:
         shown = path_entry(self.center, path, self.nodes, self.day) if path else None
         suspected = shown is not None and any(n["kind"] == "Contact" for n in shown["nodes"])
+        family = any(e.type in FAMILY_TYPES for e in path)
         label = label or RELATIONS[name]
-        entry = self.found[party].setdefault((name, label, via.uid if via else "", suspected), {
-            "relation": name, "label_zh": label, "suspected": suspected,
+        entry = self.found[party].setdefault((name, label, via.uid if via else "", suspected,
+                                              family), {
+            "relation": name, "label_zh": label, "suspected": suspected, "family": family,
             "via": brief(via) if via else None, **extra,
             "paths": [], "chains": [], "uncertain": [], "certain": False,
         })
@@ -147,6 +157,12 @@ def _neighbours(walk: Walk, center: str, parties: set[str], relations: Relations
             rel = MODEL.rel(first.type)
             if rel.role:
                 relations.add(via, "role", label=rel.label_zh, path=[first], role=rel.role)
+            elif rel.category == "family":
+                word = first.props.get("relation") or ""  # what the target is to the source
+                if first.target == center:
+                    word = INVERSE.get(word, word)
+                relations.add(via, "family" if rel.name == "FAMILY" else "associate",
+                              label=FAMILY_LABELS.get(word, word), path=[first], kin=word)
             else:
                 relations.add(via, "shareholding", path=[first])
         for second in touching[via]:
@@ -206,6 +222,14 @@ def _hubs(store: Store, walk: Walk, nodes: Mapping[str, Node]) -> tuple[dict[str
     return hubs, hidden
 
 
+def _listed_under(relation: dict[str, Any]) -> str:
+    """Where an answer lists a relation: suspected (through a contact) first, then family
+    (through a family or associate link), else related."""
+    if relation["suspected"]:
+        return "suspected"
+    return "family" if relation["family"] else "related"
+
+
 def related(store: Store, party_id: str, *, hops: int = 2, kinds: Sequence[str] | None = None,
             as_of: str | None = None, limit: int = 200) -> dict[str, Any]:
     """Parties within `hops` of `party_id` on `as_of`, each with how it is related (R5).
@@ -242,7 +266,7 @@ def related(store: Store, party_id: str, *, hops: int = 2, kinds: Sequence[str] 
                 relations.add(uid, "indirect", path=path)
     answer: dict[str, Any] = {
         "party": brief(center), "as_of": day, "hops": hops, "kinds": types,
-        "related": [], "suspected": [], "truncated": len(reached) - len(kept),
+        "related": [], "suspected": [], "family": [], "truncated": len(reached) - len(kept),
         "complete": found.complete,
         "suppressed_hubs": [{**brief(nodes[c]), "parties": n,
                              "left_out": sum(1 for u in hidden if nodes[u].kind in PARTIES
@@ -251,8 +275,8 @@ def related(store: Store, party_id: str, *, hops: int = 2, kinds: Sequence[str] 
     }
     for uid in kept:
         items = relations.of(uid)
-        for key, wanted in (("related", False), ("suspected", True)):
-            chosen = [r for r in items if r["suspected"] is wanted
+        for key in ("related", "suspected", "family"):
+            chosen = [r for r in items if _listed_under(r) == key
                       and not (r["via"] and r["via"]["id"] in hubs)]
             if chosen:
                 answer[key].append({**brief(nodes[uid]), "distance": walk.dist[uid],

@@ -20,8 +20,8 @@ from ingest.identifiers import make_ric, make_uscc
 
 COLUMNS = {
     "enterprises": ("uscc", "name", "kind", "status", "established", "address", "phone",
-                    "email"),
-    "persons": ("person_id", "name", "id_type"),
+                    "email", "identifiers"),
+    "persons": ("person_id", "name", "id_type", "identifiers"),
     "roles": ("enterprise", "person", "role", "start", "end"),
     "shareholdings": ("enterprise", "holder", "holder_kind", "percentage", "start", "end",
                       "pct_min", "pct_max"),
@@ -30,6 +30,8 @@ COLUMNS = {
     "measure_events": ("measure_id", "event", "date", "note"),
     "enterprise_events": ("event_id", "enterprise", "event", "date", "roles_on",
                           "personally_responsible", "responsible_persons", "authority"),
+    "relations": ("person", "relative", "relation", "start", "end", "person_kind",
+                  "relative_kind"),
 }
 
 
@@ -95,6 +97,16 @@ class Bundle:
             "kind": kind, "conduct_date": conduct, "start": start, "end": end,
             "authority": authority, "legal_basis": "《测试条例》第一条", "status": status,
             "published": published, "sector": sector})
+
+    def relation(self, person: str, relative: str, relation: str, start: str = "",
+                 end: str = "") -> None:
+        """`relative` is `relation` (配偶, 子女, associate, …) to `person`."""
+        persons = {r["person_id"] for r in self.rows["persons"]}
+        kinds = ["person" if self.keys[x] in persons else "enterprise" for x in (person,
+                                                                                 relative)]
+        self.rows["relations"].append({
+            "person": self.keys[person], "relative": self.keys[relative], "relation": relation,
+            "start": start, "end": end, "person_kind": kinds[0], "relative_kind": kinds[1]})
 
     def event(self, measure_id: str, event: str, day: str, note: str = "") -> None:
         self.rows["measure_events"].append({"measure_id": measure_id, "event": event,

@@ -149,7 +149,8 @@ def test_trust_controllers_and_anonymous_beneficiary(store: Store) -> None:
 def test_unspecified_interested_party_is_refused_with_its_reason(store: Store) -> None:
     report = ingest_path(store, BODS / "listed-company-exempt-from-disclosure.json")
     assert data_counts(store)["Enterprise"] == 1
-    assert sum(v for k, v in data_counts(store).items() if k.isupper()) == 0
+    links = {k: v for k, v in data_counts(store).items() if k.isupper() and v}
+    assert links == {"HAS_IDENTIFIER": 3}  # its record id and identifiers; no other link
     (reject,) = report.rejects
     assert (reject.file, reject.line, reject.field, reject.value) == (
         "listed-company-exempt-from-disclosure.json", 2, "recordDetails.interestedParty",
@@ -207,11 +208,10 @@ def write_lines(path: Path, lines: list[Any]) -> Path:
     return path
 
 
-def test_latest_statement_per_record_chinese_keys_and_closing(store: Store,
-                                                              tmp_path: Path) -> None:
+def chinese_parties() -> tuple[str, str, list[dict[str, Any]]]:
     rng = random.Random(7)
     uscc, ric = make_uscc(rng, "410105"), make_ric(rng, "410105", date(1985, 3, 1), "female")
-    parties = [
+    return uscc, ric, [
         statement("co", "entity", "2020-01-01", {
             "entityType": {"type": "registeredEntity"}, "name": "郑州某公司",
             "identifiers": [{"scheme": "GB-COH", "id": "X1"}, {"scheme": "CN-SAMR", "id": uscc}]}),
@@ -219,25 +219,84 @@ def test_latest_statement_per_record_chinese_keys_and_closing(store: Store,
             "personType": "knownPerson", "names": [{"fullName": "王芳"}],
             "identifiers": [{"scheme": "CHN-IDCARD", "id": ric}]}),
     ]
-    path = write_lines(tmp_path / "updates.jsonl", [
+
+
+def share_on(store: Store, uscc: str, ric: str, day: str) -> float | None:
+    """王芳's direct share in the company on `day` (valid time), None when she holds none."""
+    held = [e for e in store.adjacent([uscc], ["HOLDS_SHARES"], "in", day) if e.source == ric]
+    assert len(held) <= 1, held
+    return held[0].props["percentage"] if held else None
+
+
+def test_statement_series_is_valid_time(store: Store, tmp_path: Path) -> None:
+    """new 40 % → updated 45 % (same start: from its statement date) → updated 60 % with a
+    back-dated start (from that start) → closed, its exit recorded ten days late."""
+    uscc, ric, parties = chinese_parties()
+    path = write_lines(tmp_path / "series.jsonl", [
         *parties,
         statement("r1", "relationship", "2021-06-01", shareholding(45), "updated"),
         "",
         "{not json",
-        statement("r1", "relationship", "2020-01-01", shareholding(40)),  # older: superseded
+        statement("r1", "relationship", "2020-01-05", shareholding(40)),
+        statement("r1", "relationship", "2022-01-20", shareholding(60, "2022-01-01"),
+                  "updated"),
+        statement("r1", "relationship", "2023-03-20", {**shareholding(60, "2022-01-01"),
+                  "interests": [{"type": "shareholding", "directOrIndirect": "direct",
+                                 "share": {"exact": 60}, "startDate": "2022-01-01",
+                                 "endDate": "2023-03-10"}]}, "closed"),
     ])
     report = ingest_path(store, path)
     assert [(r.line, r.field) for r in report.rejects] == [(5, "(json)")]  # real line numbers
-    assert report.tables["statements"].read == 5
-    (edge,) = store.edges("HOLDS_SHARES")
-    assert (edge.source, edge.target, edge.props["percentage"]) == (ric, uscc, 45.0)
+    assert report.tables["statements"].read == 7 and report.rejected == 1
     assert store.get_node(ric).props["id_type"] == "ric"
-    closing = write_lines(tmp_path / "closing.jsonl", [
-        *parties, statement("r1", "relationship", "2022-03-01", shareholding(45), "closed")])
-    ingest_path(store, closing)
-    (edge,) = store.edges("HOLDS_SHARES")
-    assert (edge.start, edge.end, edge.props["percentage"]) == ("2020-01-01", "2022-03-01", 45.0)
-    assert len(edge.props["history"]) == 1  # the open version is kept
+    expected = {"2019-12-31": None, "2020-01-01": 40.0, "2021-05-31": 40.0,
+                "2021-06-01": 45.0, "2021-12-31": 45.0, "2022-01-01": 60.0,
+                "2023-03-09": 60.0, "2023-03-10": None}
+    assert {day: share_on(store, uscc, ric, day) for day in expected} == expected
+    controls = {day: controlling_shareholder(store, uscc, day)
+                for day in ("2021-03-01", "2022-06-01", "2023-06-01")}
+    assert {day: c and (c.holder, c.share, c.rule) for day, c in controls.items()} == {
+        "2021-03-01": (ric, 40.0, "largest"), "2022-06-01": (ric, 60.0, "majority"),
+        "2023-06-01": None}
+    again = ingest_path(store, path)
+    assert (again.writes.created, again.writes.updated) == (0, 0)
+
+
+def test_a_series_across_records_and_a_one_day_interest(store: Store, tmp_path: Path) -> None:
+    uscc, ric, parties = chinese_parties()
+    one_day = shareholding(10, "2020-03-01")
+    one_day["interests"][0]["endDate"] = "2020-03-01"  # valid BODS: held on that day
+    path = write_lines(tmp_path / "one-day.jsonl", [
+        *parties, statement("r2", "relationship", "2020-03-02", one_day)])
+    report = ingest_path(store, path)
+    assert report.rejected == 0
+    assert [share_on(store, uscc, ric, d) for d in ("2020-02-29", "2020-03-01", "2020-03-02")
+            ] == [None, 10.0, None]
+
+
+def test_own_content_is_judged_before_references(store: Store, tmp_path: Path) -> None:
+    _, _, parties = chinese_parties()
+    broken = shareholding(45)
+    broken["interestedParty"] = "nobody"
+    broken["interests"][0]["endDate"] = "2019-13-01"
+    unborn = statement("q", "person", "2020-01-01", {
+        "personType": "knownPerson", "names": [{"fullName": "未来人"}], "birthDate": "2099-01-01"})
+    path = write_lines(tmp_path / "broken.jsonl", [
+        *parties,
+        statement("r3", "relationship", "2020-02-01", broken),
+        unborn,
+        {**statement("r4", "relationship", "2020-02-01", shareholding(5)),
+         "statementId": "co-2020-01-01"},
+        statement("r5", "relationship", "2099-02-01", shareholding(5)),
+    ])
+    report = ingest_path(store, path)
+    found = {(r.line, r.field): r.reason for r in report.rejects}
+    assert found == {
+        (3, "recordDetails.interests[0].endDate"): "impossible date (month must be in 1..12)",
+        (4, "recordDetails.birthDate"): "not a possible birth date",
+        (5, "statementId"): "duplicate of the statement at line 1",
+        (6, "statementDate"): "in the future",
+    }
 
 
 def test_format_detection_and_the_cli(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """FollowTheMoney import on both stores: the yente example, and a small file with every
 mapped schema (companies, persons, directorships, ownerships, sanctions) and the refused
-ones (family links, unmodelled schemata, bad lines)."""
+ones (unmodelled schemata, bad lines); family and unknown links, passports."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 from graph import Store
 from ingest import ingest_path
 from ingest.identifiers import make_ric, make_uscc
+from queries.common import resolve
 from queries.measures import measures_on
 
 FTM_FILE = Path(__file__).parent / "data" / "interop" / "ftm" / "yente_t1_entities.ftm.json"
@@ -70,6 +71,8 @@ def small_file(path: Path) -> tuple[Path, str, str]:
         entity("f1", "Family", person="p1", relative="p2", relationship="spouse"),
         entity("v1", "Vessel", name="MV Example"),
         "{broken",
+        entity("pp1", "Passport", holder="old-p2", number="E1234567", country="ru"),
+        entity("u1", "UnknownLink", subject="p2", object="co", role="nominee director"),
     ]
     path.write_text("\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False)
                               for x in lines), "utf-8")
@@ -82,9 +85,14 @@ def test_every_mapped_schema(store: Store, tmp_path: Path) -> None:
     assert counts(store) == {"Enterprise": 2, "Person": 2, "DIRECTOR": 1, "MANAGER": 1,
                              "HOLDS_SHARES": 2, "Measure": 2, "IMPOSED_ON": 2}
     errors = {(r.line, r.field): r.reason for r in report.rejects if r.severity == "error"}
-    assert set(errors) == {(8, "properties.director"), (11, "percentage"), (14, "schema"),
-                           (15, "schema"), (16, "(json)")}
-    assert errors[14, "schema"] == "family links are not modelled"
+    assert set(errors) == {(8, "properties.director"), (11, "percentage"), (15, "schema"),
+                           (16, "(json)")}
+    (spouse,) = store.edges("FAMILY")  # Olga Petrova is the spouse of the ric holder
+    assert (spouse.source, spouse.target, spouse.props["relation"]) == (ric, "FTM:p2", "spouse")
+    (link,) = store.edges("ASSOCIATE")
+    assert (link.source, link.target, link.props["relation"]) == ("FTM:p2", uscc, "unknown_link")
+    assert resolve(store, "PASSPORT:E1234567")[0].uid == "FTM:p2"  # type: ignore[union-attr]
+    assert resolve(store, "E1234567")[0].uid == "FTM:p2"  # type: ignore[union-attr]
     assert errors[11, "percentage"] == "percentage must be between 0 and 100"
     assert errors[8, "properties.director"] == "refers to an enterprise; expected a person"
     company = store.get_node(uscc)  # keyed by its valid USCC, not FTM:co
@@ -110,7 +118,7 @@ def test_every_mapped_schema(store: Store, tmp_path: Path) -> None:
     warnings = {(r.line, r.field) for r in report.rejects if r.severity == "warning"}
     assert warnings == {(2, "properties.incorporationDate"), (7, "properties.startDate"),
                         (10, "properties.percentage"),
-                        (4, "person_id")}  # a region code newer than the birth year
+                        (18, "properties.role")}  # "nominee director": loaded as unknown_link
 
 
 def test_reload_changes_nothing(store: Store, tmp_path: Path) -> None:

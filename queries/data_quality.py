@@ -1,0 +1,57 @@
+"""Where an answer stands on doubtful data: the `data_quality` notes of an answer.
+
+Doubtful facts load, flagged (`graph.consistency`: holders above 100 %, a holder restated
+while the old row stays open, overlapping legal representatives). An answer that uses an
+enterprise on a date inside such a period carries a note naming who, how much over and
+from which lines; where dropping any one of the contradicting holdings would change the
+controlling shareholder, control on that date is uncertain, never a guess (the control
+rule makes those holdings doubtful: `queries.ownership.doubt_contradictions`).
+
+>>> from graph.memory import MemoryStore
+>>> notes(MemoryStore(), ["X"], "2024-01-01")
+[]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from graph.consistency import Inconsistency, over_allocations, sole_role_overlaps
+from graph.store import Store
+
+CHECKED = ("HOLDS_SHARES", "LEGAL_REPRESENTATIVE")
+
+
+def inconsistencies(store: Store, uids: Sequence[str], on: str) -> list[Inconsistency]:
+    """The inconsistencies about enterprises `uids` whose period covers `on`."""
+    if not uids:
+        return []
+    edges = store.adjacent(list(uids), list(CHECKED), "in")
+    found = over_allocations(e for e in edges if e.type == "HOLDS_SHARES")
+    found += sole_role_overlaps(edges)
+    return [i for i in found if i.covers(on)]
+
+
+def as_note(found: Inconsistency) -> dict[str, Any]:
+    """An inconsistency as an answer's note: kind, enterprise, period, total and how much
+    over 100 %, the facts with their lines, and one sentence."""
+    over = None if found.total is None else round(found.total - 100.0, 4)
+    return {"kind": found.kind, "enterprise": found.enterprise, "from": found.start,
+            "until": found.end, "total": found.total, "over_by": over,
+            "facts": [{k: v for k, v in f.items() if k != "key"} for f in found.facts],
+            "note": found.describe()}
+
+
+def notes(store: Store, uids: Sequence[str], on: str) -> list[dict[str, Any]]:
+    """The `data_quality` notes about enterprises `uids` on `on`."""
+    return [as_note(i) for i in inconsistencies(store, uids, on)]
+
+
+def chain_notes(store: Store, uscc: str, chain: Sequence[dict[str, Any]],
+                on: str) -> list[dict[str, Any]]:
+    """The notes about `uscc` and the enterprises of its control `chain` on `on`. Where an
+    inconsistency can change who controls, the control rule itself has already made the
+    holdings doubtful (`queries.ownership.doubt_contradictions`)."""
+    uids = list(dict.fromkeys([uscc, *(s["enterprise"] for s in chain if "enterprise" in s)]))
+    return notes(store, uids, on)
