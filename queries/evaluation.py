@@ -14,8 +14,8 @@ data and date give the same hash, whatever the previous run was.
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
 >>> run = Evaluation(store, as_of="2024-01-01")
 >>> rows = list(run.rows())
->>> {r["name"]: r["grade"] for r in rows}["郑州华信商贸有限公司"]
-'B'
+>>> {r["name"]: r["grade"] for r in rows}["郑州华信商贸有限公司"]  # capped: joint punishment
+'D'
 >>> again = Evaluation(store, as_of="2024-01-01", previous=rows)
 >>> [r["change"]["direction"] for r in again.rows()] == ["same"] * len(rows)
 True

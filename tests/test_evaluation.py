@@ -42,19 +42,20 @@ def test_every_enterprise_graded_with_the_change_since_the_previous_run(
     rows = list(first.rows())
     assert [r["uscc"] for r in rows] == sorted(b.uscc(x) for x in "ABC")
     by_name = {r["name"]: r for r in rows}
+    # an active joint punishment caps the grade at D (issue 15's grade caps)
     assert (by_name["郑州华信商贸有限公司"]["grade"], by_name["郑州华信商贸有限公司"]["score"]) \
-        == ("C", 70.0)
+        == ("D", 59.99)
     exposed = by_name["郑州新华信贸易有限公司"]
     assert (exposed["grade"], exposed["score"]) == ("B", 85.0)
     assert "李娜" in exposed["main"][0]
     assert by_name["郑州管城餐饮管理有限公司"]["grade"] == "A"
     assert {r["change"]["direction"] for r in rows} == {"new"}
-    assert first.grades == {"A": 1, "B": 1, "C": 1}
+    assert first.grades == {"A": 1, "B": 1, "D": 1}
 
     later = Evaluation(store, as_of="2024-07-01", previous=rows)
     moved = {r["name"]: r["change"] for r in later.rows()}
     repaired = moved["郑州华信商贸有限公司"]
-    assert (repaired["direction"], repaired["previous_grade"]) == ("up", "C")
+    assert (repaired["direction"], repaired["previous_grade"]) == ("up", "D")
     assert repaired["why"] and repaired["why"][0].startswith("changed own M1")
     assert moved["郑州新华信贸易有限公司"]["direction"] == "up"
     assert moved["郑州新华信贸易有限公司"]["why"][0].startswith("gone exposure M1")
@@ -103,7 +104,7 @@ def test_cli_writes_jsonl_csv_xlsx_and_the_run_record(tmp_path: Path) -> None:
         return json.loads((tmp_path / out / "run.json").read_text(encoding="utf-8"))
 
     first = evaluate("2024-01-01", "jan")
-    assert (first["enterprises"], first["grades"]) == (3, {"A": 1, "B": 1, "C": 1})
+    assert (first["enterprises"], first["grades"]) == (3, {"A": 1, "B": 1, "D": 1})
     second = evaluate("2024-07-01", "jul", "--previous", str(tmp_path / "jan"))
     assert second["changes"] == {"same": 1, "up": 2}
     assert second["previous_content_hash"] == first["content_hash"]
@@ -112,7 +113,7 @@ def test_cli_writes_jsonl_csv_xlsx_and_the_run_record(tmp_path: Path) -> None:
         table = list(csv.DictReader(fh))
     assert (tmp_path / "jul" / "evaluation.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     huaxin = next(r for r in table if r["name"] == "郑州华信商贸有限公司")
-    assert (huaxin["grade"], huaxin["change"], huaxin["previous_grade"]) == ("A", "up", "C")
+    assert (huaxin["grade"], huaxin["change"], huaxin["previous_grade"]) == ("A", "up", "D")
     assert "M1" in huaxin["why"]
     sheet = load_workbook(tmp_path / "jul" / "evaluation.xlsx", read_only=True).worksheets[0]
     values = list(sheet.values)
