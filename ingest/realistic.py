@@ -12,8 +12,8 @@ enterprises and appends, deterministically from the seed:
 - **nominee hubs**: a few persons who sit as director or supervisor of hundreds of
   enterprises (`NOMINEE_BOARDS` each);
 - **family clusters**: `relations.csv` (the bundle's table: `person, relative, relation,
-  start, end`, relations 配偶 / 父母 / 子女 / 兄弟姐妹 / associate) linking each group's top persons to relatives
-  who hold shares or roles in the group;
+  start, end`, relations 配偶 / 父母 / 子女 / 兄弟姐妹 / associate) linking each group's
+  top persons to relatives who hold shares or roles in the group;
 - **registered-agent addresses**: every group company registered at one of a few agents'
   addresses (`AGENT_ADDRESSES`), so each address is shared by thousands of enterprises at
   1M (suspected links through them are hub links).
