@@ -4,6 +4,7 @@ the API, the loader killed, readers during a write. Each test prints what it obs
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -20,7 +21,8 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.roles import Role
 from graph import MemoryStore, Store, StoreError
-from ingest import ingest_bundle
+from ingest import ingest_bundle, ingest_path
+from ingest.bulk import command_importer
 from ingest.generate import generate_bundle
 from tests.api.conftest import settings_for
 from tests.conftest import skip_unless_neo4j_wanted
@@ -108,7 +110,8 @@ KILLABLE_LOAD = """
 import sys
 from pathlib import Path
 from graph.neo4j_store import Neo4jStore
-from ingest import ingest_bundle
+from ingest import ingest_bundle, ingest_path
+from ingest.bulk import command_importer
 ingest_bundle(Neo4jStore(*sys.argv[2:5]), Path(sys.argv[1]), batch_rows=int(sys.argv[5]))
 """
 
@@ -129,6 +132,44 @@ def test_loader_killed_mid_ingest_then_a_rerun_ends_like_an_undisturbed_load(
     assert sorted(runs(store).values()) == ["failed", "succeeded"]
     assert runs(store)[report.run_id] == "succeeded"
     assert content(store) == expected
+    store.close()
+
+
+KILLABLE_BULK_LOAD = """
+import sys
+from pathlib import Path
+from graph.neo4j_store import Neo4jStore
+from ingest import ingest_path
+from ingest.bulk import command_importer
+ingest_path(Neo4jStore(*sys.argv[2:5]), Path(sys.argv[1]), bulk=command_importer(sys.argv[5:]))
+"""
+
+
+@pytest.mark.parametrize("phase", ["spooling", "importing"])
+def test_bulk_load_killed_then_a_rerun_ends_like_an_undisturbed_load(
+        server: LocalNeo4j, bundle: tuple[Path, dict[str, Any], int], phase: str) -> None:
+    """The loader and everything it started (the importer) killed while it validates and
+    spools, or while neo4j-admin imports: the next start puts the database back as it was,
+    and a bulk load then ends like an undisturbed load."""
+    folder, expected, _ = bundle
+    store = server.store()
+    store.clear()
+    store.close()
+    loader = subprocess.Popen(
+        [sys.executable, "-c", KILLABLE_BULK_LOAD, str(folder), server.uri, server.user,
+         server.password, *server.command("import")], cwd=ROOT, start_new_session=True)
+    if phase == "spooling":
+        time.sleep(2)
+    else:
+        wait_for(lambda: (server.home / "data" / "pre-import").exists())
+    os.killpg(loader.pid, signal.SIGKILL)
+    loader.wait(timeout=60)
+    server.start()  # after a killed import, the start restores the database
+    store = server.store()
+    assert {k: n for k, n in store.counts().items() if n and k != "IngestRun"} == {}
+    report = ingest_path(store, folder, bulk=command_importer(server.command("import")))
+    store.reconnect()
+    assert report.status == "succeeded" and content(store) == expected
     store.close()
 
 
