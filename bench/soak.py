@@ -7,9 +7,10 @@ neighbourhoods, plus, once a minute, an admin's small bundle upload and a due-pr
 Bounded in time and count, loopback only; everything started here is stopped at the end.
 
 Printed: per minute the requests, errors (non-2xx answers the mix did not expect, and
-5xx apart), p50/p99 in ms overall and per route; the RSS of every server process at start
-and end (growth in %); then the audit trail verified (`credtrace audit verify`) with its
-entry count against the requests sent.
+5xx apart), p50/p99 in ms overall and per route and the RSS of every server process; the
+RSS growth from start to end, and from the end of the first (warm-up) minute to the end;
+then the audit trail verified (`credtrace audit verify`) with its entry count against the
+requests sent.
 
 Usage:  python bench/soak.py --minutes 10 [--workers 2] [--clients 4] [--store URI]
 """
@@ -213,6 +214,7 @@ def run(args: argparse.Namespace) -> None:
                                                   "--no-access-log"]) as running:
             pids = process_tree(running.pid)
             start_rss = rss_mib(pids)
+            warm: dict[int, float] = {}
             mix, record, stop, lock = (Mix(enterprises, persons, measures), Recorder(),
                                        threading.Event(), threading.Lock())
             clients = [keyed(running.url, keys["investigator"], True)
@@ -230,8 +232,10 @@ def run(args: argparse.Namespace) -> None:
                 time.sleep(min(5, max(0.0, deadline - time.monotonic())))
                 done = int((time.monotonic() - record.started) // 60)
                 for minute in range(reported, done):
-                    print(json.dumps(report_minute(minute, record.by_minute[minute]),
-                                     ensure_ascii=False), flush=True)
+                    line = report_minute(minute, record.by_minute[minute])
+                    line["rss_mib"] = list(rss_mib(pids).values())
+                    print(json.dumps(line, ensure_ascii=False), flush=True)
+                    warm = warm if minute else rss_mib(pids)  # after the first minute
                 reported = done
             stop.set()
             for thread in threads:
@@ -245,6 +249,9 @@ def run(args: argparse.Namespace) -> None:
         print("rss MiB (start -> end, growth):", json.dumps({
             pid: [start_rss[pid], end_rss.get(pid), round(
                 (end_rss.get(pid, 0) / start_rss[pid] - 1) * 100, 1)] for pid in start_rss}))
+        print("rss MiB (after the first minute, warm -> end, growth):", json.dumps({
+            pid: [warm[pid], end_rss.get(pid), round(
+                (end_rss.get(pid, 0) / warm[pid] - 1) * 100, 1)] for pid in warm}))
         answers = [a for minute in record.by_minute.values() for a in minute]
         print(f"total: {len(answers)} requests, "
               f"{sum(1 for *_, ok in answers if not ok)} errors, "

@@ -130,7 +130,7 @@ class Solution:
         bmin, bmax = _blocs(self.certain), _blocs(self.possible)
         votes = self.graph.votes().get(enterprise, {})
         declared = self.graph.declared_of().get(enterprise, [])
-        w = _weigh(party, votes, bmin, bmax, _candidates(votes, self.possible))
+        w = _weigh(party, votes, bmin, bmax, _candidates(votes, _into(self.possible)))
         if any(d.controller == party for d in declared):
             return Weighing(w.low, w.high, w.rival_low, w.rival_high,
                             self.status(party, enterprise), "declared")
@@ -162,10 +162,21 @@ def closure(links: Iterable[Link]) -> set[Link]:
     return result
 
 
-def _candidates(votes: dict[str, tuple[float, float]], possible: set[Link]) -> set[str]:
-    """Parties that may direct votes among `votes`' holders."""
-    holders = set(votes)
-    return holders | {p for p, h in possible if h in holders}
+def _into(links: Iterable[Link]) -> dict[str, set[str]]:
+    """The parties of `links` by the party they (may) control."""
+    into: dict[str, set[str]] = defaultdict(set)
+    for p, y in links:
+        into[y].add(p)
+    return into
+
+
+def _candidates(votes: dict[str, tuple[float, float]], into: dict[str, set[str]]) -> set[str]:
+    """Parties that may direct votes among `votes`' holders (`into`: possible links by the
+    party controlled)."""
+    found = set(votes)
+    for holder in votes:
+        found |= into.get(holder, set())
+    return found
 
 
 def _sum(votes: dict[str, tuple[float, float]], members: Iterable[str], side: int) -> float:
@@ -201,7 +212,7 @@ def solve(graph: ControlGraph) -> Solution:
     possible = closure([(h, y) for y, hs in votes.items() for h, (_, hi) in hs.items() if hi > 0]
                        + [(d.controller, d.enterprise) for ds in declared.values() for d in ds])
     while True:
-        bmin, bmax = _blocs(certain), _blocs(possible)
+        bmin, bmax, into = _blocs(certain), _blocs(possible), _into(possible)
         sure: set[Link] = set()
         maybe: set[Link] = set()
         for y in enterprises:
@@ -211,8 +222,9 @@ def solve(graph: ControlGraph) -> Solution:
                 sure |= {(d.controller, y) for d in decl if d.certain}
                 continue
             here = votes.get(y, {})
-            for p in sorted(_candidates(here, possible) - {y}):
-                verdict = _weigh(p, here, bmin, bmax, _candidates(here, possible)).verdict
+            candidates = _candidates(here, into)
+            for p in sorted(candidates - {y}):
+                verdict = _weigh(p, here, bmin, bmax, candidates).verdict
                 if verdict is not Tri.NO:
                     maybe.add((p, y))
                 if verdict is Tri.YES and all(d.controller == p for d in decl):
