@@ -247,5 +247,5 @@ def test_api_answers_503_while_neo4j_is_down_and_recovers_without_a_restart(
     print(f"\n{len(seen)} checks: 503 {first_503:.2f} s after the kill, 200 again "
           f"{first_200:.2f} s after the server answered, slowest answer {slowest:.2f} s")
     assert statuses <= {200, 503}, statuses  # never a 500, never a hang
-    assert first_503 < 10 and first_200 < 30 and slowest < 20
+    assert first_503 < 10 and first_200 < 30 and slowest < 30
     store.close()
