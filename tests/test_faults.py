@@ -145,21 +145,25 @@ ingest_path(Neo4jStore(*sys.argv[2:5]), Path(sys.argv[1]), bulk=command_importer
 """
 
 
-@pytest.mark.parametrize("phase", ["spooling", "importing"])
+@pytest.mark.parametrize("phase", ["spooled", "importing"])
 def test_bulk_load_killed_then_a_rerun_ends_like_an_undisturbed_load(
-        server: LocalNeo4j, bundle: tuple[Path, dict[str, Any], int], phase: str) -> None:
-    """The loader and everything it started (the importer) killed while it validates and
-    spools, or while neo4j-admin imports: the next start puts the database back as it was,
-    and a bulk load then ends like an undisturbed load."""
+        server: LocalNeo4j, bundle: tuple[Path, dict[str, Any], int], phase: str,
+        tmp_path: Path) -> None:
+    """The loader and everything it started killed once it has validated and spooled
+    (its importer waiting), or while neo4j-admin imports: the next start puts the database
+    back as it was, and a bulk load then ends like an undisturbed load."""
     folder, expected, _ = bundle
     store = server.store()
     store.clear()
     store.close()
+    mark = tmp_path / "spooled"
+    importer = (["sh", "-c", 'touch "$0"; sleep 600', str(mark)] if phase == "spooled"
+                else server.command("import"))
     loader = subprocess.Popen(
         [sys.executable, "-c", KILLABLE_BULK_LOAD, str(folder), server.uri, server.user,
-         server.password, *server.command("import")], cwd=ROOT, start_new_session=True)
-    if phase == "spooling":
-        time.sleep(2)
+         server.password, *importer], cwd=ROOT, start_new_session=True)
+    if phase == "spooled":
+        wait_for(mark.exists)
     else:
         wait_for(lambda: (server.home / "data" / "pre-import").exists())
     os.killpg(loader.pid, signal.SIGKILL)
