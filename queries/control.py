@@ -138,6 +138,7 @@ class Solution:
 
 
 def _blocs(links: Iterable[Link]) -> dict[str, set[str]]:
+    """The parties each party of `links` (may) control."""
     blocs: dict[str, set[str]] = defaultdict(set)
     for p, y in links:
         blocs[p].add(y)
@@ -146,9 +147,7 @@ def _blocs(links: Iterable[Link]) -> dict[str, set[str]]:
 
 def closure(links: Iterable[Link]) -> set[Link]:
     """The transitive closure of `links`, without self-links."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for p, y in links:
-        out[p].add(y)
+    out = _blocs(links)
     result: set[Link] = set()
     for start in list(out):
         seen, stack = set(), list(out[start])
@@ -164,10 +163,7 @@ def closure(links: Iterable[Link]) -> set[Link]:
 
 def _into(links: Iterable[Link]) -> dict[str, set[str]]:
     """The parties of `links` by the party they (may) control."""
-    into: dict[str, set[str]] = defaultdict(set)
-    for p, y in links:
-        into[y].add(p)
-    return into
+    return _blocs((y, p) for p, y in links)
 
 
 def _candidates(votes: dict[str, tuple[float, float]], into: dict[str, set[str]]) -> set[str]:
