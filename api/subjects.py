@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from api.securitydb import SecurityDB
+from graph.identifiers import identifier_key
 from graph.records import Node
 from graph.store import Store
 from queries.common import key_forms
@@ -97,9 +98,15 @@ class HidingStore:
 
 
 def persons_named(store: Store, raw: Iterable[str]) -> set[str]:
-    """The person keys that raw inputs spell (in any of `key_forms`)."""
-    forms = {form for value in raw for form in key_forms(value)}
-    return {uid for uid, kind in store.kinds(forms).items() if kind == "Person"} if forms else set()
+    """The persons that raw inputs name: by their key (in any of `key_forms`) or by any
+    identifier of theirs (a passport number, a source id: `queries.common.resolve`)."""
+    given = list(raw)
+    if not given:
+        return set()
+    forms = {form for value in given for form in key_forms(value)}
+    via = store.adjacent([identifier_key(v) for v in given], ["HAS_IDENTIFIER"], "in")
+    named = store.kinds([*forms, *(e.source for e in via)])
+    return {uid for uid, kind in named.items() if kind == "Person"}
 
 
 def by_name_only(found: dict[str, Any], exact: str | None = None) -> dict[str, Any]:

@@ -92,3 +92,18 @@ def test_the_api_answers_any_identifier_and_409_when_shared(store: Store,
         assert body["title"] == "Identifier shared by several parties"
         assert sorted(c["id"] for c in body["candidates"]) == sorted([b.uscc("A"), b.uscc("B")])
         assert api.get("/v1/entities/SAMR-REG:0").status_code == 404
+
+
+def test_a_masked_role_cannot_confirm_a_persons_identifier(store: Store, tmp_path: Path) -> None:
+    """A person's tax or passport number sent by a masked role is answered like a number
+    not in the graph (no existence oracle); a role that sees ID numbers resolves it."""
+    from api.roles import Role
+
+    ingest_path(store, FTM_FILE)
+    api = next(start(store, tmp_path))
+    person, unknown = "/v1/entities/366510784303", "/v1/entities/366510784399"
+    assert api.get(person, Role.INVESTIGATOR).status_code == 200
+    assert api.get(person, Role.ANALYST).status_code == 404
+    assert api.get(unknown, Role.ANALYST).status_code == 404
+    enterprise = api.get("/v1/entities/808000714", Role.ANALYST)  # not a person: resolves
+    assert enterprise.status_code == 200
