@@ -48,7 +48,7 @@ from queries.control import Tri
 from queries.explain import explanation
 from queries.measures import MeasureState, events_of, state
 from queries.owners import CONTROL_TYPES
-from queries.ownership import MAX_CHAIN, controllers_on, read_upward, share_bounds
+from queries.ownership import MAX_CHAIN, controllers_of_each, read_upward, share_bounds
 
 ROLE_TYPES = MODEL.rels_of("role")
 ROLE_NAMES = {rel_type: role for role, rel_type in MODEL.roles.items()}
@@ -324,8 +324,8 @@ def owners_and_controllers(store: Store, enterprises: Sequence[str],
         if edge.type == "HOLDS_SHARES" and edge.target in wanted and node is not None \
                 and node.kind == "Person":
             result[edge.target][edge.source].append("shareholder")
-    for uscc in enterprises:
-        for candidate in controllers_on(up, day, uscc).candidates:
+    for uscc, answer in controllers_of_each(up, day, enterprises).items():
+        for candidate in answer.candidates:
             if candidate.party.kind == "Person":
                 how = "actual_controller" + ("" if candidate.status is Tri.YES
                                              else " (uncertain)")

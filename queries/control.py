@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from graph.records import Edge
 
@@ -110,7 +111,8 @@ class Weighing:
 
 @dataclass
 class Solution:
-    """Certain and possible control links, closed under transitivity."""
+    """Certain and possible control links, closed under transitivity (indexes built once,
+    so one solution serves many questions)."""
 
     certain: set[Link]
     possible: set[Link]
@@ -123,18 +125,56 @@ class Solution:
 
     def controllers(self, enterprise: str) -> list[str]:
         """Every party that may control `enterprise`, sorted."""
-        return sorted(p for p, y in self.possible if y == enterprise)
+        return sorted(self._possible_into.get(enterprise, ()))
+
+    def bloc(self, party: str, certain: bool = False) -> set[str]:
+        """`party` and every enterprise it controls for certain (or may control)."""
+        return {party} | (self._bmin if certain else self._bmax).get(party, set())
+
+    def declared(self, enterprise: str) -> list[Declaration]:
+        """The declared controllers of `enterprise`."""
+        return self._declared.get(enterprise, [])
+
+    def into(self, enterprise: str) -> list[Stake | Declaration]:
+        """The stakes and declarations about `enterprise`, in the graph's order."""
+        return self._items_into.get(enterprise, [])
 
     def weigh(self, party: str, enterprise: str) -> Weighing:
         """The final weighing of `party` in `enterprise` (for explanations)."""
-        bmin, bmax = _blocs(self.certain), _blocs(self.possible)
-        votes = self.graph.votes().get(enterprise, {})
-        declared = self.graph.declared_of().get(enterprise, [])
-        w = _weigh(party, votes, bmin, bmax, _candidates(votes, _into(self.possible)))
-        if any(d.controller == party for d in declared):
+        votes = self._votes.get(enterprise, {})
+        w = _weigh(party, votes, self._bmin, self._bmax,
+                   _candidates(votes, self._possible_into))
+        if any(d.controller == party for d in self.declared(enterprise)):
             return Weighing(w.low, w.high, w.rival_low, w.rival_high,
                             self.status(party, enterprise), "declared")
         return w
+
+    @cached_property
+    def _bmin(self) -> dict[str, set[str]]:
+        return _blocs(self.certain)
+
+    @cached_property
+    def _bmax(self) -> dict[str, set[str]]:
+        return _blocs(self.possible)
+
+    @cached_property
+    def _possible_into(self) -> dict[str, set[str]]:
+        return _into(self.possible)
+
+    @cached_property
+    def _votes(self) -> dict[str, dict[str, tuple[float, float]]]:
+        return self.graph.votes()
+
+    @cached_property
+    def _declared(self) -> dict[str, list[Declaration]]:
+        return self.graph.declared_of()
+
+    @cached_property
+    def _items_into(self) -> dict[str, list[Stake | Declaration]]:
+        table: dict[str, list[Stake | Declaration]] = defaultdict(list)
+        for item in [*self.graph.stakes, *self.graph.declared]:
+            table[item.enterprise].append(item)
+        return table
 
 
 def _blocs(links: Iterable[Link]) -> dict[str, set[str]]:

@@ -10,7 +10,6 @@ it is never walked, and `effective_ownership` returns it apart, as `declared`.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -26,7 +25,6 @@ from queries.control import (
     MAJORITY,
     ControlGraph,
     Declaration,
-    Link,
     Solution,
     Stake,
     Tri,
@@ -123,12 +121,12 @@ def immediate_controllers(solution: Solution, uscc: str) -> list[str]:
 def control_edge(solution: Solution, x: str, uscc: str) -> Edge | None:
     """The relationship that best shows `x` controlling `uscc`: its declaration, its own
     holding, or a holding of an enterprise it controls."""
-    graph, bloc = solution.graph, {y for p, y in solution.possible if p == x}
-    for d in graph.declared:
-        if (d.controller, d.enterprise) == (x, uscc):
+    items = solution.into(uscc)
+    for d in items:
+        if isinstance(d, Declaration) and d.controller == x:
             return d.edge
-    stakes = sorted((s for s in graph.stakes if s.enterprise == uscc
-                     and (s.holder == x or s.holder in bloc)),
+    bloc = solution.bloc(x)
+    stakes = sorted((s for s in items if isinstance(s, Stake) and s.holder in bloc),
                     key=lambda s: (s.holder != x, -s.high, s.holder))
     return stakes[0].edge if stakes else None
 
@@ -330,27 +328,23 @@ def _step(edge: Edge, names: dict[str, Node]) -> dict[str, Any]:
             "provenance": provenance(edge.props)}
 
 
-def _evidence(solution: Solution, links: set[Link], x: str, root: str,
+def _evidence(solution: Solution, certain: bool, x: str, root: str,
               names: dict[str, Node]) -> tuple[list[dict[str, Any]], list[str]]:
     """Every holding and declaration by which `x` directs votes in, or controls, `root`,
     from `root` upward (each with its own figure, interval and provenance, and the rule by
     which its holder controls the enterprise, or `pooled` when it only adds its votes),
     and their doubts."""
-    graph = solution.graph
-    bloc = {x} | {y for p, y in links if p == x}
-    into: dict[str, list[Stake | Declaration]] = defaultdict(list)
-    items: list[Stake | Declaration] = [*graph.stakes, *graph.declared]
-    for item in items:
-        if (item.holder if isinstance(item, Stake) else item.controller) in bloc:
-            into[item.enterprise].append(item)
+    bloc = solution.bloc(x, certain)
     steps, doubts, todo, done = [], [], [root], set()
     while todo:
         target = todo.pop(0)
         if target in done:
             continue
         done.add(target)
-        for item in into.get(target, []):
+        for item in solution.into(target):
             source = item.holder if isinstance(item, Stake) else item.controller
+            if source not in bloc:
+                continue
             assert item.edge is not None
             step = _step(item.edge, names)
             if isinstance(item, Stake):
@@ -379,10 +373,19 @@ def controllers_on(up: Upward, day: str, root: str | None = None) -> ControllerA
     rule (`queries.control`): control followed upward to persons, state bodies or
     enterprises with nobody above; certain where the data settles it, else uncertain with
     reasons."""
-    graph = control_graph(up, day)
-    solution = solve(graph)
-    root = root or up.root
-    doubtful_declaration = [d.doubt for d in graph.declared_of().get(root, [])
+    return controllers_in(up, solve(control_graph(up, day)), root or up.root)
+
+
+def controllers_of_each(up: Upward, day: str,
+                        roots: Sequence[str]) -> dict[str, ControllerAnswer]:
+    """`controllers_on` for each of `roots` read together in `up`, solved once."""
+    solution = solve(control_graph(up, day))
+    return {root: controllers_in(up, solution, root) for root in roots}
+
+
+def controllers_in(up: Upward, solution: Solution, root: str) -> ControllerAnswer:
+    """`controllers_on` from a solution of `up`'s control graph."""
+    doubtful_declaration = [d.doubt for d in solution.declared(root)
                             if not d.certain and d.doubt]
     candidates = []
     for x in solution.controllers(root):
@@ -397,8 +400,7 @@ def controllers_on(up: Upward, day: str, root: str | None = None) -> ControllerA
                 continue  # control goes on above x
             ends = "uncertain"
         sure = solution.status(x, root) is Tri.YES and ends != "uncertain" and not up.notes
-        links = solution.certain if sure else solution.possible
-        evidence, doubts = _evidence(solution, links, x, root, up.nodes)
+        evidence, doubts = _evidence(solution, sure, x, root, up.nodes)
         declared = any(s["step"] == "declared_controller" for s in evidence)
         weighing = solution.weigh(x, root)
         reasons = [] if sure else [
