@@ -172,7 +172,8 @@ class Solution:
     @cached_property
     def _items_into(self) -> dict[str, list[Stake | Declaration]]:
         table: dict[str, list[Stake | Declaration]] = defaultdict(list)
-        for item in [*self.graph.stakes, *self.graph.declared]:
+        items: list[Stake | Declaration] = [*self.graph.stakes, *self.graph.declared]
+        for item in items:
             table[item.enterprise].append(item)
         return table
 
