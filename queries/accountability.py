@@ -34,7 +34,7 @@ from queries.common import (
     require_node,
 )
 from queries.control import Tri
-from queries.data_quality import chain_notes
+from queries.data_quality import CHECKED, chain_notes
 from queries.explain import explanation
 from queries.measures import events_of, measures_on, state
 from queries.ownership import Candidate, controllers_on, overlaps, read_upward, upward_plan
@@ -45,11 +45,11 @@ from queries.statutory import responsibility
 EARLIEST = "0001-01-01"
 
 #: What `reached_by` reads of an enterprise (`Store.prefetch`): its roles and the chains
-#: above it.
-REACHED_PLAN = upward_plan(MODEL.rels_of("role"))
+#: above it, with what the data-quality notes read of each enterprise on them.
+REACHED_PLAN = upward_plan(MODEL.rels_of("role"), above=CHECKED)
 #: What `accountable` reads: the same, the measures on the enterprise and their events.
 READ_PLAN = upward_plan(("IMPOSED_ON", *MODEL.rels_of("role")),
-                        {"Measure": ((("EVENT_OF",), "in"),)})
+                        {"Measure": ((("EVENT_OF",), "in"),)}, above=CHECKED)
 
 
 def measure_step(measure: Node, kind: MeasureKind | None) -> dict[str, Any]:

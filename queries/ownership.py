@@ -42,13 +42,15 @@ MAX_CHAIN = 12
 UPWARD = ("HOLDS_SHARES", "ACTUAL_CONTROLLER")
 
 
-def upward_plan(first: Sequence[str], also: Hop | None = None) -> Plan:
+def upward_plan(first: Sequence[str], also: Hop | None = None,
+                above: Sequence[str] = ()) -> Plan:
     """A `Store.prefetch` plan for a query walking chains up from one enterprise: `first`
-    and `UPWARD` relationships into it, then `UPWARD` ones level by level to `MAX_CHAIN`
-    (and `also` from whatever the hop before reached). Persons are asked too: a walk asks
-    every holder, and learns from the answer that nobody holds a person."""
+    and `UPWARD` relationships into it, then `UPWARD` ones (and `above`) level by level to
+    `MAX_CHAIN` (and `also` from whatever the hop before reached). Persons are asked too:
+    a walk asks every holder, and learns from the answer that nobody holds a person."""
     up: Sequence[tuple[Sequence[str], Direction]] = ((UPWARD, "in"),)
-    later: Hop = {"Enterprise": up, "Person": up, **(also or {})}
+    upper = ((tuple(dict.fromkeys((*UPWARD, *above))), "in"),)
+    later: Hop = {"Enterprise": upper, "Person": up, **(also or {})}
     return ({"Enterprise": (((*UPWARD, *first), "in"),)}, *[later] * (MAX_CHAIN - 1))
 
 
