@@ -49,7 +49,8 @@ def upward_plan(first: Sequence[str], also: Hop | None = None,
     `MAX_CHAIN` (and `also` from whatever the hop before reached). Persons are asked too:
     a walk asks every holder, and learns from the answer that nobody holds a person."""
     up: Sequence[tuple[Sequence[str], Direction]] = ((UPWARD, "in"),)
-    upper = ((tuple(dict.fromkeys((*UPWARD, *above))), "in"),)
+    upper: Sequence[tuple[Sequence[str], Direction]] = (
+        (tuple(dict.fromkeys((*UPWARD, *above))), "in"),)
     later: Hop = {"Enterprise": upper, "Person": up, **(also or {})}
     return ({"Enterprise": (((*UPWARD, *first), "in"),)}, *[later] * (MAX_CHAIN - 1))
 
