@@ -10,7 +10,10 @@ On Neo4j (NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD) holding a generated graph
 2. `accountable` (sanctioned enterprises) and `owners` (deep holding chains), the same way.
 3. The effective-ownership walk against a naive all-paths Cypher statement (simple paths,
    products summed per holder in Cypher) on enterprises where chains split and rejoin:
-   identical answers, speed ratio.
+   identical answers, speed ratio. Where pooled control matters (two or more corporate
+   holders; `generate --profile realistic`): the actual-controller answer against every
+   path read in one statement and the same rule applied (same candidates, speed ratio),
+   with `owners` and `accountable` on those enterprises.
 4. `Store.shortest_paths` with both ends bound against legacy `allShortestPaths` with a
    post-filter on types and dates, on pairs with a path and pairs without; with `--bundle DIR`
    (the bundle the graph was loaded from) also against the memory store (networkx) in-process.
@@ -60,7 +63,15 @@ from queries.check import check, check_batch
 from queries.common import key_forms
 from queries.network import PARTY_KINDS, rel_types
 from queries.owners import owners
-from queries.ownership import MAX_CHAIN, Ownership, effective_ownership, upward_plan
+from queries.ownership import (
+    MAX_CHAIN,
+    Ownership,
+    Upward,
+    actual_controller,
+    controllers_on,
+    effective_ownership,
+    upward_plan,
+)
 
 AS_OF = "2026-11-01"  # the date the generated data describe
 ROLE_TYPES = MODEL.rels_of("role")
@@ -69,7 +80,7 @@ PATH_HOPS = 6  # `queries.paths.paths` default
 PATH_LIMIT = 11  # what `paths` asks the store for (its limit 10, plus one to say "more")
 LEGACY_TIMEOUT = 30.0  # seconds before a legacy / naive statement is cut off
 BATCH = 1000  # subjects of a batch check
-SECTIONS = {"check", "enterprise", "ownership", "paths"}
+SECTIONS = {"check", "enterprise", "ownership", "pooled", "paths"}
 
 
 def _types(names: Sequence[str]) -> str:
@@ -492,6 +503,76 @@ def load_memory(bundle: Path) -> MemoryStore:
     return store
 
 
+# Where pooled control matters: enterprises with two or more corporate holders.
+POOLED_POOL = """
+MATCH (e:Enterprise)<-[r:HOLDS_SHARES]-(:Enterprise)
+WHERE (r.end IS NULL OR r.end > $on) AND (r.start IS NULL OR r.start <= $on)
+WITH e, count(r) AS parents WHERE parents >= 2 {sanctioned}
+WITH e, rand() AS x ORDER BY x LIMIT $n RETURN e.uid AS uid
+"""
+#: The naive form of the control question: every path of holdings and declarations into
+#: the enterprise, valid on the date, in one statement; the same rule then decides.
+NAIVE_UPWARD = """
+MATCH p = ()-[:HOLDS_SHARES|ACTUAL_CONTROLLER*1..{depth}]->(e:Enterprise {{uid: $uid}})
+WHERE all(r IN relationships(p) WHERE coalesce(r.direct, true)
+          AND (r.end IS NULL OR r.end > $on) AND (r.start IS NULL OR r.start <= $on))
+UNWIND relationships(p) AS r
+WITH DISTINCT r
+RETURN type(r) AS type, startNode(r).uid AS source, endNode(r).uid AS target,
+       properties(r) AS props
+"""
+
+
+def naive_controllers(store: Neo4jStore, uid: str) -> tuple[float, set[tuple[str, str]]]:
+    """Wall time and (controller, status) pairs by the naive all-paths read."""
+    started = time.perf_counter()
+    took, rows = timed_statement(store, NAIVE_UPWARD.format(depth=MAX_CHAIN), uid=uid,
+                                 on=AS_OF)
+    edges = sorted((Edge(r["type"], r["source"], r["target"], r["props"]["eid"], r["props"])
+                    for r in rows), key=lambda e: (e.target, e.source, e.eid))
+    nodes = store.get_nodes({uid, *(e.source for e in edges), *(e.target for e in edges)})
+    answer = controllers_on(Upward(uid, edges, nodes), AS_OF)
+    wall = time.perf_counter() - started if took != math.inf else math.inf
+    return wall, {(c.party.uid, str(c.status)) for c in answer.candidates}
+
+
+def compare_pooled(bench: Bench, n: int) -> None:
+    """`owners`, `accountable` and the control answer where pooled control matters, against
+    the naive all-paths read with the same rule: same candidates, speed ratio."""
+    store = bench.store
+    assert isinstance(store, Neo4jStore)
+    for label, extra in (("multi-parent", ""),
+                         ("multi-parent, sanctioned",
+                          "AND EXISTS { (:Measure)-[:IMPOSED_ON]->(e) }")):
+        pool = [r["uid"] for r in store.run(POOLED_POOL.format(sanctioned=extra), n=n,
+                                            on=AS_OF)]
+        if not pool:
+            show(f"pooled control ({label})", {"n": 0})
+            continue
+        same, ours, naive = 0, [], []
+        for uid in pool:
+            actual_controller(store, uid, AS_OF)  # warm
+            started = time.perf_counter()
+            answer = actual_controller(store, uid, AS_OF)
+            ours.append(time.perf_counter() - started)
+            naive_controllers(store, uid)  # warm
+            took, theirs = naive_controllers(store, uid)
+            naive.append(took)
+            same += theirs == {(c.party.uid, str(c.status)) for c in answer.candidates}
+        show(f"actual controller vs naive all-paths ({label})", {
+            "n": len(pool), "identical_answers": f"{same}/{len(pool)}",
+            "ours_p50_ms": round(pct(ours, .5) * 1e3, 2),
+            "ours_p99_ms": round(pct(ours, .99) * 1e3, 2),
+            "naive_p50_ms": round(pct(naive, .5) * 1e3, 2),
+            "naive_p99_ms": round(pct(naive, .99) * 1e3, 2),
+            "speedup_p50": round(pct(naive, .5) / pct(ours, .5), 1)})
+        show(f"owners ({label})",
+             bench.paired(lambda u: owners(store, u, as_of=AS_OF), pool))
+        if extra:
+            show(f"accountable ({label})",
+                 bench.paired(lambda u: accountable(store, u, as_of=AS_OF), pool))
+
+
 def run_neo4j(args: argparse.Namespace, rng: random.Random) -> None:
     settings = Settings()
     if not settings.neo4j_uri:
@@ -524,6 +605,8 @@ def run_sections(bench: Bench, pools: Pools, args: argparse.Namespace, rng: rand
     neo4j = isinstance(bench.store, Neo4jStore)
     if "ownership" in sections and neo4j:
         compare_ownership(bench, pools.rejoin[:args.rejoin])
+    if "pooled" in sections and neo4j:
+        compare_pooled(bench, args.rejoin)
     if "paths" in sections:
         pairs = path_pairs(bench.store, pools, rng, args.pairs)
         answers = paths_figures(bench, pairs)
