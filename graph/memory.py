@@ -208,13 +208,14 @@ def read_graph(file: Path) -> nx.MultiDiGraph:
         data = file.read_bytes()
     except OSError as exc:
         raise StoreError(f"cannot read {file}: {exc.strerror}") from None
+    payload: bytes | memoryview = data
     if data.startswith(MAGIC):
-        header, _, payload = data.partition(b"\n")
+        end = data.find(b"\n")
+        end = len(data) if end < 0 else end  # no newline: all header, no payload
+        header, payload = data[:end], memoryview(data)[end + 1:]  # the payload not copied
         if hashlib.sha256(payload).hexdigest().encode() != header.removeprefix(MAGIC):
             raise _damaged(file, "its checksum does not match (cut short or corrupted)")
-    elif data.startswith(LEGACY):
-        payload = data  # saved before checksums; the next save adds one
-    else:
+    elif not data.startswith(LEGACY):  # else saved before checksums; the next save adds one
         raise _damaged(file, "it is not a credtrace graph file (no header)")
     try:
         with _no_collection():
