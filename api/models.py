@@ -498,19 +498,22 @@ class EvaluationProgress(BaseModel):
     total: int | None
 
 
+EVALUATION_JOB = {
+    "id": "20240701T080000000000Z-1a2b3c4d", "status": "done", "as_of": "2024-07-01",
+    "formats": ["jsonl", "csv", "xlsx"], "previous": "20240101T080000000000Z-5e6f7a8b",
+    "queued": "2024-07-01T08:00:00+00:00", "started": "2024-07-01T08:00:00+00:00",
+    "finished": "2024-07-01T08:09:12+00:00", "progress": {"done": 8, "total": 8},
+    "run": {"as_of": "2024-07-01", "enterprises": 8, "grades": {"A": 5, "D": 3},
+            "changes": {"same": 7, "down": 1}, "gone_since_previous": [],
+            "content_hash": "9f2c…", "previous_content_hash": "41be…"},
+    "error": None}
+
+
 class EvaluationJob(BaseModel):
     """An evaluation run: its state, progress and, once done, its record (content hash,
     counts by grade and by change since the previous run, files and their SHA-256)."""
 
-    model_config = examples({
-        "id": "20240701T080000000000Z-1a2b3c4d", "status": "done", "as_of": "2024-07-01",
-        "formats": ["jsonl", "csv", "xlsx"], "previous": "20240101T080000000000Z-5e6f7a8b",
-        "queued": "2024-07-01T08:00:00+00:00", "started": "2024-07-01T08:00:00+00:00",
-        "finished": "2024-07-01T08:09:12+00:00", "progress": {"done": 8, "total": 8},
-        "run": {"as_of": "2024-07-01", "enterprises": 8, "grades": {"A": 5, "D": 3},
-                "changes": {"same": 7, "down": 1}, "gone_since_previous": [],
-                "content_hash": "9f2c…", "previous_content_hash": "41be…"},
-        "error": None})
+    model_config = examples(EVALUATION_JOB)
 
     id: str
     status: Literal["queued", "running", "done", "failed"]
@@ -527,5 +530,7 @@ class EvaluationJob(BaseModel):
 
 class EvaluationList(BaseModel):
     """Evaluation runs, newest first."""
+
+    model_config = examples({"evaluations": [EVALUATION_JOB]})
 
     evaluations: list[EvaluationJob]
