@@ -12,18 +12,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
-from api.securitydb import SecurityDB
-from api.settings import ApiSettings
 from graph import Store, StoreError, open_store
-from ingest import BundleError
+from ingest.errors import BundleError
 from queries.common import QueryError
 from queries.privacy import redact
+
+if TYPE_CHECKING:
+    from api.settings import ApiSettings
 
 T = TypeVar("T")
 
@@ -31,6 +31,12 @@ app = typer.Typer(help="credtrace: graph-based association analysis for accounta
                   no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console()
 err = Console(stderr=True)
+
+
+@app.callback()
+def _verbs() -> None:
+    """A callback keeps the verbs as subcommands when `api.cli.main` has registered only
+    one of them (Typer would make a lone command the root)."""
 
 StoreOpt = Annotated[str | None, typer.Option(
     "--store", envvar="CREDTRACE_STORE",
@@ -50,6 +56,10 @@ QueryRevealOpt = Annotated[bool, typer.Option(
 def load_settings(**overrides: Any) -> ApiSettings:
     """The service settings from the environment, with command-line overrides; a clean exit
     naming the setting when they are invalid (e.g. a placeholder secret)."""
+    from pydantic import ValidationError  # pydantic only for the verbs that need settings
+
+    from api.settings import ApiSettings
+
     try:
         return ApiSettings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
@@ -62,6 +72,8 @@ def load_settings(**overrides: Any) -> ApiSettings:
 def mask_key() -> bytes:
     """The API's masking key: `CREDTRACE_MASK_KEY`, else the one kept in the security
     database (drawn there once), so tokens are the same in every run and in the API."""
+    from api.securitydb import SecurityDB
+
     settings = load_settings()
     return settings.mask_key_bytes or SecurityDB(settings.security_path).mask_key()
 

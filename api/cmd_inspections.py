@@ -17,7 +17,7 @@ import typer
 
 from api.audit import AuditTrail
 from api.cliapp import StoreOpt, app, console, err, load_settings, print_json, store_from
-from api.cmd_evaluate import STEM
+from api.evaluation_run import STEM
 from api.result_files import read_jsonl
 from api.securitydb import SecurityDB
 from queries.common import InvalidInput

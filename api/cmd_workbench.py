@@ -8,10 +8,8 @@ import webbrowser
 from typing import Annotated, Any
 
 import typer
-import uvicorn
 from rich.table import Table
 
-from api.app import create_app
 from api.cliapp import (
     JsonOpt,
     QueryRevealOpt,
@@ -22,7 +20,6 @@ from api.cliapp import (
     present,
     store_from,
 )
-from api.roles import Role
 from queries.entity import MAX_QUERY
 from queries.entity import search as search_query
 
@@ -64,6 +61,11 @@ def ui(
 ) -> None:
     """The investigator's workbench on this machine: serves the API and /ui on 127.0.0.1
     with an investigator key made for you (revoked when the server stops)."""
+    import uvicorn  # the service's imports only for the verbs that serve (`search` is quick)
+
+    from api.app import create_app
+    from api.roles import Role
+
     settings = load_settings(store=store, port=port, host="127.0.0.1")
     service = create_app(settings, freeze_gc=True)
     keys = service.state.resources.keys

@@ -55,6 +55,17 @@ class Forbidden(ApiProblem):
     status, slug, title = 403, "forbidden", "Not allowed for this role"
 
 
+class Conflict(ApiProblem):
+    """The resource is busy or not ready (an evaluation running, a result not yet made);
+    `job` names the evaluation job concerned."""
+
+    status, slug, title = 409, "conflict", "Conflict with the current state"
+
+    def __init__(self, detail: str, job: str | None = None) -> None:
+        super().__init__(detail)
+        self.job = job
+
+
 class ContentTooLarge(ApiProblem):
     status, slug, title = 413, "content-too-large", "Request too large"
 
@@ -80,21 +91,23 @@ class BudgetSpent(ApiProblem):
 async def refused(request: Request, status: int, title: str, detail: str | None, *,
                   slug: str | None = None, errors: list[FieldProblem] | None = None,
                   headers: dict[str, str] | None = None,
-                  candidates: list[dict[str, Any]] | None = None) -> JSONResponse:
+                  candidates: list[dict[str, Any]] | None = None,
+                  job: str | None = None) -> JSONResponse:
     """A problem+json refusal, audited (`api.refusals`)."""
     await audit_refusal(request.scope, status, detail or title)
     return problem(status, title, detail, slug=slug, instance=request.url.path, errors=errors,
-                   headers=headers, candidates=candidates)
+                   headers=headers, candidates=candidates, job=job)
 
 
 def problem(status: int, title: str, detail: str | None, *, slug: str | None = None,
             instance: str | None = None, errors: list[FieldProblem] | None = None,
             headers: dict[str, str] | None = None,
-            candidates: list[dict[str, Any]] | None = None) -> JSONResponse:
+            candidates: list[dict[str, Any]] | None = None,
+            job: str | None = None) -> JSONResponse:
     """A problem+json response."""
     body = Problem(type=PROBLEM_TYPE + slug if slug else "about:blank", title=title,
                    status=status, detail=detail, instance=instance, errors=errors,
-                   candidates=candidates)
+                   candidates=candidates, job=job)
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status,
                         media_type=MEDIA_TYPE, headers=headers)
 
@@ -108,7 +121,7 @@ def _field(error: dict[str, Any]) -> FieldProblem:
 async def _api_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiProblem)
     return await refused(request, exc.status, exc.title, exc.detail, slug=exc.slug,
-                         headers=exc.headers)
+                         headers=exc.headers, job=getattr(exc, "job", None))
 
 
 async def _query_error(request: Request, exc: Exception) -> JSONResponse:
@@ -190,6 +203,7 @@ ERRORS: dict[int, dict[str, Any]] = {
     401: _doc("API key missing, invalid or revoked"),
     403: _doc("the key's role may not call this route"),
     404: _doc("no such enterprise, person or measure"),
+    409: _doc("an evaluation is running (`job` names it) or its result is not ready"),
     413: _doc("request body or batch too large"),
     422: _doc("invalid parameter or body (the field is named)"),
     429: _doc("rate limit reached (see Retry-After)"),

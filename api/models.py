@@ -82,6 +82,7 @@ class Problem(BaseModel):
     errors: list[FieldProblem] | None = None
     candidates: list[Json] | None = Field(
         None, description="409: the parties an identifier is shared by (id, kind, name)")
+    job: str | None = Field(None, description="409: the evaluation job concerned")
 
 
 class Health(BaseModel):
@@ -471,3 +472,65 @@ class AuditPage(BaseModel):
 
     entries: list[AuditEntry]
     next_after: int | None
+
+
+# --- evaluation runs ------------------------------------------------------------------
+EVALUATION_FORMATS = Literal["jsonl", "csv", "xlsx"]
+
+
+class EvaluationIn(BaseModel):
+    """An evaluation run to start: its date and the files to write (JSON lines always:
+    the next run compares with it)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "as_of": "2024-07-01", "formats": ["csv", "xlsx"]}]})
+
+    as_of: Annotated[str, Field(strict=True, pattern=r"^\d{4}-\d{2}-\d{2}$",
+                                description="ISO date YYYY-MM-DD", examples=["2024-07-01"])]
+    formats: Annotated[list[EVALUATION_FORMATS], Field(max_length=3)] | None = Field(
+        None, description="files besides evaluation.jsonl; default csv and xlsx too")
+
+
+class EvaluationProgress(BaseModel):
+    """Enterprises evaluated so far, of how many (`total` null until the run starts)."""
+
+    done: int
+    total: int | None
+
+
+EVALUATION_JOB = {
+    "id": "20240701T080000000000Z-1a2b3c4d", "status": "done", "as_of": "2024-07-01",
+    "formats": ["jsonl", "csv", "xlsx"], "previous": "20240101T080000000000Z-5e6f7a8b",
+    "queued": "2024-07-01T08:00:00+00:00", "started": "2024-07-01T08:00:00+00:00",
+    "finished": "2024-07-01T08:09:12+00:00", "progress": {"done": 8, "total": 8},
+    "run": {"as_of": "2024-07-01", "enterprises": 8, "grades": {"A": 5, "D": 3},
+            "changes": {"same": 7, "down": 1}, "gone_since_previous": [],
+            "content_hash": "9f2c…", "previous_content_hash": "41be…"},
+    "error": None}
+
+
+class EvaluationJob(BaseModel):
+    """An evaluation run: its state, progress and, once done, its record (content hash,
+    counts by grade and by change since the previous run, files and their SHA-256)."""
+
+    model_config = examples(EVALUATION_JOB)
+
+    id: str
+    status: Literal["queued", "running", "done", "failed"]
+    as_of: str
+    formats: list[str]
+    previous: str | None = Field(description="the job whose rows the changes compare with")
+    queued: str
+    started: str | None
+    finished: str | None
+    progress: EvaluationProgress
+    run: Json | None = Field(description="the run's record, once done")
+    error: str | None
+
+
+class EvaluationList(BaseModel):
+    """Evaluation runs, newest first."""
+
+    model_config = examples({"evaluations": [EVALUATION_JOB]})
+
+    evaluations: list[EvaluationJob]

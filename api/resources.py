@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from api.audit import AuditTrail
+from api.evaluation_jobs import EvaluationJobs
 from api.keys import KeyStore
 from api.ratelimit import SharedRateLimiter
 from api.securitydb import SecurityDB
@@ -99,6 +100,8 @@ class Resources:
     budget: UnknownBudget
     #: per key, shared by the service's worker processes (a file beside the database)
     limiter: SharedRateLimiter = field(init=False)
+    #: evaluation runs started through the API (one at a time per server)
+    evaluations: EvaluationJobs = field(init=False)
     _readers: ThreadPoolExecutor | None = field(init=False, default=None)
 
     #: Store reads at once through `readers` (more wait in its queue).
@@ -109,6 +112,7 @@ class Resources:
         self.limiter = SharedRateLimiter(security.with_name(security.name + ".ratelimit"),
                                          per_minute=self.settings.rate_per_minute,
                                          burst=self.settings.rate_burst)
+        self.evaluations = EvaluationJobs(self.settings.evaluations_path, self.store)
 
     @property
     def readers(self) -> ThreadPoolExecutor:
@@ -120,8 +124,9 @@ class Resources:
         return self._readers
 
     def close(self) -> None:
-        """Stop the reader threads and close the store (if it is ours); both come back on
-        the next request (an app may be started again)."""
+        """Stop a running evaluation and the reader threads and close the store (if it is
+        ours); they come back on the next request (an app may be started again)."""
+        self.evaluations.close()
         if self._readers is not None:
             self._readers.shutdown(wait=False)
             self._readers = None

@@ -13,8 +13,6 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-
 #: Data rows per sheet (Excel's limit is 1,048,576 with the header).
 XLSX_SHEET_ROWS = 1_000_000
 FORMATS = ("jsonl", "csv", "xlsx")
@@ -49,6 +47,8 @@ class _Csv:
 
 class _Xlsx:
     def __init__(self, path: Path, header: Sequence[str], flatten: Flatten) -> None:
+        from openpyxl import Workbook  # only when an xlsx file is asked for
+
         self.path, self.header, self.flatten = path, list(header), flatten
         self.book = Workbook(write_only=True)
         self.rows = 0

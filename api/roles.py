@@ -11,7 +11,8 @@ route and rendered into the README by `matrix_markdown`.
 - **investigator**: every read route, the pictures, reports and exports included; ID
   numbers shown. Read-only: recording due-process events is data administration
   (domain.md §1), so it is not theirs.
-- **admin**: everything, including ingestion, measure events and the audit trail.
+- **admin**: everything, including ingestion, measure events, the audit trail and starting
+  city-wide evaluation runs (their results are read like scores: `analyse`).
 
 Every role but the sanction system must say why it reads (`X-Purpose`): people reading
 personal data answer for it in the audit trail.
@@ -46,6 +47,7 @@ class Scope(StrEnum):
     RECORD = "record"      # due-process events on measures
     INGEST = "ingest"      # bundle uploads
     AUDIT = "audit"        # the audit trail and its verification
+    EVALUATE = "evaluate"  # starting a city-wide evaluation run
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,8 @@ ROLES: dict[Role, Policy] = {
     Role.INVESTIGATOR: Policy(READ, reveal_ids=True, purpose_required=True,
                               summary="every read route; ID numbers shown"),
     Role.ADMIN: Policy(frozenset(Scope), reveal_ids=True, purpose_required=True,
-                       summary="everything: reads, ingestion, measure events, audit"),
+                       summary="everything: reads, ingestion, measure events, audit, "
+                               "evaluation runs"),
 }
 
 

@@ -30,6 +30,10 @@ class ApiSettings(Settings):
         default=None,
         description="SQLite file of API keys and the audit trail; default: security.sqlite "
                     "in the memory store's folder, else ./credtrace-data/security.sqlite")
+    evaluations_dir: Path | None = Field(
+        default=None,
+        description="folder of the evaluation runs started through the API; default: "
+                    "evaluations/ beside the security database")
     mask_key: SecretStr | None = Field(
         default=None, min_length=MIN_SECRET,
         description="key of the hash suffix of masked ID numbers; unset: a random key "
@@ -67,6 +71,11 @@ class ApiSettings(Settings):
             return self.security_db
         folder = self.store.removeprefix("memory:") if self.store.startswith("memory:") else ""
         return (Path(folder) if folder else DEFAULT_DATA) / SECURITY_FILE
+
+    @property
+    def evaluations_path(self) -> Path:
+        """Where the API's evaluation runs are written."""
+        return self.evaluations_dir or self.security_path.parent / "evaluations"
 
     @property
     def mask_key_bytes(self) -> bytes | None:

@@ -1,10 +1,14 @@
-"""The graph model and its two stores (Neo4j, the system of record, and embedded networkx)."""
+"""The graph model and its two stores (Neo4j, the system of record, and embedded networkx).
+
+`Settings` (pydantic) is imported on first use: a CLI query on the embedded store does not
+need it."""
+
+from typing import TYPE_CHECKING, Any
 
 from graph.factory import open_store
 from graph.memory import MemoryStore
 from graph.model import MODEL, Model, NodeKind, RelKind
 from graph.records import Edge, Node
-from graph.settings import Settings
 from graph.store import EntityRow, Store, StoreError, StoreUnavailable, WriteResult, edge_key
 from graph.timeline import Validity, validity
 
@@ -13,3 +17,14 @@ __all__ = [
     "Settings", "Store", "StoreError", "StoreUnavailable", "Validity", "WriteResult",
     "edge_key", "open_store", "validity",
 ]
+
+if TYPE_CHECKING:
+    from graph.settings import Settings
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Settings":
+        from graph.settings import Settings
+
+        return Settings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

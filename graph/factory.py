@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from graph.memory import MemoryStore
-from graph.settings import Settings
 from graph.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from graph.settings import Settings
 
 NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 
@@ -17,10 +20,15 @@ def open_store(spec: str | None = None, settings: Settings | None = None) -> Sto
     >>> open_store("memory:").name
     'memory'
     """
-    settings = settings or Settings()
-    spec = spec or settings.store
+    if spec is None or not spec.startswith("memory:"):  # a memory store needs no settings
+        if settings is None:
+            from graph.settings import Settings
+
+            settings = Settings()
+        spec = spec or settings.store
     if spec.startswith("memory:"):
         return MemoryStore(spec.removeprefix("memory:") or None)
+    assert settings is not None  # set above for every store but memory
     if spec == "neo4j" and settings.neo4j_uri:
         spec = settings.neo4j_uri
     if urlsplit(spec).scheme in NEO4J_SCHEMES:

@@ -16,11 +16,13 @@ short or corrupted is refused with its name, never read as an empty or partial g
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -206,21 +208,37 @@ def read_graph(file: Path) -> nx.MultiDiGraph:
         data = file.read_bytes()
     except OSError as exc:
         raise StoreError(f"cannot read {file}: {exc.strerror}") from None
+    payload: bytes | memoryview = data
     if data.startswith(MAGIC):
-        header, _, payload = data.partition(b"\n")
+        end = data.find(b"\n")
+        end = len(data) if end < 0 else end  # no newline: all header, no payload
+        header, payload = data[:end], memoryview(data)[end + 1:]  # the payload not copied
         if hashlib.sha256(payload).hexdigest().encode() != header.removeprefix(MAGIC):
             raise _damaged(file, "its checksum does not match (cut short or corrupted)")
-    elif data.startswith(LEGACY):
-        payload = data  # saved before checksums; the next save adds one
-    else:
+    elif not data.startswith(LEGACY):  # else saved before checksums; the next save adds one
         raise _damaged(file, "it is not a credtrace graph file (no header)")
     try:
-        graph = pickle.loads(payload)  # our own folder's file, checksum verified
+        with _no_collection():
+            graph = pickle.loads(payload)  # our own folder's file, checksum verified
     except Exception as exc:  # any unpickling failure means damage
         raise _damaged(file, f"it cannot be read ({exc.__class__.__name__})") from None
     if not isinstance(graph, nx.MultiDiGraph):
         raise _damaged(file, "it does not hold a graph")
     return graph
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """The garbage collector paused: unpickling makes millions of containers, none of them
+    garbage, and the collections they set off took more than half the load (0.79 s against
+    0.36 s of CPU for a 20k-enterprise graph)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def write_graph(graph: nx.MultiDiGraph, file: Path) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graph.traverse import MAX_PATH_HOPS
+
 DEFAULT_STORE = "memory:./credtrace-data"
-#: Longest path search any setting may allow (Cypher needs the bound as a literal).
-MAX_PATH_HOPS = 8
+__all__ = ["DEFAULT_STORE", "MAX_PATH_HOPS", "Settings"]
 
 
 class Settings(BaseSettings):

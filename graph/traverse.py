@@ -21,10 +21,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from graph.records import Edge
-from graph.settings import MAX_PATH_HOPS
 
 if TYPE_CHECKING:
     from graph.store import Store
+
+#: Longest path search any setting may allow (Cypher needs the bound as a literal).
+MAX_PATH_HOPS = 8
 
 #: One step of a walk: the node at the other end and the relationship to it.
 Step = tuple[str, Edge]

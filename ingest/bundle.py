@@ -12,13 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ingest.errors import BundleError
 from ingest.tables import Table
 
 CHUNK_ROWS = 50_000
-
-
-class BundleError(ValueError):
-    """The input is not a readable bundle (encoding, header, missing files)."""
 
 
 def read_header(path: Path) -> list[str]:

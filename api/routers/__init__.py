@@ -6,6 +6,7 @@ from api.routers import (
     audit,
     check,
     enterprises,
+    evaluations,
     explore,
     ingest,
     law,
@@ -17,7 +18,8 @@ from api.routers import (
 
 ROUTERS: tuple[APIRouter, ...] = (
     system.router, explore.router, check.router, enterprises.router, law.router, viz.router,
-    measures.router, ingest.router, audit.router, workbench.router, workbench.pages,
+    measures.router, ingest.router, audit.router, evaluations.router, workbench.router,
+    workbench.pages,
 )
 
 __all__ = ["ROUTERS"]

@@ -3,6 +3,7 @@ NEO4J_URI is set), a fresh security database, and one key per role."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,10 +66,33 @@ def settings_for(tmp_path: Path, **overrides: Any) -> ApiSettings:
 
 
 def start(store: Store, tmp_path: Path, **overrides: Any) -> Iterator[Api]:
-    app = create_app(settings_for(tmp_path, **overrides), store=store)
+    yield from serve(create_app(settings_for(tmp_path, **overrides), store=store))
+
+
+def serve(app: FastAPI) -> Iterator[Api]:
+    """A client of `app` with a key per role (the app's store opened by then)."""
     keys = {role: app.state.resources.keys.create(role, f"{role} test")[1] for role in Role}
     with TestClient(app, raise_server_exceptions=False) as client:
-        yield Api(app, client, keys, store)
+        yield Api(app, client, keys, app.state.resources.store.get())
+
+
+def finished(api: Api, job_id: str, role: Role = Role.ADMIN, timeout: float = 120) -> Any:
+    """The evaluation job once it is done or failed (polled at 5 a second: under the rate
+    limit)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job = api.get(f"/v1/evaluations/{job_id}", role).json()
+        if job["status"] in ("done", "failed"):
+            return job
+        assert time.monotonic() < deadline, job
+        time.sleep(0.2)
+
+
+def evaluated(api: Api, as_of: str = AS_OF, **body: Any) -> Any:
+    """An evaluation started by the administrator and followed to its end."""
+    response = api.post("/v1/evaluations", json={"as_of": as_of, **body})
+    assert response.status_code == 202, response.text
+    return finished(api, response.json()["id"])
 
 
 @pytest.fixture

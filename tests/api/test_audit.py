@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from api.cli import app as cli
 from api.roles import Role
 from tests.api.conftest import AS_OF, HUAXIN, LINA, Api
-from tests.api.test_roles import REQUESTS
+from tests.api.test_roles import REQUESTS, url_of
 
 
 def db_path(api: Api) -> Path:
@@ -23,6 +23,7 @@ def db_path(api: Api) -> Path:
 def test_every_route_writes_one_entry(api: Api) -> None:
     trail = api.app.state.resources.audit
     for (method, route), (url, kwargs, _) in REQUESTS.items():
+        url = url_of(api, url)
         before = len(trail.entries(limit=1000))
         call = api.client.get if method == "GET" else api.client.post
         assert call(url, headers=api.headers(Role.ADMIN), **kwargs).status_code < 300

@@ -72,7 +72,7 @@ def test_path_text_shows_direction_of_a_cross_holding(tmp_path: Path) -> None:
 def test_ui_serves_with_a_local_key_revoked_at_exit(tmp_path: Path, monkeypatch: Any) -> None:
     served: list[Any] = []
     opened: list[str] = []
-    monkeypatch.setattr("api.cmd_workbench.uvicorn.run", lambda app, **kw: served.append(kw))
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: served.append(kw))
     monkeypatch.setattr("api.cmd_workbench.webbrowser.open", opened.append)
     result = run(tmp_path, "ui", "--store", f"memory:{tmp_path / 'data'}", "--port", "8765")
     assert result.exit_code == 0, result.output

@@ -1,0 +1,95 @@
+"""The `credtrace` script's quick start: a verb imports its own module only, answers as the
+full command line does, and the service's, the readers' and the exporters' libraries stay
+unloaded for a query on the embedded store."""
+
+from __future__ import annotations
+
+import gc
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api import cli
+from graph import MemoryStore
+from ingest import ingest_bundle
+from tests.conftest import EXAMPLE
+
+HUAXIN = "914101057123456728"
+#: Libraries a query on the embedded store does without (pydantic itself typer loads).
+HEAVY = ("fastapi", "pandas", "neo4j", "pyvis", "openpyxl", "pydantic_settings", "uvicorn",
+         "numpy")
+#: Runs the script's entry point with argv, then prints the heavy modules it loaded.
+SCRIPT = """
+import json, sys
+watched = set(json.loads(sys.argv[2]))
+sys.argv = ["credtrace", *json.loads(sys.argv[1])]
+from api.cli import main
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+heavy = sorted({m.split(".")[0] for m in sys.modules} & watched)
+print("HEAVY", json.dumps(heavy))
+sys.exit(code)
+"""
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("store")
+    store = MemoryStore(path)
+    ingest_bundle(store, EXAMPLE)
+    store.flush()
+    return path
+
+
+def script(*args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """The script's run and the heavy libraries it imported."""
+    done = subprocess.run([sys.executable, "-c", SCRIPT, json.dumps(args), json.dumps(HEAVY)],
+                          capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parent.parent)
+    output, _, heavy = done.stdout.rpartition("HEAVY ")
+    done.stdout = output
+    return done, json.loads(heavy) if heavy else ["(no report)"]
+
+
+def test_every_verb_is_mapped_to_the_module_that_registers_it() -> None:
+    app = cli.load()
+    found = {(c.name or c.callback.__name__.replace("_", "-")): c.callback.__module__
+             for c in app.registered_commands if c.callback is not None}
+    for group in app.registered_groups:
+        (module,) = {c.callback.__module__ for c in group.typer_instance.registered_commands
+                     if c.callback is not None}
+        found[str(group.name)] = module
+    assert {verb: f"api.cmd_{module}" for verb, module in cli.VERBS.items()} == found
+
+
+@pytest.mark.parametrize("verb", ["check", "owners", "score", "accountable"])
+def test_a_query_answers_as_before_without_the_heavy_libraries(folder: Path, verb: str) -> None:
+    args = [verb, HUAXIN, "--store", f"memory:{folder}", "--as-of", "2024-01-01", "--json"]
+    done, heavy = script(*args)
+    assert done.returncode == 0, done.stderr
+    assert heavy == []
+    whole = CliRunner().invoke(cli.load(), args)
+    assert whole.exit_code == 0, whole.output
+    assert json.loads(done.stdout) == json.loads(whole.output)
+
+
+def test_a_lone_verb_stays_a_verb_and_errors_are_unchanged(folder: Path) -> None:
+    evaluate, _ = script("evaluate", "--help")
+    assert evaluate.returncode == 0 and "credtrace evaluate" in evaluate.stdout
+    missing, _ = script("check", "NOPE", "--store", f"memory:{folder}")
+    assert missing.returncode == CliRunner().invoke(
+        cli.load(), ["check", "NOPE", "--store", f"memory:{folder}"]).exit_code
+    unknown, _ = script("chekc")
+    assert unknown.returncode == 2 and "No such command" in unknown.stderr
+
+
+def test_loading_the_graph_leaves_the_collector_as_it_was(folder: Path) -> None:
+    assert gc.isenabled()
+    assert MemoryStore(folder).counts()["Enterprise"] == 8
+    assert gc.isenabled()
