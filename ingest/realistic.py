@@ -158,6 +158,8 @@ def generate_realistic(out_dir: Path, enterprises: int, seed: int, *,
     counts = generate_bundle(out_dir, enterprises - grouped, seed, progress=progress)
     with (out_dir / "enterprises.csv").open(encoding="utf-8", newline="") as fh:
         existing = [row["uscc"] for row in csv.DictReader(fh)]
+    with (out_dir / "persons.csv").open(encoding="utf-8", newline="") as fh:
+        people = {row["person_id"] for row in csv.DictReader(fh)}
     rng = random.Random(f"realistic-{seed}")
     relations = out_dir / "relations.csv"
     relations.write_text(",".join(RELATIONS_HEADER) + "\n", encoding="utf-8")
@@ -166,7 +168,7 @@ def generate_realistic(out_dir: Path, enterprises: int, seed: int, *,
     try:
         gen = _Groups(rng, {t: csv.writer(h, lineterminator="\n") for t, h in handles.items()},
                       existing)
-        gen.seen.update(existing)
+        gen.seen.update(existing, people)  # no key of the basic part is made twice
         made, number = 0, 0
         while grouped - made >= 6:
             size = rng.randint(6, 40)
