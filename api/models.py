@@ -153,7 +153,7 @@ CHECK_EXAMPLE = {
                                 "person": LINA["id"], "enterprise": HUAXIN["id"],
                                 "start": "2021-06-15", "end": None},
                                {"step": "person", **LINA}]}],
-    "uncertain": [], "risk": []}
+    "uncertain": [], "risk": [], "data_quality": []}
 
 
 class CheckAnswer(BaseModel):
@@ -170,6 +170,11 @@ class CheckAnswer(BaseModel):
     risk: list[Json] = Field(default_factory=list,
                              description="enterprises: measures on persons now in its roles "
                                          "(information, not a sanction: R2)")
+    data_quality: list[Json] = Field(
+        default_factory=list,
+        description="doubtful data the answer stands on: the enterprise's own on the date "
+                    "(holders above 100 %, two legal representatives) and what the "
+                    "derivations met; who, how much over, from which lines")
 
 
 class ItemError(BaseModel):

@@ -32,6 +32,10 @@ relationship is its state from its effect date until the next one (valid time,
   * nominee / nominator → used to pass roles through nomination arrangements; not an edge.
   * `startDate`/`endDate` → the interval; a `closed` record ends open interests on its
     `statementDate`.
+- Each statement is first checked against the BODS 0.4 JSON schema
+  (`ingest.bods_schema`): a field credtrace reads that the schema refuses refuses the
+  statement, named by its JSON path with the schema's reason; other departures load,
+  flagged. Then the semantic checks (dates, duplicate ids, restatements as a series).
 - An unspecified subject or interested party (an object with a `reason`) is refused with
   that reason; a malformed statement is refused with its field; the rest loads.
 
@@ -46,6 +50,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from ingest.bods_schema import WARNING_KIND, violations
 from ingest.bods_series import Statement, Window, windows
 from ingest.fields import FieldError, parse_date, parse_percentage
 from ingest.interop import (
@@ -138,11 +143,10 @@ def _date(value: Any, field: str) -> str:
 
 
 def _pct(share: dict[str, Any], names: tuple[str, ...], path: str) -> str:
+    """The first of `names` given, a number 0–100 (the schema saw to that)."""
     for name in names:
         value = share.get(name)
         if value is not None:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise FieldError(f"{path}.{name}", repr(value), "not a number")
             return str(parse_percentage(str(value), f"{path}.{name}"))
     return ""
 
@@ -172,11 +176,8 @@ def _known_as(record_id: str, identifiers: list[tuple[str, str]]) -> str:
 
 
 def _entity(line: int, record_id: str, details: dict[str, Any], out: Converted) -> Party:
-    entity_type = _obj(details.get("entityType"), "recordDetails.entityType")
-    kind_code = _str(entity_type.get("type"), "recordDetails.entityType.type")
-    if kind_code not in ENTITY_KINDS:
-        raise FieldError("recordDetails.entityType.type", kind_code,
-                         f"unknown entity type; expected one of {', '.join(ENTITY_KINDS)}")
+    entity_type = details["entityType"]  # required, its type from the codelist (schema)
+    kind_code = entity_type["type"]
     subtype = _str(entity_type.get("subtype"), "recordDetails.entityType.subtype")
     kind = "state_body" if subtype in STATE_SUBTYPES else ENTITY_KINDS[kind_code]
     key = ""
@@ -267,14 +268,8 @@ def _interests(details: dict[str, Any], closed_on: str, window: Window, line: in
     items = _objs(details.get("interests"), "recordDetails.interests") or [{}]
     for i, item in enumerate(items):
         path = f"recordDetails.interests[{i}]"
-        kind = _str(item.get("type"), f"{path}.type") or "unknownInterest"
-        known = (*OWNERSHIP, *ROLES, *CONTROL, *NOMINATION)
-        if kind not in known:
-            raise FieldError(f"{path}.type", kind, "unknown interest type (BODS 0.4 codelist)")
-        direct = _str(item.get("directOrIndirect"), f"{path}.directOrIndirect") or "unknown"
-        if direct not in DIRECTNESS:
-            raise FieldError(f"{path}.directOrIndirect", direct,
-                             "expected direct, indirect or unknown")
+        kind = item.get("type") or "unknownInterest"  # codes from the codelists (schema)
+        direct = item.get("directOrIndirect") or "unknown"
         share = _obj(item.get("share"), f"{path}.share")
         start = _date(item.get("startDate"), f"{path}.startDate")
         end = _date(item.get("endDate"), f"{path}.endDate") or closed_on
@@ -396,17 +391,30 @@ def _nominees(statements: list[tuple[str, dict[str, Any]]],
 Dated = tuple[str, int, dict[str, Any]]  # statementDate, line, statement
 
 
+def _conforms(line: int, statement: dict[str, Any], out: Converted) -> None:
+    """Check `statement` against the BODS 0.4 schema: raise on the first violation that
+    refuses it, else flag every departure (`ingest.bods_schema`)."""
+    if "recordType" not in statement and "statementType" in statement:
+        raise FieldError("recordType", "", "BODS 0.4 expected (statementType is 0.2/0.3)")
+    found = violations(statement)
+    refusal = next((v for v in found if v.refused), None)
+    if refusal is not None:
+        raise FieldError(refusal.field, refusal.value, refusal.reason)
+    for v in found:
+        out.reject(line, v.field, v.value, f"{WARNING_KIND}: {v.reason}", "warning",
+                   WARNING_KIND)
+
+
 def _records(records: list[Record], out: Converted) -> dict[str, list[Dated]]:
     """recordId -> its statements in statement order (statementDate, then file order). A
-    statement without a readable recordId or date, a repeated statementId or a date in the
-    future is refused."""
+    statement the BODS 0.4 schema refuses, one without a recordId, a repeated statementId
+    or a date in the future is refused."""
     series: dict[str, list[Dated]] = {}
     ids: dict[str, int] = {}
     today = date.today().isoformat()
     for line, statement in records:
         try:
-            if "recordType" not in statement and "statementType" in statement:
-                raise FieldError("recordType", "", "BODS 0.4 expected (statementType is 0.2/0.3)")
+            _conforms(line, statement, out)
             statement_id = _str(statement.get("statementId"), "statementId")
             if not statement_id:
                 raise FieldError("statementId", "", "is required")
@@ -468,14 +476,9 @@ def convert(path: Path) -> Converted:
     out = Converted(path.name, "statements")
     statements = []
     for line, record_id, statement, window in _applied(read_records(path, out), out):
-        try:
-            kind = _str(statement.get("recordType"), "recordType")
-            if kind not in ("entity", "person", "relationship"):
-                raise FieldError("recordType", kind, "expected entity, person or relationship")
-            details = _obj(statement.get("recordDetails"), "recordDetails")
-            statements.append((line, record_id, kind, details, statement, window))
-        except FieldError as err:
-            out.refuse(line, err)
+        # recordType and recordDetails are required and typed (`_records` checked)
+        statements.append((line, record_id, statement["recordType"],
+                           statement["recordDetails"], statement, window))
     parties: dict[str, Party] = {}
     for line, record_id, kind, details, _, _ in statements:
         convert_party = {"entity": _entity, "person": _person}.get(kind)

@@ -133,9 +133,11 @@ class Converted:
             self.rows.setdefault(table, []).append((line, row))
 
     def reject(self, line: int, field: str, value: Any, reason: str,
-               severity: str = "error") -> None:
-        """Refuse a record (or a part of it); a warning means it loaded, flagged."""
-        self.rejects.append(Reject(self.file, line, field, str(value), reason, severity))
+               severity: str = "error", kind: str = "") -> None:
+        """Refuse a record (or a part of it); a warning means it loaded, flagged; `kind`
+        groups it in the summary (the field when not given)."""
+        self.rejects.append(Reject(self.file, line, field, str(value), reason, severity,
+                                   kind))
 
     def refuse(self, line: int, err: FieldError) -> None:
         self.reject(line, err.field, err.value, err.reason)

@@ -45,6 +45,7 @@ from queries.common import (
     party,
 )
 from queries.control import Tri
+from queries.data_quality import notes, with_notes
 from queries.explain import explanation
 from queries.measures import MeasureState, events_of, state
 from queries.owners import CONTROL_TYPES
@@ -386,10 +387,12 @@ def _run(store: Store, ids: Sequence[str], scenario: str | None, as_of: str | No
     persons = [p for p in persons if p in loaded and loaded[p].kind == "Person"]
     derived = checker.derived(persons, person_edges)
     checker.events(m for ms in own.values() for m in ms)
+    doubts = notes(store, enterprises, checker.day)  # read with the plan when with_risk
 
     def answer(node: Node) -> dict[str, Any]:
         mine = sorted((loaded[m] for m in own.get(node.uid, [])), key=lambda n: n.uid)
-        return answer_for(checker, node, mine, derived.get(node.uid, []), scenario)
+        result = answer_for(checker, node, mine, derived.get(node.uid, []), scenario)
+        return with_notes(result, [n for n in doubts if n["enterprise"] == node.uid])
 
     people = {p: answer(loaded[p]) for p in persons}
     results: list[dict[str, Any] | QueryError] = []

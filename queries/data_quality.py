@@ -14,7 +14,7 @@ rule makes those holdings doubtful: `queries.ownership.doubt_contradictions`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph.consistency import Inconsistency, over_allocations, sole_role_overlaps
@@ -33,19 +33,31 @@ def inconsistencies(store: Store, uids: Sequence[str], on: str) -> list[Inconsis
     return [i for i in found if i.covers(on)]
 
 
-def as_note(found: Inconsistency) -> dict[str, Any]:
+def as_note(found: Inconsistency, kinds: Mapping[str, str]) -> dict[str, Any]:
     """An inconsistency as an answer's note: kind, enterprise, period, total and how much
-    over 100 %, the facts with their lines, and one sentence."""
+    over 100 %, the facts with their lines and each party's kind (`kinds`: key -> node
+    kind; a person's key is masked where the reader may not see it), and one sentence."""
     over = None if found.total is None else round(found.total - 100.0, 4)
+    facts = [{**{k: v for k, v in f.items() if k != "key"},
+              "party_kind": kinds.get(f["party"], "").lower()} for f in found.facts]
     return {"kind": found.kind, "enterprise": found.enterprise, "from": found.start,
-            "until": found.end, "total": found.total, "over_by": over,
-            "facts": [{k: v for k, v in f.items() if k != "key"} for f in found.facts],
+            "until": found.end, "total": found.total, "over_by": over, "facts": facts,
             "note": found.describe()}
 
 
 def notes(store: Store, uids: Sequence[str], on: str) -> list[dict[str, Any]]:
-    """The `data_quality` notes about enterprises `uids` on `on`."""
-    return [as_note(i) for i in inconsistencies(store, uids, on)]
+    """The `data_quality` notes about enterprises `uids` on `on` (the parties' kinds are
+    read only when there is a note)."""
+    found = inconsistencies(store, uids, on)
+    parties = {f["party"] for i in found for f in i.facts}
+    kinds = store.kinds(parties) if parties else {}
+    return [as_note(i, kinds) for i in found]
+
+
+def with_notes(answer: dict[str, Any], found: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """`answer` with the notes `found` first in its `data_quality` (each note once)."""
+    rest = [n for n in answer["data_quality"] if n not in found]
+    return {**answer, "data_quality": [*found, *rest]}
 
 
 def chain_notes(store: Store, uscc: str, chain: Sequence[dict[str, Any]],

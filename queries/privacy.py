@@ -61,7 +61,8 @@ T = TypeVar("T")
 #: Fields whose text value is always a person's key.
 PERSON_FIELDS = ("person", "person_id", "id_number")
 #: Fields that hold a person's key when their companion field says ``person``.
-KINDED_FIELDS = {"subject": "subject_kind", "holder": "holder_kind"}
+KINDED_FIELDS = {"subject": "subject_kind", "holder": "holder_kind",
+                 "party": "party_kind"}  # a data_quality note's fact
 #: Fields that hold an enterprise's key (never masked, even if it looks like an ID number).
 ENTERPRISE_FIELDS = ("enterprise", "uscc")
 #: Ids shorter than this are replaced only where they are a whole value, never inside text.

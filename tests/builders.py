@@ -65,9 +65,12 @@ class Bundle:
                                          "address": address, "phone": phone, "email": email})
         return key
 
-    def person(self, label: str, name: str, *, birth: date = date(1980, 1, 1)) -> str:
-        key = self.keys[label] = make_ric(self.rng, "410105", birth, "male")
-        self.rows["persons"].append({"person_id": key, "name": name, "id_type": "ric"})
+    def person(self, label: str, name: str, *, birth: date = date(1980, 1, 1),
+               passport: str = "") -> str:
+        """A person keyed by a citizen ID number, or by `passport` when given."""
+        key = self.keys[label] = passport or make_ric(self.rng, "410105", birth, "male")
+        self.rows["persons"].append({"person_id": key, "name": name,
+                                     "id_type": "passport" if passport else "ric"})
         return key
 
     def role(self, enterprise: str, person: str, role: str, start: str = "",

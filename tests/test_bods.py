@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from api.cli import app
 from graph import Store
 from graph.records import Edge
 from ingest import BundleError, detect_format, ingest_path
+from ingest.bods_schema import WARNING_KIND
 from ingest.fields import FieldError
 from ingest.identifiers import make_ric, make_uscc
 from ingest.tables import shareholding as shareholding_row
@@ -49,6 +51,7 @@ def figures(edge: Edge) -> tuple[Any, ...]:
 def test_every_example_loads(store: Store, name: str) -> None:
     report = ingest_path(store, BODS / name)
     assert (report.status, report.source) == ("succeeded", "bods")
+    assert not [r for r in report.rejects if r.kind == WARNING_KIND]  # valid BODS 0.4
     assert report.tables["statements"].read == len(json.loads((BODS / name).read_text()))
 
 
@@ -179,8 +182,8 @@ def test_malformed_statements_are_refused_and_the_rest_loads(store: Store,
     report = ingest_path(store, path)
     found = {(r.line, r.field): r.reason for r in report.rejects if r.severity == "error"}
     assert found == {
-        (3, "recordId"): "is required",
-        (4, "recordDetails.interests[0].share.exact"): "percentage must be between 0 and 100",
+        (3, "recordId"): '"recordId" is a required property',  # the BODS 0.4 schema's words
+        (4, "recordDetails.interests[0].share.exact"): "150 is greater than the maximum of 100",
         (5, "recordDetails.interestedParty"): found[5, "recordDetails.interestedParty"],
         (6, "recordDetails.interestedParty"): found[6, "recordDetails.interestedParty"],
     }
@@ -191,8 +194,10 @@ def test_malformed_statements_are_refused_and_the_rest_loads(store: Store,
 
 def statement(record_id: str, record_type: str, day: str, details: dict[str, Any],
               status: str = "new") -> dict[str, Any]:
-    return {"statementId": f"{record_id}-{day}", "recordId": record_id,
-            "recordType": record_type, "recordStatus": status, "statementDate": day,
+    """A valid BODS 0.4 statement (the schema wants 32–64 character statement ids)."""
+    return {"statementId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{record_id}/{day}")),
+            "declarationSubject": "co", "recordId": record_id, "recordType": record_type,
+            "recordStatus": status, "statementDate": day,
             "recordDetails": {"isComponent": False, **details}}
 
 
@@ -286,7 +291,7 @@ def test_own_content_is_judged_before_references(store: Store, tmp_path: Path) -
         statement("r3", "relationship", "2020-02-01", broken),
         unborn,
         {**statement("r4", "relationship", "2020-02-01", shareholding(5)),
-         "statementId": "co-2020-01-01"},
+         "statementId": parties[0]["statementId"]},
         statement("r5", "relationship", "2099-02-01", shareholding(5)),
     ])
     report = ingest_path(store, path)
@@ -297,6 +302,42 @@ def test_own_content_is_judged_before_references(store: Store, tmp_path: Path) -
         (5, "statementId"): "duplicate of the statement at line 1",
         (6, "statementDate"): "in the future",
     }
+
+
+def test_the_bods_schema_refuses_what_cannot_be_read(store: Store, tmp_path: Path) -> None:
+    """Checked against the BODS 0.4 JSON schema before references: a wrong type, a code
+    outside a codelist or a missing key refuses the statement, naming its JSON path and
+    the schema's reason; what credtrace can still read loads, flagged."""
+    uscc, ric, parties = chinese_parties()
+    untyped = {**statement("r6", "relationship", "2020-02-01", shareholding(5)),
+               "recordType": 7}
+    owner = shareholding(30)
+    owner["interests"][0]["type"] = "owner"
+    no_subject = shareholding(20)
+    del no_subject["subject"]
+    sloppy = {**statement("r9", "relationship", "2020-02-01", shareholding(51)),
+              "statementId": "r9"}
+    del sloppy["declarationSubject"]
+    path = write_lines(tmp_path / "schema.jsonl", [
+        *parties, untyped,
+        statement("r7", "relationship", "2020-02-01", owner),
+        statement("r8", "relationship", "2020-02-01", no_subject),
+        sloppy])
+    report = ingest_path(store, path)
+    refused = {(r.line, r.field): r.reason for r in report.rejects if r.severity == "error"}
+    assert refused == {
+        (3, "recordType"): '7 is not of type "string"',
+        (4, "recordDetails.interests[0].type"): refused[4, "recordDetails.interests[0].type"],
+        (5, "recordDetails.subject"): '"subject" is a required property',
+    }
+    assert refused[4, "recordDetails.interests[0].type"].startswith('"owner" is not one of')
+    flagged = {(r.line, r.field): r.reason for r in report.rejects if r.severity == "warning"}
+    assert flagged == {
+        (6, "statementId"): 'not BODS 0.4: "r9" is shorter than 32 characters',
+        (6, "declarationSubject"): 'not BODS 0.4: "declarationSubject" is a required property',
+    }
+    assert report.by_kind["warning: not BODS 0.4"] == 2
+    assert share_on(store, uscc, ric, "2020-03-01") == 51.0  # the flagged statement loaded
 
 
 def test_format_detection_and_the_cli(tmp_path: Path) -> None:

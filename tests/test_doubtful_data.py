@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from api.roles import Role
 from graph import Store
 from ingest import ingest_bundle
 from queries.accountability import accountable
-from queries.check import check
+from queries.check import check, check_batch
 from queries.owners import owners
+from tests.api.conftest import start
 from tests.builders import Bundle
 
 
@@ -187,3 +189,55 @@ def test_check_of_a_possible_controller_is_uncertain_with_the_note(store: Store,
         assert doubt["measure"] == "M1" and "data quality" in doubt["reason"]
         assert [n["kind"] for n in answer["data_quality"]] == ["over_100"]
     assert check(store, b.key("孙丽"), as_of="2022-01-01")["applies"] is True
+
+
+def late_exit(passport: str = "") -> Bundle:
+    """B: 王强 60 % from 2019-01-01, his exit on 2024-06-30 recorded after 赵敏's entry
+    with 55 % on 2024-02-01: holders total 115 % from 2024-02-01 until 2024-06-30."""
+    b = Bundle(seed=26)
+    b.enterprise("B", "郑州恒远建材有限公司")
+    b.person("王强", "王强")
+    b.person("赵敏", "赵敏", passport=passport)
+    b.holds("王强", "B", 60, "2019-01-01", "2024-06-30")
+    b.holds("赵敏", "B", 55, "2024-02-01")
+    return b
+
+
+def test_check_of_a_doubtful_enterprise_carries_the_note(store: Store,
+                                                          tmp_path: Path) -> None:
+    b = late_exit()
+    b.load(store, tmp_path / "b")
+    uscc = b.uscc("B")
+    answer = check(store, uscc, as_of="2024-03-01")
+    assert answer["measures"] == [] and answer["applies"] is False
+    (note,) = answer["data_quality"]
+    assert (note["kind"], note["enterprise"], note["from"], note["until"], note["total"],
+            note["over_by"]) == ("over_100", uscc, "2024-02-01", "2024-06-30", 115.0, 15.0)
+    assert [(f["party"], f["share"], f["file"], f["line"]) for f in note["facts"]] == [
+        (b.key("王强"), 60.0, "shareholdings.csv", 2),
+        (b.key("赵敏"), 55.0, "shareholdings.csv", 3)]
+    assert "total 115%" in note["note"]
+    assert check(store, uscc, as_of="2024-03-01", with_risk=False)["data_quality"] == [note]
+    assert check(store, uscc, as_of="2025-01-01")["data_quality"] == []  # after the exit
+    assert check(store, uscc, as_of="2024-01-31")["data_quality"] == []  # before the entry
+    batch = check_batch(store, [uscc, b.key("王强"), "nobody"], as_of="2024-03-01")
+    assert batch[0]["data_quality"] == [note]
+    assert batch[1]["data_quality"] == []  # a holder asked directly: no derivation used it
+
+
+def test_the_check_route_carries_the_note_masked_for_a_sanction_system(
+        store: Store, tmp_path: Path) -> None:
+    b = late_exit(passport="CHN-PASSPORT:E12345678")  # masked like an ID number
+    b.load(store, tmp_path / "b")
+    for api in start(store, tmp_path):
+        url = f"/v1/check/{b.uscc('B')}?as_of=2024-03-01"
+        (note,) = api.get(url).json()["data_quality"]
+        assert (note["total"], note["over_by"]) == (115.0, 15.0)
+        assert [(f["party"], f["party_kind"]) for f in note["facts"]] == [
+            (b.key("王强"), "person"), (b.key("赵敏"), "person")]
+        (masked,) = api.get(url, Role.SANCTION_SYSTEM).json()["data_quality"]
+        shown = str(masked)
+        assert b.key("王强") not in shown and b.key("赵敏") not in shown
+        assert [f["line"] for f in masked["facts"]] == [2, 3]
+        later = api.post("/v1/check", json={"subjects": [b.uscc("B")], "as_of": "2025-01-01"})
+        assert later.json()["results"][0]["data_quality"] == []
