@@ -260,6 +260,11 @@ class Bench:
         return figures(times, base) | {"round_trips": round(trips, 2)}
 
 
+def percentiles(name: str, times: Sequence[float], digits: int = 2) -> dict[str, float]:
+    """`name`'s p50 and p99 in ms."""
+    return {f"{name}_p{q}_ms": round(pct(times, q / 100) * 1e3, digits) for q in (50, 99)}
+
+
 def figures(times: Sequence[float], base: Sequence[float]) -> dict[str, float]:
     p50, p99, b50, b99 = (pct(times, .5), pct(times, .99), pct(base, .5), pct(base, .99))
     return {"n": len(times), "p50_ms": round(p50 * 1e3, 2), "p99_ms": round(p99 * 1e3, 2),
@@ -483,10 +488,7 @@ def compare_networkx(neo: Store, memory: MemoryStore, pairs: Sequence[tuple[str,
         same += [[e.eid for e in p] for p in local] == [[e.eid for e in p] for p in found]
     show("shortest_paths neo4j vs memory store (networkx) in-process", {
         "n": len(pairs), "identical_answers": f"{same}/{len(pairs)}",
-        "neo4j_p50_ms": round(pct(ours, .5) * 1e3, 2),
-        "neo4j_p99_ms": round(pct(ours, .99) * 1e3, 2),
-        "networkx_p50_ms": round(pct(theirs, .5) * 1e3, 3),
-        "networkx_p99_ms": round(pct(theirs, .99) * 1e3, 3),
+        **percentiles("neo4j", ours), **percentiles("networkx", theirs, 3),
         "neo4j_over_networkx_p50": round(pct(ours, .5) / pct(theirs, .5), 1)})
 
 
@@ -562,10 +564,7 @@ def compare_pooled(bench: Bench, n: int) -> None:
             same += theirs == {(c.party.uid, str(c.status)) for c in answer.candidates}
         show(f"actual controller vs naive all-paths ({label})", {
             "n": len(pool), "identical_answers": f"{same}/{len(pool)}",
-            "ours_p50_ms": round(pct(ours, .5) * 1e3, 2),
-            "ours_p99_ms": round(pct(ours, .99) * 1e3, 2),
-            "naive_p50_ms": round(pct(naive, .5) * 1e3, 2),
-            "naive_p99_ms": round(pct(naive, .99) * 1e3, 2),
+            **percentiles("ours", ours), **percentiles("naive", naive),
             "speedup_p50": round(pct(naive, .5) / pct(ours, .5), 1)})
         show(f"owners ({label})",
              bench.paired(lambda u: owners(store, u, as_of=AS_OF), pool))
