@@ -100,7 +100,9 @@ class NodeMap:
     hash, in sorted arrays (16 bytes a node; the latest in a dict): a dict of the keys
     themselves took ~145 bytes a node, 0.9 GB at 6M nodes. Two keys whose hashes collide
     (about once in 10^6 loads of ten million keys) read as one node: its stamp differs, so
-    the second one's rows are deferred to the online path, which resolves them by key.
+    the second one's rows are deferred to the online path, which resolves them by key. A
+    reference to a key never spooled that collides with one spooled (odds ~10^-12 a
+    reference) is taken as present: the importer then stops on it and the load fails whole.
 
     >>> nodes = NodeMap()
     >>> nodes.set("a", 17); nodes.get_all(["a", "b"])
