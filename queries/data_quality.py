@@ -36,10 +36,11 @@ def inconsistencies(store: Store, uids: Sequence[str], on: str) -> list[Inconsis
 def as_note(found: Inconsistency, kinds: Mapping[str, str]) -> dict[str, Any]:
     """An inconsistency as an answer's note: kind, enterprise, period, total and how much
     over 100 %, the facts with their lines and each party's kind (`kinds`: key -> node
-    kind; a person's key is masked where the reader may not see it), and one sentence."""
+    kind; a party the reader's store does not show is taken for a person, so its key is
+    masked like one), and one sentence."""
     over = None if found.total is None else round(found.total - 100.0, 4)
-    facts = [{**{k: v for k, v in f.items() if k != "key"},
-              "party_kind": kinds.get(f["party"], "").lower()} for f in found.facts]
+    facts = [{**{k: v for k, v in f.items() if k != "key"},  # unseen: masked as a person
+              "party_kind": kinds.get(f["party"], "Person").lower()} for f in found.facts]
     return {"kind": found.kind, "enterprise": found.enterprise, "from": found.start,
             "until": found.end, "total": found.total, "over_by": over, "facts": facts,
             "note": found.describe()}

@@ -241,3 +241,18 @@ def test_the_check_route_carries_the_note_masked_for_a_sanction_system(
         assert [f["line"] for f in masked["facts"]] == [2, 3]
         later = api.post("/v1/check", json={"subjects": [b.uscc("B")], "as_of": "2025-01-01"})
         assert later.json()["results"][0]["data_quality"] == []
+
+
+def test_a_holder_the_caller_named_stays_masked_in_the_note(store: Store,
+                                                             tmp_path: Path) -> None:
+    # a masked caller that sends a guessed ID number in the same batch as the enterprise
+    # must not see it echoed in clear in the enterprise's note (that would confirm it)
+    b = late_exit(passport="CHN-PASSPORT:E12345678")
+    b.load(store, tmp_path / "b")
+    for api in start(store, tmp_path):
+        answer = api.post("/v1/check", Role.SANCTION_SYSTEM, json={
+            "subjects": [b.key("王强"), b.uscc("B")], "as_of": "2024-03-01"})
+        assert answer.status_code == 200
+        (note,) = answer.json()["results"][1]["data_quality"]
+        assert b.key("王强") not in str(note)
+        assert [f["party_kind"] for f in note["facts"]] == ["person", "person"]
