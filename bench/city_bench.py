@@ -27,7 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from api.result_files import read_jsonl, writers
+from api.evaluation_run import write_rows
+from api.result_files import read_jsonl
 from graph import open_store
 from queries.alerts import alerts
 from queries.evaluation import Evaluation
@@ -65,12 +66,7 @@ def main() -> None:
 
     run = Evaluation(store, as_of=args.as_of, keys=keys)
 
-    def evaluate() -> None:
-        with writers(out, "evaluation", ["jsonl"], [], lambda r: []) as write:
-            for row in run.rows():
-                write(row)
-
-    wall = timed(evaluate)
+    wall = timed(lambda: write_rows(out, run.rows(), ["jsonl"]))
     print(f"evaluation: {len(keys):,} enterprises in {wall:.1f} s "
           f"({len(keys) / wall:,.0f}/s), {wall / base:.2f}x bare score() calls "
           f"({base:.1f} s); peak RSS {rss_mib():,.0f} MiB; grades {dict(run.grades)}")
