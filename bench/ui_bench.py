@@ -33,7 +33,7 @@ import uvicorn
 from playwright.sync_api import sync_playwright
 from query_bench import load_memory, memory_pools, neo4j_pools
 
-from api.app import create_app
+from api.http.app import create_app
 from api.roles import Role
 from api.settings import ApiSettings
 from graph import Settings, Store, open_store

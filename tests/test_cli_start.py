@@ -4,6 +4,7 @@ unloaded for a query on the embedded store."""
 
 from __future__ import annotations
 
+import ast
 import gc
 import json
 import subprocess
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from api import cli
@@ -57,15 +59,49 @@ def script(*args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     return done, json.loads(heavy) if heavy else ["(no report)"]
 
 
-def test_every_verb_is_mapped_to_the_module_that_registers_it() -> None:
-    app = cli.load()
-    found = {(c.name or c.callback.__name__.replace("_", "-")): c.callback.__module__
-             for c in app.registered_commands if c.callback is not None}
+def table() -> dict[str, str]:
+    """Each verb and sub-verb (``keys create``) of `cli.VERBS` and its ``module:function``."""
+    flat: dict[str, str] = {}
+    for verb, entry in cli.VERBS.items():
+        if isinstance(entry, cli.Group):
+            flat |= {f"{verb} {sub}": target for sub, target in entry.verbs.items()}
+        else:
+            flat[verb] = entry
+    return flat
+
+
+def registered(app: typer.Typer) -> dict[str, str]:
+    """Each verb and sub-verb of `app` (``keys create``) and its function's module."""
+    found = {str(c.name): c.callback.__module__ for c in app.registered_commands
+             if c.callback is not None}
     for group in app.registered_groups:
-        (module,) = {c.callback.__module__ for c in group.typer_instance.registered_commands
-                     if c.callback is not None}
-        found[str(group.name)] = module
-    assert {verb: f"api.cmd_{module}" for verb, module in cli.VERBS.items()} == found
+        found |= {f"{group.name} {verb}": module
+                  for verb, module in registered(group.typer_instance).items()}
+    return found
+
+
+def test_the_table_names_every_verb_and_the_module_that_runs_it() -> None:
+    assert registered(cli.load()) == {
+        verb: f"api.cli.{target.partition(':')[0]}" for verb, target in table().items()}
+    assert set(registered(cli.load("keys"))) == {v for v in table() if v.startswith("keys ")}
+
+
+def test_only_the_table_registers_and_command_modules_do_not_import_each_other() -> None:
+    """Registering is `api.cli.load`'s alone; what command modules share (and a helper of
+    one) is in a module no verb names (`common`, `tables`, `sweep`)."""
+    folder = Path(cli.__file__).parent
+    commands = {target.partition(":")[0] for target in table().values()}
+    for source in sorted(folder.glob("*.py")):
+        if source.name == "__init__.py":
+            continue
+        tree = ast.parse(source.read_text("utf-8"))
+        calls = {node.func.attr for node in ast.walk(tree) if isinstance(node, ast.Call)
+                 and isinstance(node.func, ast.Attribute)}
+        assert not calls & {"command", "add_typer", "callback", "Typer"}, source.name
+        imported = {node.module.removeprefix("api.cli.") for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.module
+                    and node.module.startswith("api.cli.")}
+        assert not imported & commands, source.name
 
 
 @pytest.mark.parametrize("verb", ["check", "owners", "score", "accountable"])

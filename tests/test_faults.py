@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.http.app import create_app
 from api.roles import Role
 from graph import MemoryStore, Store, StoreError
 from ingest import ingest_bundle, ingest_path

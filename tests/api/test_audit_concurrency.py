@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.audit import AuditTrail
+from api.http.app import create_app
 from api.roles import Role
 from api.securitydb import SecurityDB
 from graph import MemoryStore

@@ -7,8 +7,8 @@ from pathlib import Path
 from click.testing import Result
 from typer.testing import CliRunner
 
-from api.app import role_matrix
 from api.cli import app as cli
+from api.http.app import role_matrix
 from api.keys import KeyStore
 from api.securitydb import SecurityDB
 

@@ -73,7 +73,7 @@ def test_ui_serves_with_a_local_key_revoked_at_exit(tmp_path: Path, monkeypatch:
     served: list[Any] = []
     opened: list[str] = []
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: served.append(kw))
-    monkeypatch.setattr("api.cmd_workbench.webbrowser.open", opened.append)
+    monkeypatch.setattr("api.cli.workbench.webbrowser.open", opened.append)
     result = run(tmp_path, "ui", "--store", f"memory:{tmp_path / 'data'}", "--port", "8765")
     assert result.exit_code == 0, result.output
     assert served == [{"host": "127.0.0.1", "port": 8765, "log_level": "warning"}]

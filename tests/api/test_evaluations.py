@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from api.app import create_app
-from api.evaluation_jobs import JOB_FILE, EvaluationJobs
-from api.resources import StoreHolder
+from api.http.app import create_app
+from api.http.evaluation_jobs import JOB_FILE, EvaluationJobs
+from api.http.resources import StoreHolder
 from api.roles import Role
 from api.settings import ApiSettings
 from graph import MemoryStore, Store

@@ -21,8 +21,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from api.app import create_app
 from api.cli import app as cli
+from api.http.app import create_app
 from api.roles import Role
 from api.settings import ApiSettings
 from graph import MemoryStore, Store

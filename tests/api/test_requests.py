@@ -112,7 +112,7 @@ def test_an_unexpected_failure_is_a_bare_500_problem(api: Api,
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internals at /srv/credtrace/queries/entity.py")
 
-    monkeypatch.setattr("api.routers.explore.search", broken)
+    monkeypatch.setattr("api.http.routers.explore.search", broken)
     response = api.get("/v1/search?q=华信")
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"

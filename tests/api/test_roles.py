@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from api.app import create_app, role_matrix, route_scopes
+from api.http.app import create_app, role_matrix, route_scopes
 from api.roles import ROLES, Role, allowed
 from tests.api.conftest import (
     AS_OF,

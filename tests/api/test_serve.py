@@ -18,9 +18,9 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.app import create_app
 from api.audit import AuditTrail
 from api.cli import app as cli
+from api.http.app import create_app
 from api.keys import KeyStore
 from api.roles import Role
 from api.securitydb import SecurityDB

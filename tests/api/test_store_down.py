@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.resources import StoreHolder
+from api.http.app import create_app
+from api.http.resources import StoreHolder
 from api.roles import Role
 from graph import MemoryStore, StoreUnavailable
 from graph.records import Edge, Node

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from api.app import route_scopes
+from api.http.app import route_scopes
 from api.roles import Role, Scope
 from tests.api.conftest import AS_OF, HUAXIN, LINA, PERSON_IDS, Api
 from viz.ui import FILES

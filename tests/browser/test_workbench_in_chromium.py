@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from api.app import create_app
+from api.http.app import create_app
 from api.roles import Role
 from graph import Store
 from ingest import ingest_bundle
