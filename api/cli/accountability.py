@@ -6,32 +6,21 @@ from typing import Annotated, Any
 
 import typer
 
-from api.cli.common import (
-    AsOfOpt,
-    JsonOpt,
-    QueryRevealOpt,
-    StoreOpt,
-    UsccArg,
-    console,
-    present,
-    store_from,
-)
+from api.cli.answering import Asked, answering
+from api.cli.common import UsccArg, console
 from api.cli.tables import chain, party, print_table, state
 from queries.accountability import accountable as accountable_query
 
 
+@answering()
 def accountable(
     uscc: UsccArg,
     measure: Annotated[str | None, typer.Option(help="only this measure")] = None,
-    store: StoreOpt = None,
-    as_of: AsOfOpt = None,
-    as_json: JsonOpt = False,
-    reveal_ids: QueryRevealOpt = True,
+    *, asked: Asked,
 ) -> None:
     """R1: the persons reached by the enterprise's measures, with evidence."""
-    with store_from(store) as db:
-        answer = accountable_query(db, uscc, measure_id=measure, as_of=as_of)
-    printed = present(answer, as_json=as_json, reveal_ids=reveal_ids)
+    printed = asked.answer(lambda db: accountable_query(db, uscc, measure_id=measure,
+                                                        as_of=asked.as_of))
     if printed is not None:
         print_accountable(printed)
 

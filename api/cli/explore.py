@@ -9,7 +9,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Column
 
-from api.cli.common import AsOfOpt, JsonOpt, QueryRevealOpt, StoreOpt, console, present, store_from
+from api.cli.answering import Asked, answering
+from api.cli.common import console
 from api.cli.sweep import KindOpt, RegionOpt, SinceOpt, UntilOpt, write_sweep
 from api.cli.tables import party, print_table
 from queries.alerts import alerts as alerts_query
@@ -47,21 +48,17 @@ def path_text(path: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+@answering()
 def related(
     party_id: Annotated[str, typer.Argument(help="USCC or person id")],
     hops: Annotated[int, typer.Option(help="how far to look")] = 2,
     kinds: KindsOpt = None,
     limit: Annotated[int, typer.Option(help="most parties listed")] = 200,
-    store: StoreOpt = None,
-    as_of: AsOfOpt = None,
-    as_json: JsonOpt = False,
-    reveal_ids: QueryRevealOpt = True,
+    *, asked: Asked,
 ) -> None:
     """R5: parties within HOPS, and how each is related (suspected links apart)."""
-    with store_from(store) as db:
-        found = related_query(db, party_id, hops=hops, kinds=split_kinds(kinds), as_of=as_of,
-                              limit=limit)
-    answer = present(found, as_json=as_json, reveal_ids=reveal_ids)
+    answer = asked.answer(lambda db: related_query(
+        db, party_id, hops=hops, kinds=split_kinds(kinds), as_of=asked.as_of, limit=limit))
     if answer is None:
         return
     for key, title in (("related", "related parties"), ("suspected", "suspected links")):
@@ -74,22 +71,18 @@ def related(
         console.print(f"[yellow]{answer['truncated']} more parties not listed[/]")
 
 
+@answering()
 def path(
     a: Annotated[str, typer.Argument(help="one party (USCC or person id)")],
     b: Annotated[str, typer.Argument(help="the other party")],
     kinds: KindsOpt = None,
     max_hops: Annotated[int, typer.Option("--max-hops", help="longest path searched")] = 6,
     limit: Annotated[int, typer.Option(help="most paths listed")] = 10,
-    store: StoreOpt = None,
-    as_of: AsOfOpt = None,
-    as_json: JsonOpt = False,
-    reveal_ids: QueryRevealOpt = True,
+    *, asked: Asked,
 ) -> None:
     """Every shortest path between two parties on a date."""
-    with store_from(store) as db:
-        found = paths_query(db, a, b, as_of=as_of, kinds=split_kinds(kinds), max_hops=max_hops,
-                            limit=limit)
-    answer = present(found, as_json=as_json, reveal_ids=reveal_ids)
+    answer = asked.answer(lambda db: paths_query(
+        db, a, b, as_of=asked.as_of, kinds=split_kinds(kinds), max_hops=max_hops, limit=limit))
     if answer is None:
         return
     if not answer["paths"]:
@@ -104,13 +97,11 @@ def path(
         console.print("[yellow]more paths of the same length exist (raise --limit)[/]")
 
 
+@answering()
 def alerts(
     k: Annotated[int, typer.Option("--k", help="exposure radius in hops")] = 2,
     limit: Annotated[int, typer.Option(help="most items per list")] = 500,
-    store: StoreOpt = None,
-    as_of: AsOfOpt = None,
-    as_json: JsonOpt = False,
-    reveal_ids: QueryRevealOpt = True,
+    *, asked: Asked,
     sweep_all: Annotated[bool, typer.Option(
         "--all", help="every alert, no limit, streamed to --out (.jsonl, .csv, .xlsx)")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="the sweep's file (with --all)")] = None,
@@ -124,12 +115,10 @@ def alerts(
     if sweep_all or out:
         if not (sweep_all and out):
             raise typer.BadParameter("--all and --out go together")
-        write_sweep(out=out, store=store, as_of=as_of, k=k, kinds=kind, region=region,
-                    since=since, until=until, reveal_ids=reveal_ids)
+        write_sweep(out=out, store=asked.store, as_of=asked.as_of, k=k, kinds=kind,
+                    region=region, since=since, until=until, reveal_ids=asked.reveal_ids)
         return
-    with store_from(store) as db:
-        found = alerts_query(db, as_of=as_of, k=k, limit=limit)
-    answer = present(found, as_json=as_json, reveal_ids=reveal_ids)
+    answer = asked.answer(lambda db: alerts_query(db, as_of=asked.as_of, k=k, limit=limit))
     if answer is None:
         return
     day = answer["as_of"]
@@ -155,21 +144,18 @@ def alerts(
         console.print(f"[yellow]not listed (raise --limit): {left}[/]")
 
 
+@answering()
 def graph(
     party_id: Annotated[str, typer.Argument(help="USCC, person id or any node key")],
     hops: Annotated[int, typer.Option(help="how far to look")] = 1,
     kinds: KindsOpt = None,
     max_nodes: Annotated[int, typer.Option("--max-nodes", help="most nodes kept")] = 500,
-    store: StoreOpt = None,
-    as_of: AsOfOpt = None,
-    as_json: JsonOpt = False,
-    reveal_ids: QueryRevealOpt = True,
+    *, asked: Asked,
 ) -> None:
     """The neighbourhood subgraph (the JSON of /v1/graph/{id}; tables without --json)."""
-    with store_from(store) as db:
-        found = neighbourhood(db, party_id, hops=hops, kinds=split_kinds(kinds), as_of=as_of,
-                              max_nodes=max_nodes).as_dict()
-    sub = present(found, as_json=as_json, reveal_ids=reveal_ids)
+    sub = asked.answer(lambda db: neighbourhood(
+        db, party_id, hops=hops, kinds=split_kinds(kinds), as_of=asked.as_of,
+        max_nodes=max_nodes).as_dict())
     if sub is None:
         return
     names = {n["id"]: n["name"] for n in sub["nodes"]}

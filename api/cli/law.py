@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import AsOfOpt, JsonOpt, QueryRevealOpt, StoreOpt, present, store_from
+from api.cli.answering import Asked, answering
 from api.cli.tables import print_table
 from queries.disclosure import disclosure as disclosure_query
 from queries.workdays import WorkCalendar
 
 
+@answering()
 def disclosure(
     since: Annotated[str | None, typer.Option(help="decisions on or after this date")] = None,
     until: Annotated[str | None, typer.Option(help="decisions on or before this date")] = None,
@@ -21,20 +22,16 @@ def disclosure(
     workdays: Annotated[Path | None, typer.Option(
         help="extra working-day overrides CSV (date,day_type,note) for years the "
              "calendar lacks", exists=True, dir_okay=False)] = None,
-    store: StoreOpt = None,
-    as_of: AsOfOpt = None,
-    as_json: JsonOpt = False,
-    reveal_ids: QueryRevealOpt = True,
+    *, asked: Asked,
 ) -> None:
     """Decisions to be published within working days (双公示 7, registration information
     20): publication date, deadline, on time or late; a deadline in a year without a
     holiday schedule is `unknown`."""
     calendar = WorkCalendar.with_file(workdays) if workdays else None
-    with store_from(store) as db:
-        answer = disclosure_query(db, as_of=as_of, since=since, until=until,
-                                  authority=authority, calendar=calendar)
-    printed = present(answer, as_json=as_json, reveal_ids=reveal_ids)
-    if printed is None:
+    answer = asked.answer(lambda db: disclosure_query(
+        db, as_of=asked.as_of, since=since, until=until, authority=authority,
+        calendar=calendar))
+    if answer is None:
         return
     print_table(f"Disclosure as of {answer['as_of']}: {answer['counts']}",
                 ("measure", "kind", "decided", "within", "deadline", "published", "status"),

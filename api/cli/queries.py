@@ -3,23 +3,13 @@ ID numbers are masked unless `--reveal-ids`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 from rich.table import Column
 
-from api.cli.common import (
-    AsOfOpt,
-    JsonOpt,
-    QueryRevealOpt,
-    StoreOpt,
-    UsccArg,
-    console,
-    err,
-    present,
-    store_from,
-)
+from api.cli.answering import Asked, answering
+from api.cli.common import UsccArg, console, err, store_from
 from api.cli.tables import chain, party, print_table, share, state
 from queries.check import check_batch
 from queries.owners import group as group_query
@@ -27,30 +17,18 @@ from queries.owners import owners as owners_query
 from queries.score import score as score_query
 
 
-def _run(query: Callable[..., dict[str, Any]], uscc: str, store: str | None,
-         as_of: str | None, as_json: bool, reveal_ids: bool = True) -> dict[str, Any] | None:
-    """Answer `query` for one enterprise as it may be shown; print it as JSON (and return
-    None) if asked."""
-    with store_from(store) as db:
-        answer = query(db, uscc, as_of=as_of)
-    return present(answer, as_json=as_json, reveal_ids=reveal_ids)
-
-
+@answering()
 def check(
     ids: Annotated[list[str], typer.Argument(help="USCCs or person keys (several: a batch)")],
     scenario: Annotated[str | None, typer.Option(
         help="business scenario, e.g. procurement, bidding, market_access")] = None,
-    store: StoreOpt = None,
-    as_of: AsOfOpt = None,
-    as_json: JsonOpt = False,
-    reveal_ids: QueryRevealOpt = True,
+    *, asked: Asked,
 ) -> None:
     """Measures in force that apply to the scenario: an enterprise's own, a person's own
     and derived (R1), each with its state and evidence. Exit 1 if an id is unknown."""
-    with store_from(store) as db:
-        answers = check_batch(db, ids, scenario=scenario, as_of=as_of)
-    printed = present(answers[0] if len(ids) == 1 else answers, as_json=as_json,
-                      reveal_ids=reveal_ids)
+    with store_from(asked.store) as db:
+        answers = check_batch(db, ids, scenario=scenario, as_of=asked.as_of)
+    printed = asked.show(answers[0] if len(ids) == 1 else answers)
     if printed is not None:
         for answer in printed if isinstance(printed, list) else [printed]:
             print_check(answer)
@@ -79,11 +57,11 @@ def print_check(answer: dict[str, Any]) -> None:
                       f"{' (derived)' if risk['derived'] else ''}")
 
 
-def owners(uscc: UsccArg, store: StoreOpt = None, as_of: AsOfOpt = None,
-           as_json: JsonOpt = False, reveal_ids: QueryRevealOpt = True) -> None:
+@answering()
+def owners(uscc: UsccArg, *, asked: Asked) -> None:
     """Direct and indirect holders with effective ownership, controlling shareholder,
     actual controller and beneficial owners."""
-    answer = _run(owners_query, uscc, store, as_of, as_json, reveal_ids)
+    answer = asked.answer(lambda db: owners_query(db, uscc, as_of=asked.as_of))
     if answer is None:
         return
     print_table(f"{party(answer['enterprise'])} — holders, as of {answer['as_of']}",
@@ -105,10 +83,10 @@ def owners(uscc: UsccArg, store: StoreOpt = None, as_of: AsOfOpt = None,
                       f" {share(b['effective']) if b['effective'] else ''}{mark}")
 
 
-def group(uscc: UsccArg, store: StoreOpt = None, as_of: AsOfOpt = None,
-          as_json: JsonOpt = False) -> None:
+@answering(revealing=False)
+def group(uscc: UsccArg, *, asked: Asked) -> None:
     """The enterprises connected to this one by control, with the control edges."""
-    answer = _run(group_query, uscc, store, as_of, as_json)
+    answer = asked.answer(lambda db: group_query(db, uscc, as_of=asked.as_of))
     if answer is None:
         return
     print_table(f"{party(answer['enterprise'])} — group, as of {answer['as_of']}"
@@ -120,10 +98,10 @@ def group(uscc: UsccArg, store: StoreOpt = None, as_of: AsOfOpt = None,
         console.print(f"  {e['controller']} controls {e['controlled']} ({e['basis']}{held})")
 
 
-def score(uscc: UsccArg, store: StoreOpt = None, as_of: AsOfOpt = None,
-          as_json: JsonOpt = False, reveal_ids: QueryRevealOpt = True) -> None:
+@answering()
+def score(uscc: UsccArg, *, asked: Asked) -> None:
     """The enterprise's credit score and grade, with every contribution."""
-    answer = _run(score_query, uscc, store, as_of, as_json, reveal_ids)
+    answer = asked.answer(lambda db: score_query(db, uscc, as_of=asked.as_of))
     if answer is None:
         return
     print_table(f"{party(answer['enterprise'])}: score {answer['score']:g}, grade "

@@ -8,15 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Column
 
-from api.cli.common import (
-    JsonOpt,
-    QueryRevealOpt,
-    StoreOpt,
-    console,
-    load_settings,
-    present,
-    store_from,
-)
+from api.cli.answering import Asked, answering
+from api.cli.common import StoreOpt, console, load_settings
 from api.cli.tables import print_table
 from queries.entity import MAX_QUERY
 from queries.entity import search as search_query
@@ -24,21 +17,18 @@ from queries.entity import search as search_query
 LOCAL_KEY = "workbench (local user of `credtrace ui`)"
 
 
+@answering(dated=False)
 def search(
     text: Annotated[str, typer.Argument(help="part of a name (Chinese as typed) or the start "
                                              "of a USCC or ID number")],
     limit: Annotated[int, typer.Option(min=1, max=1000, help="most results")] = 20,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-    reveal_ids: QueryRevealOpt = True,
+    *, asked: Asked,
 ) -> None:
     """Enterprises and persons whose name contains TEXT or whose key starts with it."""
     if not 1 <= len(text.strip()) <= MAX_QUERY:
         console.print(f"search text must have 1 to {MAX_QUERY} characters")
         raise typer.Exit(2)
-    with store_from(store) as db:
-        found = search_query(db, text, limit=limit)
-    answer = present(found, as_json=as_json, reveal_ids=reveal_ids)
+    answer = asked.answer(lambda db: search_query(db, text, limit=limit))
     if answer is None:
         return
     print_table(f"“{text}”: {answer['count']} found",
