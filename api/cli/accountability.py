@@ -26,7 +26,7 @@ def accountable(
 
 
 def print_accountable(answer: dict[str, Any]) -> None:
-    """The persons reached, one row each (`answer` as it may be shown: see `present`)."""
+    """The persons reached, one row each (`answer` as it may be shown: see `Asked.show`)."""
     print_table(f"{party(answer['enterprise'])} — accountable persons, as of {answer['as_of']}",
                 ("person", "name", "roles", "measure", "state", "evidence"),
                 ((entry["person"], entry["name"], ", ".join(entry["roles"]), entry["measure"],

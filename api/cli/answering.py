@@ -8,12 +8,20 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from api.cli.common import AsOfOpt, JsonOpt, QueryRevealOpt, StoreOpt, present, store_from
+import typer
+
+from api.cli.common import AsOfOpt, JsonOpt, StoreOpt, print_json, shown, store_from
 from graph import Store
 
 T = TypeVar("T")
+
+#: Query verbs answer the local administrator, who may see ID numbers (the role matrix's
+#: admin); pages, reports, exports and the demo are for handing on and mask by default.
+QueryRevealOpt = Annotated[bool, typer.Option(
+    "--reveal-ids/--mask-ids", help="ID numbers in full (default: the CLI user is the "
+                                    "administrator) or masked as for the API's masking roles")]
 
 #: Each option's parameter and its declaration, in the order `--help` lists them.
 OPTIONS: dict[str, Any] = {"store": StoreOpt, "as_of": AsOfOpt, "as_json": JsonOpt,
@@ -30,9 +38,13 @@ class Asked:
     reveal_ids: bool = True
 
     def show(self, answer: T) -> T | None:
-        """`answer` as it may be shown: printed as JSON with `--json` (None returned), else
-        returned for the verb's tables."""
-        return present(answer, as_json=self.as_json, reveal_ids=self.reveal_ids)
+        """`answer` as it may be shown (`shown`): printed as JSON with `--json` (None
+        returned), else returned for the verb's tables."""
+        answer = shown(answer, self.reveal_ids)
+        if self.as_json:
+            print_json(answer)
+            return None
+        return answer
 
     def answer(self, query: Callable[[Store], T]) -> T | None:
         """`query`'s answer on the store, as `show` gives it."""

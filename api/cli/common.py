@@ -1,5 +1,6 @@
 """What the commands of the `credtrace` command line share: options, settings, the store,
-and how answers are shown (JSON; tables are `api.cli.tables`).
+and how answers are shown (masked, JSON; tables are `api.cli.tables`, the options of the
+verbs that answer questions `api.cli.answering`).
 
 The CLI runs as the local administrator, so `--reveal-ids` may show ID numbers; without it
 every table and `--json` answer masks them like the API does (`queries.privacy`: the same
@@ -38,11 +39,6 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="print the answer as JSON"
 RevealOpt = Annotated[bool, typer.Option(
     "--reveal-ids", help="show ID numbers in full (masked by default, as for the API's "
                          "masking roles)")]
-#: Query verbs answer the local administrator, who may see ID numbers (the role matrix's
-#: admin); pages, reports, exports and the demo are for handing on and mask by default.
-QueryRevealOpt = Annotated[bool, typer.Option(
-    "--reveal-ids/--mask-ids", help="ID numbers in full (default: the CLI user is the "
-                                    "administrator) or masked as for the API's masking roles")]
 UsccArg = Annotated[str, typer.Argument(help="the enterprise's USCC")]
 
 
@@ -105,12 +101,3 @@ def print_json(data: Any) -> None:
     """Print an answer as JSON (UTF-8, Chinese unescaped)."""
     console.print_json(json.dumps(data, ensure_ascii=False, default=str))
 
-
-def present(answer: T, *, as_json: bool, reveal_ids: bool) -> T | None:
-    """`answer` as it may be shown (`shown`): printed as JSON with `--json` (None returned),
-    else returned for the command's tables."""
-    answer = shown(answer, reveal_ids)
-    if as_json:
-        print_json(answer)
-        return None
-    return answer
