@@ -24,8 +24,11 @@ from queries.privacy import redact
 
 if TYPE_CHECKING:
     from api.settings import ApiSettings
+    from graph.limits import Limits
+    from graph.settings import Settings
 
 T = TypeVar("T")
+S = TypeVar("S", bound="Settings")
 
 app = typer.Typer(help="credtrace: graph-based association analysis for accountability tracing.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -56,12 +59,24 @@ QueryRevealOpt = Annotated[bool, typer.Option(
 def load_settings(**overrides: Any) -> ApiSettings:
     """The service settings from the environment, with command-line overrides; a clean exit
     naming the setting when they are invalid (e.g. a placeholder secret)."""
-    from pydantic import ValidationError  # pydantic only for the verbs that need settings
-
     from api.settings import ApiSettings
 
+    return _validated(ApiSettings, overrides)
+
+
+def load_limits(**overrides: Any) -> Limits:
+    """The request limits the queries are given: the store settings' (``CREDTRACE_MAX_*``)
+    with command-line overrides (e.g. ``max_nodes``); a clean exit when they are invalid."""
+    from graph.settings import Settings
+
+    return _validated(Settings, overrides).limits
+
+
+def _validated(kind: type[S], overrides: dict[str, Any]) -> S:
+    from pydantic import ValidationError  # pydantic only for the verbs that need settings
+
     try:
-        return ApiSettings(**{k: v for k, v in overrides.items() if v is not None})
+        return kind(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
         for error in exc.errors():
             where = ".".join(str(p) for p in error["loc"]) or "settings"
