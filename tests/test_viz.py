@@ -152,6 +152,10 @@ def test_above_the_cap_nodes_fold_into_summary_nodes(store: Store, tmp_path: Pat
     truncated = ego_picture(store, b.key("E"), as_of=DAY, limits=Limits(max_nodes=10))
     assert [n.label for n in truncated.nodes.values() if n.kind == "Summary"] == [
         "+31 more 董事"]
+    render_picture(truncated, max_nodes=6)  # the query's summary stays, six more fold
+    assert len(truncated.nodes) == 6
+    assert sorted(n.label for n in truncated.nodes.values() if n.kind == "Summary") == [
+        "+31 more 董事", "+6 more 董事"]
 
 
 def test_exports_read_back_with_the_same_counts(example: Store, tmp_path: Path) -> None:
