@@ -170,9 +170,9 @@ def ego_picture(store: Store, party_id: str, *, hops: int = 1,
                 kinds: Sequence[str] | None = None, as_of: str | None = None,
                 limits: Limits = DEFAULT_LIMITS) -> Picture:
     """A party's neighbourhood within `hops`, following relationship `kinds` (at most
-    `limits.max_nodes` nodes)."""
+    `limits.max_nodes` nodes, and no more than any answer's `max_results`)."""
     sub = neighbourhood(store, party_id, hops=hops, kinds=kinds, as_of=as_of,
-                        max_nodes=limits.max_nodes, limits=limits)
+                        max_nodes=min(limits.max_nodes, limits.max_results), limits=limits)
     center = next(n for n in sub.nodes if n["id"] == sub.center)
     picture = Picture("ego", f"关系网络：{center['name']}（{hops} 度）", sub.center, sub.as_of)
     kinds_zh = kinds_zh_of(store)
