@@ -10,8 +10,10 @@ tokens as the service when `CREDTRACE_MASK_KEY` is set).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -66,7 +68,14 @@ def load_settings(**overrides: Any) -> ApiSettings:
 
 def load_limits(**overrides: Any) -> Limits:
     """The request limits the queries are given: the store settings' (``CREDTRACE_MAX_*``)
-    with command-line overrides (e.g. ``max_nodes``); a clean exit when they are invalid."""
+    with command-line overrides (e.g. ``max_nodes``); a clean exit when they are invalid.
+    With none set, the defaults, without loading the settings (a quick query)."""
+    from graph.limits import DEFAULT_LIMITS
+
+    names = {f"CREDTRACE_{field.name}".upper() for field in fields(DEFAULT_LIMITS)}
+    if all(v is None for v in overrides.values()) and names.isdisjoint(
+            name.upper() for name in os.environ):
+        return DEFAULT_LIMITS
     from graph.settings import Settings
 
     return _validated(Settings, overrides).limits
