@@ -10,7 +10,7 @@ import typer
 from rich.table import Column
 
 from api.cli.answering import Asked, answering
-from api.cli.common import console
+from api.cli.common import console, load_limits
 from api.cli.sweep import KindOpt, RegionOpt, SinceOpt, UntilOpt, write_sweep
 from api.cli.tables import party, print_table
 from queries.alerts import alerts as alerts_query
@@ -58,7 +58,8 @@ def related(
 ) -> None:
     """R5: parties within HOPS, and how each is related (suspected links apart)."""
     answer = asked.answer(lambda db: related_query(
-        db, party_id, hops=hops, kinds=split_kinds(kinds), as_of=asked.as_of, limit=limit))
+        db, party_id, hops=hops, kinds=split_kinds(kinds), as_of=asked.as_of, limit=limit,
+        limits=load_limits()))
     if answer is None:
         return
     for key, title in (("related", "related parties"), ("suspected", "suspected links")):
@@ -82,7 +83,8 @@ def path(
 ) -> None:
     """Every shortest path between two parties on a date."""
     answer = asked.answer(lambda db: paths_query(
-        db, a, b, as_of=asked.as_of, kinds=split_kinds(kinds), max_hops=max_hops, limit=limit))
+        db, a, b, as_of=asked.as_of, kinds=split_kinds(kinds), max_hops=max_hops, limit=limit,
+        limits=load_limits()))
     if answer is None:
         return
     if not answer["paths"]:
@@ -118,7 +120,8 @@ def alerts(
         write_sweep(out=out, store=asked.store, as_of=asked.as_of, k=k, kinds=kind,
                     region=region, since=since, until=until, reveal_ids=asked.reveal_ids)
         return
-    answer = asked.answer(lambda db: alerts_query(db, as_of=asked.as_of, k=k, limit=limit))
+    answer = asked.answer(lambda db: alerts_query(db, as_of=asked.as_of, k=k, limit=limit,
+                                                  limits=load_limits()))
     if answer is None:
         return
     day = answer["as_of"]
@@ -155,7 +158,7 @@ def graph(
     """The neighbourhood subgraph (the JSON of /v1/graph/{id}; tables without --json)."""
     sub = asked.answer(lambda db: neighbourhood(
         db, party_id, hops=hops, kinds=split_kinds(kinds), as_of=asked.as_of,
-        max_nodes=max_nodes).as_dict())
+        max_nodes=max_nodes, limits=load_limits()).as_dict())
     if sub is None:
         return
     names = {n["id"]: n["name"] for n in sub["nodes"]}

@@ -9,7 +9,7 @@ import typer
 from rich.table import Column
 
 from api.cli.answering import Asked, answering
-from api.cli.common import UsccArg, console, err, store_from
+from api.cli.common import UsccArg, console, err, load_limits, store_from
 from api.cli.tables import chain, party, print_table, share, state
 from queries.check import check_batch
 from queries.owners import group as group_query
@@ -27,7 +27,8 @@ def check(
     """Measures in force that apply to the scenario: an enterprise's own, a person's own
     and derived (R1), each with its state and evidence. Exit 1 if an id is unknown."""
     with store_from(asked.store) as db:
-        answers = check_batch(db, ids, scenario=scenario, as_of=asked.as_of)
+        answers = check_batch(db, ids, scenario=scenario, as_of=asked.as_of,
+                              limits=load_limits())
     printed = asked.show(answers[0] if len(ids) == 1 else answers)
     if printed is not None:
         for answer in printed if isinstance(printed, list) else [printed]:

@@ -9,7 +9,7 @@ import typer
 from rich.table import Column
 
 from api.cli.answering import Asked, answering
-from api.cli.common import StoreOpt, console, load_settings
+from api.cli.common import StoreOpt, console, load_limits, load_settings
 from api.cli.tables import print_table
 from queries.entity import MAX_QUERY
 from queries.entity import search as search_query
@@ -21,14 +21,14 @@ LOCAL_KEY = "workbench (local user of `credtrace ui`)"
 def search(
     text: Annotated[str, typer.Argument(help="part of a name (Chinese as typed) or the start "
                                              "of a USCC or ID number")],
-    limit: Annotated[int, typer.Option(min=1, max=1000, help="most results")] = 20,
+    limit: Annotated[int, typer.Option(help="most results")] = 20,
     *, asked: Asked,
 ) -> None:
     """Enterprises and persons whose name contains TEXT or whose key starts with it."""
     if not 1 <= len(text.strip()) <= MAX_QUERY:
         console.print(f"search text must have 1 to {MAX_QUERY} characters")
         raise typer.Exit(2)
-    answer = asked.answer(lambda db: search_query(db, text, limit=limit))
+    answer = asked.answer(lambda db: search_query(db, text, limit=limit, limits=load_limits()))
     if answer is None:
         return
     print_table(f"“{text}”: {answer['count']} found",

@@ -17,7 +17,6 @@ from api.http.params import AsOf, Kinds, PartyId, iso
 from api.roles import Scope
 from queries.common import EntityNotFound
 from queries.expand import DEFAULT_PAGE, expand
-from queries.network import bounded
 from viz.ui import CSP, asset, page
 from viz.ui.palette import palette
 
@@ -64,9 +63,8 @@ def get_expand(
     """Neighbours one relationship away along `kinds`, valid (or uncertain) on the date,
     in a stable order; `more` counts what the next pages hold per relationship type."""
     caller.audit(id)
-    limit = bounded("limit", limit, 1, caller.settings.max_results)
     return caller.answer(expand(store, id, kinds=kinds, as_of=iso(as_of), offset=offset,
-                                limit=limit))
+                                limit=limit, limits=caller.limits))
 
 
 @pages.get("", response_class=HTMLResponse)
