@@ -66,7 +66,7 @@ class VersionedRow:
     source: str | None = None
     target: str | None = None
     history: tuple[str, ...] = ()
-    #: the row made into a bulk import line, or where that line is (`graph.bulk`)
+    #: the row made into a bulk import line, or where that line is (`graph.neo4j.bulk`)
     line: str | tuple[str, int] | None = None
 
     def as_param(self) -> dict[str, Any]:

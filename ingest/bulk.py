@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 from pathlib import Path
 
-from graph.bulk import ARRAY_DELIMITER, ImportGroup, ImportSpool
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j.bulk import ARRAY_DELIMITER, ImportGroup, ImportSpool
+from graph.neo4j.store import Neo4jStore
 from graph.store import INTERNAL_PROPS, StoreError, VersionedRow, WriteResult, rounds
 from ingest.bundle import BundleError
 from ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress

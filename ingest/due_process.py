@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.bulk import ImportSpool
+from graph.neo4j.bulk import ImportSpool
 from graph.store import Store
 
 #: Events that end a measure (each can happen once).

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j.store import Neo4jStore
 from graph.store import EntityRow, Store
 from ingest import bods, ftm
 from ingest.bulk import Importer, Status, ingest_bulk

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from graph.bulk import ImportSpool
+from graph.neo4j.bulk import ImportSpool
 from graph.model import MODEL
 from graph.store import EntityRow, Store, VersionedRow, WriteResult
 from ingest.doubtful import DoubtfulFacts

@@ -1,6 +1,6 @@
 """The system of record: Neo4j through the official driver.
 
-Every statement comes from `graph.cypher` (constant text, values as parameters). Batches are
+Every statement comes from `graph.neo4j.cypher` (constant text, values as parameters). Batches are
 written with UNWIND in one managed transaction each, so a failure never leaves half a batch.
 """
 
@@ -12,7 +12,7 @@ from typing import Any, LiteralString, cast
 import neo4j
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
-from graph import cypher
+from graph.neo4j import cypher
 from graph.model import MODEL
 from graph.records import Edge, Node
 from graph.store import (

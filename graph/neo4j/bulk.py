@@ -34,7 +34,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from graph.cypher import NODE
+from graph.neo4j.cypher import NODE
 from graph.model import MODEL, PROVENANCE, PropType
 from graph.records import Edge, Node
 from graph.store import Merged, Store, T, VersionedRow, WriteResult
