@@ -37,4 +37,5 @@ class Settings(BaseSettings):
                            description="node cap of a picture; beyond it nodes are summarised")
     neo4j_importer: str | None = Field(
         default=None, description="command that imports a folder of neo4j-admin import files "
-        "into the store's server (`ingest --bulk`); default: scripts/neo4j-local import")
+        "into the store's server (`ingest --bulk`); default: a source checkout's "
+        "scripts/neo4j-local import (an installed package has none)")

@@ -19,8 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from graph.neo4j.bulk import write_parts
 from graph.model import MODEL
+from graph.neo4j.bulk import write_parts
 from graph.store import VersionedRow, versioned
 from ingest.fields import FieldError, check_lengths
 from ingest.tables import Table

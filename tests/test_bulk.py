@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graph import EntityRow, MemoryStore
+from graph.model import MODEL
 from graph.neo4j.bulk import (
     ARRAY_DELIMITER,
     ImportGroup,
@@ -25,7 +26,6 @@ from graph.neo4j.bulk import (
     row_from_line,
     write_parts,
 )
-from graph.model import MODEL
 from graph.neo4j.store import Neo4jStore
 from graph.store import StoreError, VersionedRow, history_of, versioned
 from ingest import BundleError, ingest_bundle, ingest_path
