@@ -1,4 +1,4 @@
-"""`Store.prefetch`: a plan read at once answers every read exactly like the store.
+"""`Reader.prefetch`: a plan read at once answers every read exactly like the store.
 
 On Neo4j the one-statement reading must equal the reference reading over the primitives
 (`graph.view.gather`); on every store a `Prefetched` view must answer `adjacent`,
