@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from api.result_files import file_digest, read_jsonl, writers
-from graph.store import Store
+from graph.store import Reader
 from queries.evaluation import Evaluation, Row
 
 STEM = "evaluation"
@@ -52,7 +52,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def run_evaluation(db: Store, *, as_of: str | None, out: Path, previous: Path | None,
+def run_evaluation(db: Reader, *, as_of: str | None, out: Path, previous: Path | None,
                    formats: list[str], progress: Callable[[int], None] | None = None,
                    step: Callable[[], AbstractContextManager[Any]] = nullcontext
                    ) -> dict[str, Any]:

@@ -40,7 +40,7 @@ from urllib.parse import quote
 
 from graph import Settings, open_store
 from graph.limits import Limits
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j.store import Neo4jStore
 from queries.check import check, check_batch
 
 AS_OF = "2026-11-01"  # the date the generated data describe

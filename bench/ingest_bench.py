@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from graph import EntityRow, Settings, open_store
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j.store import Neo4jStore
 from ingest.bulk import LOCAL_SCRIPT
 from ingest.generate import generate_bundle
 from ingest.identifiers import make_ric

@@ -51,10 +51,10 @@ import neo4j
 import networkx as nx
 
 from graph import MODEL, MemoryStore, Settings, Store, open_store
-from graph.cypher import SHORTEST_PATHS, plan_key
-from graph.cypher import gather as gather_statement
 from graph.memory import KIND, TYPE
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j.cypher import SHORTEST_PATHS, plan_key
+from graph.neo4j.cypher import gather as gather_statement
+from graph.neo4j.store import Neo4jStore
 from graph.records import Edge
 from ingest import ingest_bundle
 from ingest.generate import generate_bundle

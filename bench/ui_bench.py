@@ -37,7 +37,7 @@ from api.http.app import create_app
 from api.roles import Role
 from api.settings import ApiSettings
 from graph import Settings, Store, open_store
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j.store import Neo4jStore
 from ingest.generate import generate_bundle
 
 CHROMIUM = "/usr/bin/chromium"

@@ -9,13 +9,22 @@ from graph.factory import open_store
 from graph.memory import MemoryStore
 from graph.model import MODEL, Model, NodeKind, RelKind
 from graph.records import Edge, Node
-from graph.store import EntityRow, Store, StoreError, StoreUnavailable, WriteResult, edge_key
+from graph.store import (
+    EntityRow,
+    Reader,
+    Store,
+    StoreError,
+    StoreUnavailable,
+    Writer,
+    WriteResult,
+    edge_key,
+)
 from graph.timeline import Validity, validity
 
 __all__ = [
-    "MODEL", "Edge", "EntityRow", "MemoryStore", "Model", "Node", "NodeKind", "RelKind",
-    "Settings", "Store", "StoreError", "StoreUnavailable", "Validity", "WriteResult",
-    "edge_key", "open_store", "validity",
+    "MODEL", "Edge", "EntityRow", "MemoryStore", "Model", "Node", "NodeKind", "Reader",
+    "RelKind", "Settings", "Store", "StoreError", "StoreUnavailable", "Validity", "WriteResult",
+    "Writer", "edge_key", "open_store", "validity",
 ]
 
 if TYPE_CHECKING:

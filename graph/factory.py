@@ -34,7 +34,7 @@ def open_store(spec: str | None = None, settings: Settings | None = None) -> Sto
     if urlsplit(spec).scheme in NEO4J_SCHEMES:
         if not settings.neo4j_password:
             raise StoreError("NEO4J_PASSWORD is not set; it is needed to reach " + spec)
-        from graph.neo4j_store import Neo4jStore
+        from graph.neo4j.store import Neo4jStore
 
         return Neo4jStore(spec, settings.neo4j_user, settings.neo4j_password,
                           settings.neo4j_database)

@@ -29,8 +29,9 @@ from typing import Any
 import networkx as nx
 
 from graph.model import MODEL
+from graph.reads import Direction, check_types
 from graph.records import Edge, Node
-from graph.store import Direction, Merged, Store, StoreError, T, VersionedRow
+from graph.store import Merged, Store, StoreError, T, VersionedRow
 from graph.timeline import possibly_valid
 
 GRAPH_FILE = "graph.pickle"
@@ -139,6 +140,7 @@ class MemoryStore(Store):
         direction: Direction = "both",
         on: str | None = None,
     ) -> list[Edge]:
+        check_types(types)
         found: dict[str, Edge] = {}
         for uid in uids:
             if uid not in self.graph:

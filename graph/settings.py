@@ -14,10 +14,9 @@ from pydantic import AliasChoices, Field, PrivateAttr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.limits import DEFAULT_LIMITS, Limits
-from graph.traverse import MAX_PATH_HOPS
 
 DEFAULT_STORE = "memory:./credtrace-data"
-__all__ = ["DEFAULT_STORE", "MAX_PATH_HOPS", "Settings"]
+__all__ = ["DEFAULT_STORE", "Settings"]
 
 
 class Settings(BaseSettings):
@@ -44,7 +43,8 @@ class Settings(BaseSettings):
     max_batch: int = Field(default=DEFAULT_LIMITS.max_batch, description="subjects per batch check")
     neo4j_importer: str | None = Field(
         default=None, description="command that imports a folder of neo4j-admin import files "
-        "into the store's server (`ingest --bulk`); default: scripts/neo4j-local import")
+        "into the store's server (`ingest --bulk`); default: a source checkout's "
+        "scripts/neo4j-local import (an installed package has none)")
     _limits: Limits = PrivateAttr(default=DEFAULT_LIMITS)
 
     @model_validator(mode="after")

@@ -1,8 +1,11 @@
-"""The store interface: a few primitives both stores implement, and the shared write logic.
+"""The store roles: a `Reader` (what queries read), a `Writer` (what loads write through),
+a `Store` that is both; and the shared write logic.
 
-Queries are written once above these primitives (`get_nodes`, `adjacent`, `nodes`,
-`search`, bulk `upsert_*`). A store may override a named traversal for speed; the parity
-suite proves the override answers like the generic version.
+Queries are written once above the read primitives (`get_nodes`, `adjacent`, `nodes`,
+`search`) and take a `Reader`: a store, or a view over one (`graph.view.Prefetched`). Loads
+take a `Writer` (bulk `upsert_*`): a store, or the import spool of a bulk load
+(`graph.neo4j.bulk.ImportSpool`). A store may override a named traversal for speed; the
+parity suite proves the override answers like the generic version.
 
 Writes are versioned: a row whose content differs from what is stored pushes the stored
 version into the entity's `history` (nothing is deleted by a correction); an identical row
@@ -19,16 +22,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from graph.model import MODEL, PROVENANCE
+from graph.reads import Direction, Plan
 from graph.records import Edge, Node
 from graph.traverse import shortest_paths as generic_shortest_paths
 
-if TYPE_CHECKING:
-    from graph.view import Plan
-
-Direction = Literal["out", "in", "both"]
 T = TypeVar("T")
 
 
@@ -66,7 +66,7 @@ class VersionedRow:
     source: str | None = None
     target: str | None = None
     history: tuple[str, ...] = ()
-    #: the row made into a bulk import line, or where that line is (`graph.bulk`)
+    #: the row made into a bulk import line, or where that line is (`graph.neo4j.bulk`)
     line: str | tuple[str, int] | None = None
 
     def as_param(self) -> dict[str, Any]:
@@ -204,16 +204,87 @@ def public_props(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if k not in INTERNAL_PROPS and v is not None}
 
 
-class Store(ABC):
-    """Primitives every store implements; everything else is written above them."""
+class Role:
+    """What both roles tell about themselves."""
 
     name: str = "store"
     #: Reads cost a round trip (a loader caches what it learns instead of asking again).
     remote: bool = False
-    #: Takes writes only (an import spool): nothing stored can be read back.
-    write_only: bool = False
 
-    # --- writes -------------------------------------------------------------------
+
+class Reader(Role, ABC):
+    """What a query reads: primitives every store and view answers; everything else is
+    written above them."""
+
+    @abstractmethod
+    def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
+        """The nodes with these keys that exist, by key."""
+
+    def get_node(self, uid: str) -> Node | None:
+        return self.get_nodes([uid]).get(uid)
+
+    def kinds(self, uids: Iterable[str]) -> dict[str, str]:
+        """The kind of each node of `uids` that exists."""
+        return {uid: node.kind for uid, node in self.get_nodes(uids).items()}
+
+    @abstractmethod
+    def adjacent(
+        self,
+        uids: Iterable[str],
+        types: Sequence[str] | None = None,
+        direction: Direction = "both",
+        on: str | None = None,
+    ) -> list[Edge]:
+        """Relationships touching any of `uids`, of `types`, possibly valid `on` a date.
+
+        "Possibly valid" keeps intervals that hold or whose start is unknown
+        (see `graph.timeline.possibly_valid`); `on=None` keeps all. A type the model does
+        not declare is refused (`graph.reads.UnknownRelationship`).
+        """
+
+    @abstractmethod
+    def nodes(self, kind: str) -> Iterator[Node]:
+        """Every node of `kind`."""
+
+    def uids(self, kind: str) -> Iterator[str]:
+        """The keys of every node of `kind`, in order (a sweep's key list, no properties)."""
+        yield from sorted(node.uid for node in self.nodes(kind))
+
+    @abstractmethod
+    def edges(self, rel_type: str) -> Iterator[Edge]:
+        """Every relationship of `rel_type`."""
+
+    @abstractmethod
+    def search(self, text: str, limit: int = 20) -> list[Node]:
+        """Enterprises and persons whose name contains `text` or whose key starts with it."""
+
+    @abstractmethod
+    def counts(self) -> dict[str, int]:
+        """Number of nodes per kind and relationships per type (zeros included)."""
+
+    # --- named traversals (generic here; a store may push them down) ---------------
+    def shortest_paths(self, a: str, b: str, types: Sequence[str], on: str | None,
+                       max_hops: int, limit: int) -> list[list[Edge]]:
+        """All shortest paths between `a` and `b` (a != b) over relationships of `types`
+        possibly valid `on` a date, in either direction, at most `max_hops` long.
+
+        Each path is its relationships in order from `a`; at most `limit` paths, in the
+        canonical order of `graph.traverse` (by the (node key, relationship key) sequence).
+        Generic version: bidirectional breadth-first search, one `adjacent` call per layer.
+        """
+        return generic_shortest_paths(self, a, b, types, on, max_hops, limit)
+
+    def prefetch(self, uids: Sequence[str], plan: Plan, kinds: Sequence[str] = ()) -> Reader:
+        """A reader to run one query's reads on: the nodes `uids`, what `plan` follows from
+        them and every node of `kinds` read at once where reads are remote
+        (`graph.view.Prefetched`). Generic version: this reader itself (local reads)."""
+        return self
+
+
+class Writer(Role, ABC):
+    """What a load writes through: versioned, idempotent batch writes, and the kinds of
+    the keys already written (what a load checks references against)."""
+
     @abstractmethod
     def transaction(self, work: Callable[[Any], T]) -> T:
         """Run `work(tx)` in one write transaction: all its writes or none."""
@@ -227,6 +298,10 @@ class Store(ABC):
     @abstractmethod
     def replace(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> None:
         """Write `rows` (found by `merge` to have changed) over their stored versions."""
+
+    @abstractmethod
+    def kinds(self, uids: Iterable[str]) -> dict[str, str]:
+        """The kind of each node of `uids` written so far."""
 
     def write_batch(self, label: str, rows: Sequence[VersionedRow], *,
                     edges: bool) -> WriteResult:
@@ -262,77 +337,15 @@ class Store(ABC):
         declared = MODEL.rel(rel_type).prop_names
         return self.write_rows(rel_type, (versioned(r, declared) for r in rows), edges=True)
 
-    # --- reads --------------------------------------------------------------------
-    @abstractmethod
-    def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
-        """The nodes with these keys that exist, by key."""
-
-    def get_node(self, uid: str) -> Node | None:
-        return self.get_nodes([uid]).get(uid)
-
-    def kinds(self, uids: Iterable[str]) -> dict[str, str]:
-        """The kind of each node of `uids` that exists (what a load checks references
-        against)."""
-        return {uid: node.kind for uid, node in self.get_nodes(uids).items()}
-
-    @abstractmethod
-    def adjacent(
-        self,
-        uids: Iterable[str],
-        types: Sequence[str] | None = None,
-        direction: Direction = "both",
-        on: str | None = None,
-    ) -> list[Edge]:
-        """Relationships touching any of `uids`, of `types`, possibly valid `on` a date.
-
-        "Possibly valid" keeps intervals that hold or whose start is unknown
-        (see `graph.timeline.possibly_valid`); `on=None` keeps all.
-        """
-
-    @abstractmethod
-    def nodes(self, kind: str) -> Iterator[Node]:
-        """Every node of `kind`."""
-
-    def uids(self, kind: str) -> Iterator[str]:
-        """The keys of every node of `kind`, in order (a sweep's key list, no properties)."""
-        yield from sorted(node.uid for node in self.nodes(kind))
-
-    @abstractmethod
-    def edges(self, rel_type: str) -> Iterator[Edge]:
-        """Every relationship of `rel_type`."""
-
-    @abstractmethod
-    def search(self, text: str, limit: int = 20) -> list[Node]:
-        """Enterprises and persons whose name contains `text` or whose key starts with it."""
-
-    @abstractmethod
-    def counts(self) -> dict[str, int]:
-        """Number of nodes per kind and relationships per type (zeros included)."""
-
-    # --- named traversals (generic here; a store may push them down) ---------------
-    def shortest_paths(self, a: str, b: str, types: Sequence[str], on: str | None,
-                       max_hops: int, limit: int) -> list[list[Edge]]:
-        """All shortest paths between `a` and `b` (a != b) over relationships of `types`
-        possibly valid `on` a date, in either direction, at most `max_hops` long.
-
-        Each path is its relationships in order from `a`; at most `limit` paths, in the
-        canonical order of `graph.traverse` (by the (node key, relationship key) sequence).
-        Generic version: bidirectional breadth-first search, one `adjacent` call per layer.
-        """
-        return generic_shortest_paths(self, a, b, types, on, max_hops, limit)
-
-    def prefetch(self, uids: Sequence[str], plan: Plan, kinds: Sequence[str] = ()) -> Store:
-        """A store to run one query's reads on: the nodes `uids`, what `plan` follows from
-        them and every node of `kinds` read at once where reads are remote
-        (`graph.view.Prefetched`). Generic version: the store itself (local reads)."""
-        return self
-
-    # --- lifecycle ----------------------------------------------------------------
-    def ping(self) -> None:
-        """Raise `StoreUnavailable` unless the store answers."""
-
     def flush(self) -> None:
         """Make written data durable (the memory store saves its folder)."""
+
+
+class Store(Reader, Writer):
+    """A store: read and written, with a lifecycle."""
+
+    def ping(self) -> None:
+        """Raise `StoreUnavailable` unless the store answers."""
 
     def close(self) -> None:
         """Release connections."""

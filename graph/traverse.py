@@ -18,12 +18,9 @@ so every store lists the same paths first and a `limit` cuts them at the same pl
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
+from graph.reads import Adjacency
 from graph.records import Edge
-
-if TYPE_CHECKING:
-    from graph.store import Store
 
 #: Longest path search any setting may allow (Cypher needs the bound as a literal).
 MAX_PATH_HOPS = 8
@@ -47,7 +44,7 @@ class Walk:
         self.frontier: list[str] = [root]
         self.edges: dict[str, Edge] = {}  # every relationship met, by key
 
-    def step(self, store: Store, types: Sequence[str] | None,
+    def step(self, store: Adjacency, types: Sequence[str] | None,
              on: str | None) -> dict[str, list[Step]]:
         """The next layer (one `adjacent` call): new nodes with their parent steps, not added."""
         frontier = set(self.frontier)
@@ -123,7 +120,7 @@ def check_path_request(a: str, b: str, max_hops: int, limit: int) -> None:
         raise ValueError("limit must be at least 1")
 
 
-def shortest_paths(store: Store, a: str, b: str, types: Sequence[str], on: str | None,
+def shortest_paths(store: Adjacency, a: str, b: str, types: Sequence[str], on: str | None,
                    max_hops: int, limit: int) -> list[list[Edge]]:
     """All shortest paths a → b (up to `limit`, canonical order) by bidirectional search.
 

@@ -1,7 +1,7 @@
 """Read a query's neighbourhood in one go, then answer its reads from memory.
 
 A query over the primitives makes one store call per step of its walk; on a server each is
-a round trip. `Store.prefetch` lets a query name, hop by hop, the relationships it is
+a round trip. `Reader.prefetch` lets a query name, hop by hop, the relationships it is
 about to follow (a `Plan`); a remote store reads all of them in one statement and returns a
 `Prefetched` view that answers `get_nodes`, `adjacent` and `nodes` from that `Subgraph`
 wherever it is complete and asks the store beneath for the rest. The plan is only a
@@ -23,21 +23,13 @@ different answer.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
 
+from graph.reads import SIDES, Direction, Hop, Plan, Side, check_types
 from graph.records import Edge, Node
-from graph.store import Direction, Merged, Store, T, VersionedRow
+from graph.store import Reader
 from graph.timeline import possibly_valid
-
-#: One hop of a plan: for each node kind, the (relationship types, direction) to follow.
-Hop = Mapping[str, Sequence[tuple[Sequence[str], Direction]]]
-#: Hops from the starting keys: hop i follows, from every node the hop before reached
-#: (the starting nodes for the first), what its kind names in hop i.
-Plan = Sequence[Hop]
-Side = Literal["in", "out"]
-SIDES: dict[str, tuple[Side, ...]] = {"in": ("in",), "out": ("out",), "both": ("in", "out")}
 
 
 @dataclass
@@ -62,7 +54,7 @@ class Subgraph:
                 self.covered.update((node.uid, t, s) for t in types for s in SIDES[direction])
 
 
-def gather(store: Store, uids: Sequence[str], plan: Plan,
+def gather(store: Reader, uids: Sequence[str], plan: Plan,
            kinds: Sequence[str] = ()) -> Subgraph:
     """The reference reading of `plan` over the primitives (one `adjacent` call per hop,
     kind and direction); a store's one-statement reading must return the same subgraph."""
@@ -94,11 +86,11 @@ def _follows(edge: Edge, uid: str, direction: Direction) -> bool:
             or (direction == "in" and edge.target == uid))
 
 
-class Prefetched(Store):
-    """A read-only store answering from a `Subgraph` where it is complete, else from
-    `store` (see the module doc)."""
+class Prefetched(Reader):
+    """A reader answering from a `Subgraph` where it is complete, else from `store`
+    (see the module doc)."""
 
-    def __init__(self, store: Store, sub: Subgraph) -> None:
+    def __init__(self, store: Reader, sub: Subgraph) -> None:
         self.store, self.sub, self.name = store, sub, store.name
         self._touching: dict[str, list[Edge]] = defaultdict(list)
         for edge in sub.edges.values():
@@ -115,6 +107,7 @@ class Prefetched(Store):
 
     def adjacent(self, uids: Iterable[str], types: Sequence[str] | None = None,
                  direction: Direction = "both", on: str | None = None) -> list[Edge]:
+        check_types(types)
         wanted = list(dict.fromkeys(uids))
         if types is None:
             return self.store.adjacent(wanted, types, direction, on)
@@ -137,12 +130,12 @@ class Prefetched(Store):
         return iter(sorted((n for n in self.sub.nodes.values() if n.kind == kind),
                            key=lambda n: n.uid))
 
-    def prefetch(self, uids: Sequence[str], plan: Plan, kinds: Sequence[str] = ()) -> Store:
+    def prefetch(self, uids: Sequence[str], plan: Plan, kinds: Sequence[str] = ()) -> Reader:
         """More read at once, on top of this view (which answers what the new read lacks)."""
         more = self.store.prefetch(uids, plan, kinds)
         return Prefetched(self, more.sub) if isinstance(more, Prefetched) else self
 
-    # --- everything else is the store's (writes are refused) ----------------------
+    # --- everything else is the store's ------------------------------------------
     def edges(self, rel_type: str) -> Iterator[Edge]:
         return self.store.edges(rel_type)
 
@@ -155,15 +148,3 @@ class Prefetched(Store):
     def shortest_paths(self, a: str, b: str, types: Sequence[str], on: str | None,
                        max_hops: int, limit: int) -> list[list[Edge]]:
         return self.store.shortest_paths(a, b, types, on, max_hops, limit)
-
-    def transaction(self, work: Callable[[Any], T]) -> T:
-        raise TypeError("a prefetched view is read-only")
-
-    def merge(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> Merged:
-        raise TypeError("a prefetched view is read-only")
-
-    def replace(self, tx: Any, label: str, rows: Sequence[VersionedRow], edges: bool) -> None:
-        raise TypeError("a prefetched view is read-only")
-
-    def clear(self) -> None:
-        raise TypeError("a prefetched view is read-only")

@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 from pathlib import Path
 
-from graph.bulk import ARRAY_DELIMITER, ImportGroup, ImportSpool
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j.bulk import ARRAY_DELIMITER, ImportGroup, ImportSpool
+from graph.neo4j.store import Neo4jStore
 from graph.store import INTERNAL_PROPS, StoreError, VersionedRow, WriteResult, rounds
 from ingest.bundle import BundleError
 from ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress
@@ -33,8 +33,10 @@ from ingest.runs import close_interrupted
 Importer = Callable[[Path], None]
 #: Hears what a long operation has done.
 Status = Callable[[str], None]
-#: The repository's script managing a local server (`scripts/neo4j-local import DIR`).
-LOCAL_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "neo4j-local"
+#: The source checkout's script managing its local server (`scripts/neo4j-local import
+#: DIR`); an installed package has no checkout around it, hence no such script.
+CHECKOUT = Path(__file__).resolve().parents[1]
+LOCAL_SCRIPT = CHECKOUT / "scripts" / "neo4j-local"
 
 
 class Stopwatch:
@@ -63,11 +65,24 @@ def command_importer(command: Sequence[str]) -> Importer:
     return run
 
 
-def default_importer() -> Importer:
-    if not LOCAL_SCRIPT.exists():
-        raise BundleError("--bulk needs an importer: set CREDTRACE_NEO4J_IMPORTER to a command "
-                          "that imports a folder (see the README)")
-    return command_importer([str(LOCAL_SCRIPT), "import"])
+def default_importer(checkout: Path = CHECKOUT) -> Importer:
+    """The importer when none is set: in a source checkout its `scripts/neo4j-local import`
+    (for the checkout's own server); an installed package has none, and says what to set.
+
+    >>> default_importer(Path("/nowhere"))
+    Traceback (most recent call last):
+    ...
+    ingest.errors.BundleError: --bulk needs an importer: set CREDTRACE_NEO4J_IMPORTER ...
+    """
+    script = checkout / "scripts" / "neo4j-local"
+    if not (script.is_file() and (checkout / "pyproject.toml").is_file()):
+        raise BundleError(
+            "--bulk needs an importer: set CREDTRACE_NEO4J_IMPORTER to a command that "
+            "replaces the store's database by an offline import of a folder (appended to "
+            "the command; its files and `neo4j-admin database import` arguments are in "
+            "import.args) and returns when the server answers again; a source checkout "
+            "of credtrace has one: `scripts/neo4j-local import`")
+    return command_importer([str(script), "import"])
 
 
 def write_arguments(folder: Path, files: Sequence[ImportGroup]) -> None:

@@ -17,7 +17,7 @@ from itertools import groupby, islice
 
 from graph.consistency import Inconsistency, over_allocations, sole_role_overlaps
 from graph.records import Edge
-from graph.store import Store, VersionedRow
+from graph.store import Reader, VersionedRow
 
 #: The rule judging each relationship type.
 RULES: dict[str, Callable[[Iterable[Edge]], list[Inconsistency]]] = {
@@ -82,7 +82,7 @@ class DoubtfulFacts:
             "direct": None if direct < 0 else bool(direct),
             "file": texts[file] if file >= 0 else None, "line": None if line < 0 else line})
 
-    def judge(self, store: Store | None) -> Iterator[Warning]:
+    def judge(self, store: Reader | None) -> Iterator[Warning]:
         """The warnings about what was noted, judged with what `store` holds for the same
         enterprises (None: judge the load alone, e.g. a bulk load into an empty store).
         Clears what was noted."""

@@ -36,8 +36,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.bulk import ImportSpool
-from graph.store import Store
+from graph.store import Reader
 
 #: Events that end a measure (each can happen once).
 ENDING = ("repaired", "exited", "objection_upheld")
@@ -118,7 +117,7 @@ class DueProcess:
 
     `store` None judges only what the run has seen (and the doctests)."""
 
-    def __init__(self, store: Store | None, *, today: str | None = None) -> None:
+    def __init__(self, store: Reader | None, *, today: str | None = None) -> None:
         self.store = store
         self.today = today or date.today().isoformat()
         self._starts: dict[str, str | None] = {}
@@ -164,7 +163,7 @@ class DueProcess:
             return self._events[measure_id]
         events: list[Event] = []
         store = self.store
-        if store is not None and not isinstance(store, ImportSpool):
+        if store is not None:
             if measure_id not in self._starts:
                 node = store.get_node(measure_id)
                 self._starts[measure_id] = node.props.get("start") if node else None

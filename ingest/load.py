@@ -6,18 +6,19 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from graph.neo4j_store import Neo4jStore
 from graph.store import EntityRow, Store
 from ingest import bods, ftm
-from ingest.bulk import Importer, Status, ingest_bulk
 from ingest.bundle import BundleError, bundle_files, row_reader
 from ingest.catalogue import read_catalogue
 from ingest.interop import Converted, first_record
 from ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress
 from ingest.runs import close_interrupted
 from ingest.tables import tables
+
+if TYPE_CHECKING:  # the bulk path loads the Neo4j driver: imported when a bulk load runs
+    from ingest.bulk import Importer, Status
 
 CATALOGUE_FILE = "measure_kinds.csv"
 #: Sources this large are prepared in worker processes by default.
@@ -177,6 +178,9 @@ def ingest_path(
     if workers is None:
         workers = (os.cpu_count() or 1) if source.size >= PARALLEL_ROWS else 0
     if bulk is not None:
+        from graph.neo4j.store import Neo4jStore
+        from ingest.bulk import ingest_bulk
+
         if not isinstance(store, Neo4jStore):
             raise BundleError("a bulk load goes into Neo4j: give a neo4j:// or bolt:// store")
         return ingest_bulk(store, source=source.format, path=str(source.path),

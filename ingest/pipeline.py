@@ -21,9 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from graph.bulk import ImportSpool
 from graph.model import MODEL
-from graph.store import EntityRow, Store, VersionedRow, WriteResult
+from graph.store import EntityRow, Reader, VersionedRow, Writer, WriteResult
 from ingest.doubtful import DoubtfulFacts
 from ingest.due_process import DueProcess
 from ingest.fields import FieldError
@@ -150,7 +149,7 @@ class Ingestor:
 
     def __init__(
         self,
-        store: Store,
+        store: Writer,
         *,
         source: str,
         path: str,
@@ -171,7 +170,7 @@ class Ingestor:
         self.known: dict[str, str] = {}
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
         self._pending: Future[None] | None = None
-        self.due_process = DueProcess(store)
+        self.due_process = DueProcess(store if isinstance(store, Reader) else None)
         self._doubtful = DoubtfulFacts()  # what the current table writes that a rule covers
         self._record_run()
 
@@ -223,7 +222,7 @@ class Ingestor:
         self._wait_for_writes()
         self.store.flush()
         # a bulk load goes into an empty database, through a spool that answers no reads
-        store = None if isinstance(self.store, ImportSpool) else self.store
+        store = self.store if isinstance(self.store, Reader) else None
         for line, name, value, reason, kind in self._doubtful.judge(store):
             self.sink.add(Reject(file, line, name, value, reason, "warning", kind))
 

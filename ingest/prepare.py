@@ -19,8 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from graph.bulk import write_parts
 from graph.model import MODEL
+from graph.neo4j.bulk import write_parts
 from graph.store import VersionedRow, versioned
 from ingest.fields import FieldError, check_lengths
 from ingest.tables import Table
@@ -71,7 +71,7 @@ def prepare_rows(rows: list[Row], table: Table, source: str, file: str, run_id: 
                  import_parts: Path | None = None) -> list[Prepared | FieldError]:
     """Each row converted and versioned, with its provenance, or why it is refused; with
     `import_parts` (a folder), the writes go into part files of a bulk import there and
-    carry references to their lines (`graph.bulk.write_parts`)."""
+    carry references to their lines (`graph.neo4j.bulk.write_parts`)."""
     prepared: list[Prepared | FieldError] = []
     for line, row in rows:
         try:

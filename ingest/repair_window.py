@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import date
 
 from graph.law import decision_date, publication_window, rule_date, version_for, versions_of
-from graph.store import Store
+from graph.store import Reader
 
 
-def repair_refusal(store: Store, measure_id: str, day: str) -> str | None:
+def repair_refusal(store: Reader, measure_id: str, day: str) -> str | None:
     """Why a repair of `measure_id` on `day` is refused, or None (also when the measure
     or the date cannot be read: the event's own validation reports that)."""
     try:

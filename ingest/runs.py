@@ -7,12 +7,12 @@ API serialises its own writes; do not start two `credtrace ingest` on one store 
 from __future__ import annotations
 
 from graph.model import PROVENANCE
-from graph.store import EntityRow, Store, public_props
+from graph.store import EntityRow, Reader, Writer, public_props
 
 INTERRUPTED = "failed"
 
 
-def close_interrupted(store: Store, current: str | None = None) -> list[str]:
+def close_interrupted(store: Writer, current: str | None = None) -> list[str]:
     """Mark every run but `current` still "running" as failed (its earlier version kept in
     its history); the ids of the runs closed (none in a write-only store: a bulk load
     closes them in the store it reads its runs from).
@@ -23,7 +23,7 @@ def close_interrupted(store: Store, current: str | None = None) -> list[str]:
     >>> close_interrupted(store, "r2"), store.get_node("r1").props["status"]
     (['r1'], 'failed')
     """
-    if store.write_only:
+    if not isinstance(store, Reader):
         return []
     stale = [run for run in store.nodes("IngestRun")
              if run.props.get("status") == "running" and run.uid != current]

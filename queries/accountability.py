@@ -19,7 +19,7 @@ from typing import Any
 
 from graph.model import MODEL
 from graph.records import Edge, Node
-from graph.store import Store
+from graph.store import Reader
 from graph.timeline import Validity, uncertainty_reason, validity
 from queries.common import (
     EntityNotFound,
@@ -44,7 +44,7 @@ from queries.statutory import responsibility
 #: establishment date is unknown).
 EARLIEST = "0001-01-01"
 
-#: What `reached_by` reads of an enterprise (`Store.prefetch`): its roles and the chains
+#: What `reached_by` reads of an enterprise (`Reader.prefetch`): its roles and the chains
 #: above it, with what the data-quality notes read of each enterprise on them.
 REACHED_PLAN = upward_plan(MODEL.rels_of("role"), above=CHECKED)
 #: What `accountable` reads: the same, the measures on the enterprise and their events.
@@ -80,7 +80,7 @@ def conduct_window(enterprise: Node, measure: Node, as_of: str) -> tuple[str, st
             measure.props.get("start") or as_of)
 
 
-def _role_holders(store: Store, uscc: str, roles: tuple[str, ...], lo: str,
+def _role_holders(store: Reader, uscc: str, roles: tuple[str, ...], lo: str,
                   hi: str) -> list[tuple[Edge, str, Validity]]:
     """Role relationships of `roles` into `uscc` that may meet `[lo, hi]`, with whether
     they held on `lo` (meaningful when the window is one day)."""
@@ -100,7 +100,7 @@ def _window_reason(held: str, lo: str, hi: str) -> str:
             f"which lies somewhere {since}up to {hi}")
 
 
-def controller_candidates(store: Store, uscc: str, lo: str,
+def controller_candidates(store: Reader, uscc: str, lo: str,
                           hi: str) -> list[tuple[Candidate, str]]:
     """Every party that may be the actual controller of `uscc` on a day of `[lo, hi]`
     and the day it was found on (each party once: certain on a day if ever, else the
@@ -117,7 +117,7 @@ def controller_candidates(store: Store, uscc: str, lo: str,
     return [found[uid] for uid in sorted(found)]
 
 
-def reached_by(store: Store, enterprise: Node, measure: Node, kind: MeasureKind,
+def reached_by(store: Reader, enterprise: Node, measure: Node, kind: MeasureKind,
                as_of: str, *, events: list[dict[str, Any]] | None = None,
                ) -> dict[str, list[dict[str, Any]]]:
     """Persons reached by one measure on one enterprise, and the uncertain cases: every
@@ -186,7 +186,7 @@ def reached_by(store: Store, enterprise: Node, measure: Node, kind: MeasureKind,
             "data_quality": quality}
 
 
-def accountable(store: Store, uscc: str, *, measure_id: str | None = None,
+def accountable(store: Reader, uscc: str, *, measure_id: str | None = None,
                 as_of: str | None = None) -> dict[str, Any]:
     """R1: the persons reached by each measure on `uscc` that reaches persons.
 
@@ -219,7 +219,7 @@ def accountable(store: Store, uscc: str, *, measure_id: str | None = None,
     return answer
 
 
-def propagate(store: Store, *, as_of: str | None = None) -> list[dict[str, Any]]:
+def propagate(store: Reader, *, as_of: str | None = None) -> list[dict[str, Any]]:
     """R1 over the whole graph: every enterprise measure that reaches persons, with the
     persons it reaches (one `accountable` answer per sanctioned enterprise)."""
     day = as_of_date(as_of)

@@ -34,7 +34,7 @@ from typing import Any
 from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL
 from graph.records import Edge, Node
-from graph.store import Store
+from graph.store import Reader
 from graph.timeline import possibly_valid
 from queries.accountability import measure_step, role_step
 from queries.check import Checker
@@ -182,7 +182,7 @@ class _Link:
         return [e for e in self.represents if possibly_valid(e.start, e.end, day)]
 
 
-def _link(store: Store, person: str, uscc: str, represents: list[Edge], lo: str,
+def _link(store: Reader, person: str, uscc: str, represents: list[Edge], lo: str,
           day: str) -> _Link:
     up = read_upward(store, uscc, lo, day)
     control: dict[str, Candidate | None] = {}
@@ -321,7 +321,7 @@ def exposure(checker: Checker, sanctioned: dict[str, list[dict[str, Any]]], k: i
     return entries, complete
 
 
-def alerts(store: Store, *, as_of: str | None = None, k: int = 2,
+def alerts(store: Reader, *, as_of: str | None = None, k: int = 2,
            limit: int = 500, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """R4 alerts on `as_of`: forbidden roles, new shells and exposure within `k` hops.
 

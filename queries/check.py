@@ -29,10 +29,10 @@ from typing import Any
 
 from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL
+from graph.reads import Direction, Hop, Plan
 from graph.records import Edge, Node
-from graph.store import Direction, Store
+from graph.store import Reader
 from graph.timeline import possibly_valid
-from graph.view import Hop, Plan
 from queries.accountability import REACHED_PLAN, measure_step, reached_by
 from queries.common import (
     EntityNotFound,
@@ -67,7 +67,7 @@ _LATER: Hop = {"Enterprise": ((("IMPOSED_ON",), "in"), (CONTROL_TYPES, "out")),
 
 
 def read_plan(with_risk: bool) -> Plan:
-    """What a check reads, hop by hop from its subjects (`Store.prefetch`): their measures
+    """What a check reads, hop by hop from its subjects (`Reader.prefetch`): their measures
     and roles (a person's holdings too); the measures on, and the control reaching on
     from, the enterprises so reached (with risk: of the persons in an enterprise's roles
     and its shareholders first), and the measures' events. Holdings higher up, read for
@@ -84,7 +84,7 @@ class Checker:
     Score and other queries build on it to learn which parties are under measures.
     """
 
-    def __init__(self, store: Store, day: str, kinds: dict[str, MeasureKind] | None = None):
+    def __init__(self, store: Reader, day: str, kinds: dict[str, MeasureKind] | None = None):
         self.store, self.day = store, day
         self.kinds = catalogue(store) if kinds is None else kinds
         self.limits: list[str] = []
@@ -312,7 +312,7 @@ def _risk(checker: Checker, enterprise: Node, holders: dict[str, list[str]],
     return sorted(risk, key=lambda r: (r["person"]["id"], r["measure"], r["derived"]))
 
 
-def owners_and_controllers(store: Store, enterprises: Sequence[str],
+def owners_and_controllers(store: Reader, enterprises: Sequence[str],
                            day: str) -> dict[str, dict[str, list[str]]]:
     """Persons who hold shares in, or may control, each enterprise on `day` (R2: their
     measures are a risk signal for it whether or not they hold a role there)."""
@@ -357,7 +357,7 @@ def known_scenario(kinds: dict[str, MeasureKind], scenario: str | None) -> str |
     return scenario
 
 
-def _run(store: Store, ids: Sequence[str], scenario: str | None, as_of: str | None,
+def _run(store: Reader, ids: Sequence[str], scenario: str | None, as_of: str | None,
          with_risk: bool) -> list[dict[str, Any] | QueryError]:
     keys = [k for i in ids for k in key_forms(i)]
     store = store.prefetch(keys, read_plan(with_risk), ["MeasureKind"])
@@ -403,7 +403,7 @@ def _run(store: Store, ids: Sequence[str], scenario: str | None, as_of: str | No
     return results
 
 
-def check(store: Store, subject_id: str, *, scenario: str | None = None,
+def check(store: Reader, subject_id: str, *, scenario: str | None = None,
           as_of: str | None = None, with_risk: bool = True) -> dict[str, Any]:
     """The measures in force on `as_of` that apply to `scenario`, for an enterprise (its
     own) or a person (own and derived), each with its state and evidence.
@@ -421,7 +421,7 @@ def check(store: Store, subject_id: str, *, scenario: str | None = None,
     return result
 
 
-def check_batch(store: Store, ids: Sequence[str], *, scenario: str | None = None,
+def check_batch(store: Reader, ids: Sequence[str], *, scenario: str | None = None,
                 as_of: str | None = None, with_risk: bool = True,
                 limits: Limits = DEFAULT_LIMITS) -> list[dict[str, Any]]:
     """`check` for each id (at most `limits.max_batch`), in order; an unknown id answers

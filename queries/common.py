@@ -14,7 +14,7 @@ from graph.law import Window, decision_date, publication_window, rule_date, vers
 from graph.model import PROVENANCE
 from graph.personal import mask_id
 from graph.records import Edge, Node
-from graph.store import Store
+from graph.store import Reader
 
 
 class QueryError(ValueError):
@@ -158,7 +158,7 @@ def _versioned(uid: str, name_zh: str, versions: str) -> MeasureKind:
     return replace(general, versions=parsed)
 
 
-def catalogue(store: Store) -> dict[str, MeasureKind]:
+def catalogue(store: Reader) -> dict[str, MeasureKind]:
     """The measure-kind catalogue as loaded into the store."""
     return {n.uid: kind_of_node(n) for n in store.nodes("MeasureKind")}
 
@@ -190,7 +190,7 @@ class AmbiguousIdentifier(QueryError):
         self.candidates = candidates
 
 
-def resolve(store: Store, given: str, *kinds: str) -> tuple[Node | None, str | None]:
+def resolve(store: Reader, given: str, *kinds: str) -> tuple[Node | None, str | None]:
     """The node an id given by a user stands for, of one of `kinds`, and the identifier it
     was resolved from (None when `given` is the node's own key): credtrace's key, else any
     identifier its sources gave it (source id, merged id, registration, tax or passport
@@ -209,7 +209,7 @@ def resolve(store: Store, given: str, *kinds: str) -> tuple[Node | None, str | N
     return (parties[0], given.strip()) if parties else (None, None)
 
 
-def require_resolved(store: Store, uid: str, *kinds: str) -> tuple[Node, str | None]:
+def require_resolved(store: Reader, uid: str, *kinds: str) -> tuple[Node, str | None]:
     """`resolve`, or `EntityNotFound` when nothing matches."""
     node, resolved_from = resolve(store, uid, *kinds)
     if node is None:
@@ -218,7 +218,7 @@ def require_resolved(store: Store, uid: str, *kinds: str) -> tuple[Node, str | N
     return node, resolved_from
 
 
-def require_node(store: Store, uid: str, *kinds: str) -> Node:
+def require_node(store: Reader, uid: str, *kinds: str) -> Node:
     """The node `uid` (or any identifier of it, `resolve`) of one of `kinds`, or
     `EntityNotFound`."""
     return require_resolved(store, uid, *kinds)[0]

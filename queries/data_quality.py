@@ -18,12 +18,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph.consistency import Inconsistency, over_allocations, sole_role_overlaps
-from graph.store import Store
+from graph.store import Reader
 
 CHECKED = ("HOLDS_SHARES", "LEGAL_REPRESENTATIVE")
 
 
-def inconsistencies(store: Store, uids: Sequence[str], on: str) -> list[Inconsistency]:
+def inconsistencies(store: Reader, uids: Sequence[str], on: str) -> list[Inconsistency]:
     """The inconsistencies about enterprises `uids` whose period covers `on`."""
     if not uids:
         return []
@@ -46,7 +46,7 @@ def as_note(found: Inconsistency, kinds: Mapping[str, str]) -> dict[str, Any]:
             "note": found.describe()}
 
 
-def notes(store: Store, uids: Sequence[str], on: str) -> list[dict[str, Any]]:
+def notes(store: Reader, uids: Sequence[str], on: str) -> list[dict[str, Any]]:
     """The `data_quality` notes about enterprises `uids` on `on` (the parties' kinds are
     read only when there is a note)."""
     found = inconsistencies(store, uids, on)
@@ -61,7 +61,7 @@ def with_notes(answer: dict[str, Any], found: Sequence[dict[str, Any]]) -> dict[
     return {**answer, "data_quality": [*found, *rest]}
 
 
-def chain_notes(store: Store, uscc: str, chain: Sequence[dict[str, Any]],
+def chain_notes(store: Reader, uscc: str, chain: Sequence[dict[str, Any]],
                 on: str) -> list[dict[str, Any]]:
     """The notes about `uscc` and the enterprises of its control `chain` on `on`. Where an
     inconsistency can change who controls, the control rule itself has already made the

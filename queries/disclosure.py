@@ -16,7 +16,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from graph.store import Store
+from graph.store import Reader
 from queries.common import as_of_date, catalogue, kind_of
 from queries.workdays import BeyondCalendar, WorkCalendar
 
@@ -34,7 +34,7 @@ def _selected(props: dict[str, Any], since: str | None, until: str | None,
                 or (authority is not None and props.get("authority") != authority))
 
 
-def disclosure(store: Store, *, as_of: str | None = None, since: str | None = None,
+def disclosure(store: Reader, *, as_of: str | None = None, since: str | None = None,
                until: str | None = None, authority: str | None = None,
                calendar: WorkCalendar | None = None) -> dict[str, Any]:
     """Every decision with a publication deadline (decided from `since` to `until`,

@@ -31,7 +31,7 @@ from typing import Any
 from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL, PROVENANCE
 from graph.records import Edge, Node
-from graph.store import Store, history_of, public_props
+from graph.store import Reader, history_of, public_props
 from graph.timeline import Validity, uncertainty_reason, validity
 from queries.accountability import measure_step
 from queries.common import (
@@ -73,7 +73,7 @@ def _summary(node: Node) -> dict[str, Any]:
     return {**party(node), **extra}
 
 
-def search(store: Store, q: str, *, limit: int = 20,
+def search(store: Reader, q: str, *, limit: int = 20,
            limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """Enterprises and persons whose name contains `q` or whose key starts with it.
 
@@ -147,7 +147,7 @@ def versions(props: dict[str, Any]) -> dict[str, Any]:
     return {"count": len(result), "versions": result}
 
 
-def entity(store: Store, id: str, *, as_of: str | None = None) -> dict[str, Any]:
+def entity(store: Reader, id: str, *, as_of: str | None = None) -> dict[str, Any]:
     """The enterprise or person `id` with its roles, shareholdings and measures on `as_of`.
 
     >>> from graph.memory import MemoryStore

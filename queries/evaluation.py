@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from graph.store import Store
+from graph.store import Reader
 from queries.common import as_of_date
 from queries.score import score
 
@@ -103,7 +103,7 @@ class Evaluation:
     Iterate `rows()` once; afterwards `content_hash`, `grades`, `changes` and `gone` (keys
     of the previous run no longer in the store) describe the run."""
 
-    def __init__(self, store: Store, *, as_of: str | None = None,
+    def __init__(self, store: Reader, *, as_of: str | None = None,
                  previous: Iterable[Row] | None = None,
                  keys: Iterable[str] | None = None,
                  progress: Callable[[int], None] | None = None) -> None:

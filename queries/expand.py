@@ -31,7 +31,7 @@ from typing import Any
 from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL
 from graph.records import Edge
-from graph.store import Store
+from graph.store import Reader
 from queries.common import as_of_date, require_node
 from queries.network import (
     TYPE_RANK,
@@ -49,7 +49,7 @@ def _first_type(edges: Sequence[Edge]) -> str:
     return min((edge.type for edge in edges), key=lambda t: TYPE_RANK[t])
 
 
-def expand(store: Store, party_id: str, *, kinds: Sequence[str] | None = None,
+def expand(store: Reader, party_id: str, *, kinds: Sequence[str] | None = None,
            as_of: str | None = None, offset: int = 0, limit: int = DEFAULT_PAGE,
            limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """One page of the neighbours of `party_id` along `kinds`, valid (or uncertain) on

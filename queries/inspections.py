@@ -36,7 +36,7 @@ from typing import Any
 
 from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL
-from graph.store import Store
+from graph.store import Reader
 from queries.common import InvalidInput, as_of_date
 from queries.network import bounded, explore
 
@@ -106,7 +106,7 @@ def seed_of(plan: Plan, evaluation_hash: str) -> str:
                 evaluation_hash)
 
 
-def _related(store: Store, inspectors: list[Inspector], plan: Plan,
+def _related(store: Reader, inspectors: list[Inspector], plan: Plan,
              limits: Limits) -> dict[str, set[str]]:
     """Per inspector with a person in the graph, the enterprises within `hops` of them,
     or (walk cut at `limits.max_results` nodes) None, meaning "check each pair"."""
@@ -123,7 +123,7 @@ def _related(store: Store, inspectors: list[Inspector], plan: Plan,
     return near
 
 
-def _is_related(store: Store, inspector: Inspector, uscc: str, near: set[str],
+def _is_related(store: Reader, inspector: Inspector, uscc: str, near: set[str],
                 plan: Plan) -> bool:
     if uscc in near:
         return True
@@ -138,7 +138,7 @@ def _order(seed: str, uscc: str) -> Callable[[Inspector], str]:
     return lambda inspector: _sha(seed, uscc, inspector.id)
 
 
-def draw(store: Store, plan: Plan, grades: Iterable[Mapping[str, Any]],
+def draw(store: Reader, plan: Plan, grades: Iterable[Mapping[str, Any]],
          inspectors: list[Inspector], evaluation_hash: str,
          limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """The draw: the sample per grade with its inspectors, the seed and a content hash.

@@ -15,7 +15,7 @@ from typing import Any
 
 from graph.law import Window
 from graph.records import Node
-from graph.store import Store
+from graph.store import Reader
 from queries.common import MeasureKind
 
 ENDING_EVENTS = {"repaired": "repaired", "exited": "exited", "objection_upheld": "objection_upheld"}
@@ -107,7 +107,7 @@ def _state(props: dict[str, Any], events: list[dict[str, Any]], on: str,
     return MeasureState("active", True)
 
 
-def events_of(store: Store, measure_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+def events_of(store: Reader, measure_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Due-process events per measure."""
     result: dict[str, list[dict[str, Any]]] = {m: [] for m in measure_ids}
     edges = store.adjacent(measure_ids, ["EVENT_OF"], "in")
@@ -120,7 +120,7 @@ def events_of(store: Store, measure_ids: list[str]) -> dict[str, list[dict[str, 
     return result
 
 
-def measures_on(store: Store, subject: str) -> list[Node]:
+def measures_on(store: Reader, subject: str) -> list[Node]:
     """Measures imposed directly on `subject` (any date)."""
     edges = store.adjacent([subject], ["IMPOSED_ON"], "in")
     return sorted(store.get_nodes(e.source for e in edges).values(), key=lambda n: n.uid)

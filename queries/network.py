@@ -34,7 +34,7 @@ from typing import Any
 from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL
 from graph.records import Edge, Node
-from graph.store import Store, public_props
+from graph.store import Reader, public_props
 from graph.timeline import Validity, uncertainty_reason, validity
 from graph.traverse import Step, Walk
 from queries.common import InvalidInput, as_of_date, catalogue, kind_of, require_node
@@ -167,7 +167,7 @@ class Exploration:
     frontier_fetched: bool = False  # the last layer's relationships were read
 
 
-def explore(store: Store, root: str, types: Sequence[str], on: str, hops: int,
+def explore(store: Reader, root: str, types: Sequence[str], on: str, hops: int,
             max_nodes: int) -> Exploration:
     """Walk `hops` layers from `root`, keeping at most `max_nodes` nodes, nearest first."""
     found = Exploration(Walk(root))
@@ -213,7 +213,7 @@ class Subgraph:
         }
 
 
-def _measure_marks(store: Store, nodes: Mapping[str, Node], on: str) -> dict[str, Any]:
+def _measure_marks(store: Reader, nodes: Mapping[str, Node], on: str) -> dict[str, Any]:
     """Each measure node's state on `on`, and each party's own measures in force."""
     parties = [uid for uid, node in nodes.items() if node.kind in PARTIES]
     imposed = store.adjacent(parties, ["IMPOSED_ON"], "in") if parties else []
@@ -236,7 +236,7 @@ def _measure_marks(store: Store, nodes: Mapping[str, Node], on: str) -> dict[str
     return marks
 
 
-def neighbourhood(store: Store, party_id: str, *, hops: int = 1,
+def neighbourhood(store: Reader, party_id: str, *, hops: int = 1,
                   kinds: Sequence[str] | None = None, as_of: str | None = None,
                   max_nodes: int = DEFAULT_MAX_NODES, limits: Limits = DEFAULT_LIMITS
                   ) -> Subgraph:

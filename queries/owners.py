@@ -31,7 +31,7 @@ from typing import Any
 
 from graph.model import EXECUTIVE_ROLES, MODEL
 from graph.records import Edge, Node
-from graph.store import Store
+from graph.store import Reader
 from graph.timeline import Validity, uncertainty_reason, validity
 from queries.accountability import role_step
 from queries.common import as_of_date, interval, key_forms, party, provenance, require_node
@@ -107,7 +107,7 @@ def _controller(answer: ControllerAnswer) -> dict[str, Any]:
             "candidates": [c.as_dict() for c in answer.candidates]}
 
 
-def _beneficial(store: Store, uscc: str, holders: list[dict[str, Any]],
+def _beneficial(store: Reader, uscc: str, holders: list[dict[str, Any]],
                 controller: dict[str, Any], on: str) -> list[dict[str, Any]]:
     """Natural persons with ≥ 25 % effective ownership or control; else the fallback."""
     found: dict[str, dict[str, Any]] = {}
@@ -153,7 +153,7 @@ def _beneficial(store: Store, uscc: str, holders: list[dict[str, Any]],
     return [fallback[p] for p in sorted(fallback)]
 
 
-def owners(store: Store, uscc: str, *, as_of: str | None = None) -> dict[str, Any]:
+def owners(store: Reader, uscc: str, *, as_of: str | None = None) -> dict[str, Any]:
     """Every holder of `uscc` (direct and indirect) with direct and effective shares and
     the paths behind them; the controlling shareholder, actual controller and beneficial
     owners on `as_of`.
@@ -209,7 +209,7 @@ class ControlLink:
                 "basis": self.basis, "share": self.share, "evidence": evidence}
 
 
-def control_links(store: Store, uids: Sequence[str], on: str,
+def control_links(store: Reader, uids: Sequence[str], on: str,
                   edges: list[Edge] | None = None) -> list[ControlLink]:
     """Certain control relations touching `uids` on `on`, in both directions, under the
     one control rule (pooled votes, declared controllers): who controls each of `uids`
@@ -237,7 +237,7 @@ def control_links(store: Store, uids: Sequence[str], on: str,
     return [links[k] for k in sorted(links)]
 
 
-def group(store: Store, uscc: str, *, as_of: str | None = None) -> dict[str, Any]:
+def group(store: Reader, uscc: str, *, as_of: str | None = None) -> dict[str, Any]:
     """The enterprises connected to `uscc` by control on `as_of`, with the control edges.
 
     >>> from graph.memory import MemoryStore

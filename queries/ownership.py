@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graph.consistency import over_allocations
+from graph.reads import Direction, Hop, Plan
 from graph.records import Edge, Node
-from graph.store import Direction, Store
+from graph.store import Reader
 from graph.timeline import Validity, uncertainty_reason, validity
-from graph.view import Hop, Plan
 from queries.common import interval, party, provenance
 from queries.control import (
     LARGEST,
@@ -44,7 +44,7 @@ UPWARD = ("HOLDS_SHARES", "ACTUAL_CONTROLLER")
 
 def upward_plan(first: Sequence[str], also: Hop | None = None,
                 above: Sequence[str] = ()) -> Plan:
-    """A `Store.prefetch` plan for a query walking chains up from one enterprise: `first`
+    """A `Reader.prefetch` plan for a query walking chains up from one enterprise: `first`
     and `UPWARD` relationships into it, then `UPWARD` ones (and `above`) level by level to
     `MAX_CHAIN` (and `also` from whatever the hop before reached). Persons are asked too:
     a walk asks every holder, and learns from the answer that nobody holds a person."""
@@ -70,7 +70,7 @@ def _bounds(exact: Any, low: Any, high: Any) -> tuple[float, float]:
     return float(low or 0.0), float(high if high is not None else 100.0)
 
 
-def holdings_into(store: Store, uids: list[str], on: str, *,
+def holdings_into(store: Reader, uids: list[str], on: str, *,
                   declared: bool = False) -> list[Edge]:
     """Shareholdings into any of `uids` that may hold on `on`, in a stable order: the links
     of ownership chains, or with `declared=True` only the declared indirect figures."""
@@ -134,7 +134,7 @@ def control_edge(solution: Solution, x: str, uscc: str) -> Edge | None:
     return stakes[0].edge if stakes else None
 
 
-def controlling_shareholder(store: Store, uscc: str, on: str) -> Control | None:
+def controlling_shareholder(store: Reader, uscc: str, on: str) -> Control | None:
     """The controlling shareholder of `uscc` on `on` (domain.md §4): the direct holder that
     controls it under the one control rule, certain if the data settles it; else the first
     holder that may, with the reasons it is uncertain; None when no holder may."""
@@ -211,7 +211,7 @@ class Upward:
         return sorted({lo, hi} | inner)
 
 
-def read_upward(store: Store, uscc: str | Sequence[str], lo: str,
+def read_upward(store: Reader, uscc: str | Sequence[str], lo: str,
                 hi: str | None = None) -> Upward:
     """The holdings and declared controllers above `uscc` that may hold on some day of
     `[lo, hi]` (one date when `hi` is None), one store call per level, to `MAX_CHAIN`.
@@ -428,7 +428,7 @@ def controllers_in(up: Upward, solution: Solution, root: str) -> ControllerAnswe
     return ControllerAnswer(candidates, ends, list(up.notes))
 
 
-def actual_controller(store: Store, uscc: str, on: str) -> ControllerAnswer:
+def actual_controller(store: Reader, uscc: str, on: str) -> ControllerAnswer:
     """Every party that may be the actual controller of `uscc` on `on`
     (`controllers_on` over what `read_upward` reads).
 
@@ -450,7 +450,7 @@ class Ownership:
     declared: tuple[float, float] | None = None  # a declared indirect figure, never summed
 
 
-def effective_ownership(store: Store, uscc: str, on: str,
+def effective_ownership(store: Reader, uscc: str, on: str,
                         max_depth: int = MAX_CHAIN) -> dict[str, Ownership]:
     """Every direct or indirect holder of `uscc` with its effective share bounds.
 

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph.limits import DEFAULT_LIMITS, Limits
-from graph.store import Store
+from graph.store import Reader
 from queries.common import InvalidInput, as_of_date, party, require_node
 from queries.network import PARTIES, PARTY_KINDS, bounded, path_entry, path_nodes, rel_types
 
 
-def paths(store: Store, a: str, b: str, *, as_of: str | None = None,
+def paths(store: Reader, a: str, b: str, *, as_of: str | None = None,
           kinds: Sequence[str] | None = None, max_hops: int = 6,
           limit: int = 10, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """All shortest paths (equal length, at most `limit`) between parties `a` and `b`.

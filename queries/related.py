@@ -38,7 +38,7 @@ from typing import Any
 from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import EXECUTIVE_ROLES, MODEL
 from graph.records import Edge, Node
-from graph.store import Store
+from graph.store import Reader
 from graph.traverse import Walk
 from queries.common import as_of_date, require_node
 from queries.network import (
@@ -180,7 +180,7 @@ def _on_chain(answer: ControllerAnswer, uid: str) -> list[dict[str, Any]] | None
     return None
 
 
-def _control(store: Store, center: Node, kept: Sequence[str], relations: Relations) -> None:
+def _control(store: Reader, center: Node, kept: Sequence[str], relations: Relations) -> None:
     """`control` and derived `shared_controller` relations between the centre and `kept`."""
     nodes, day = relations.nodes, relations.day
     companies = [uid for uid in (center.uid, *kept) if nodes[uid].kind == "Enterprise"]
@@ -204,7 +204,7 @@ def _control(store: Store, center: Node, kept: Sequence[str], relations: Relatio
                               reasons=answer.uncertain)
 
 
-def _hubs(store: Store, walk: Walk, nodes: Mapping[str, Node]) -> tuple[dict[str, int],
+def _hubs(store: Reader, walk: Walk, nodes: Mapping[str, Node]) -> tuple[dict[str, int],
                                                                         set[str]]:
     """Hub contacts in the walk (with their number of parties) and the nodes the walk
     reached only through them."""
@@ -230,7 +230,7 @@ def _listed_under(relation: dict[str, Any]) -> str:
     return "family" if relation["family"] else "related"
 
 
-def related(store: Store, party_id: str, *, hops: int = 2, kinds: Sequence[str] | None = None,
+def related(store: Reader, party_id: str, *, hops: int = 2, kinds: Sequence[str] | None = None,
             as_of: str | None = None, limit: int = 200,
             limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """Parties within `hops` of `party_id` on `as_of`, each with how it is related (R5).

@@ -37,7 +37,7 @@ from typing import Any
 
 from graph.model import EXECUTIVE_ROLES
 from graph.records import Node
-from graph.store import Store
+from graph.store import Reader
 from graph.timeline import possibly_valid
 from queries.check import ROLE_NAMES, ROLE_TYPES, Checker, answer_for, imposed_measures
 from queries.common import as_of_date, party, require_node
@@ -242,7 +242,7 @@ def grade_of(value: float) -> str:
     return next(grade for threshold, grade in GRADES if value >= threshold)
 
 
-def score(store: Store, uscc: str, *, as_of: str | None = None) -> dict[str, Any]:
+def score(store: Reader, uscc: str, *, as_of: str | None = None) -> dict[str, Any]:
     """The enterprise's score, grade, supervision intensity and the contributions.
 
     >>> from graph.memory import MemoryStore

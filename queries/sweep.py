@@ -27,7 +27,7 @@ from typing import Any
 
 from graph.limits import DEFAULT_LIMITS, Limits
 from graph.records import Node
-from graph.store import Store
+from graph.store import Reader
 from queries.alerts import (
     Personal,
     exposure,
@@ -74,7 +74,7 @@ class Sweep:
     once; afterwards `counts` (alerts per kind) and `complete` (False when an exposure walk
     stopped at the result bound: its alerts are partial, not absent) describe the sweep."""
 
-    def __init__(self, store: Store, *, as_of: str | None = None, k: int = 2,
+    def __init__(self, store: Reader, *, as_of: str | None = None, k: int = 2,
                  kinds: Sequence[str] = KINDS, region: str | None = None,
                  since: str | None = None, until: str | None = None,
                  limits: Limits = DEFAULT_LIMITS) -> None:

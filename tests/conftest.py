@@ -48,15 +48,19 @@ def neo4j_store() -> Iterator[Store]:
     store.close()
 
 
-@pytest.fixture
-def store(store_name: str, request: pytest.FixtureRequest) -> Iterator[Store]:
-    """An empty store of each kind."""
+def empty_store(store_name: str, request: pytest.FixtureRequest) -> Store:
+    """An empty memory store, or the session's Neo4j store cleared."""
     if store_name == "memory":
-        yield MemoryStore()
-        return
+        return MemoryStore()
     db: Store = request.getfixturevalue("neo4j_store")
     db.clear()
-    yield db
+    return db
+
+
+@pytest.fixture
+def store(store_name: str, request: pytest.FixtureRequest) -> Store:
+    """An empty store of each kind."""
+    return empty_store(store_name, request)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -10,7 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j.store import Neo4jStore
 from ingest.bulk import LOCAL_SCRIPT
 
 

@@ -15,7 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graph import EntityRow, MemoryStore
-from graph.bulk import (
+from graph.model import MODEL
+from graph.neo4j.bulk import (
     ARRAY_DELIMITER,
     ImportGroup,
     ImportSpool,
@@ -25,8 +26,7 @@ from graph.bulk import (
     row_from_line,
     write_parts,
 )
-from graph.model import MODEL
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j.store import Neo4jStore
 from graph.store import StoreError, VersionedRow, history_of, versioned
 from ingest import BundleError, ingest_bundle, ingest_path
 from ingest.bulk import command_importer

@@ -129,3 +129,12 @@ def test_loading_the_graph_leaves_the_collector_as_it_was(folder: Path) -> None:
     assert gc.isenabled()
     assert MemoryStore(folder).counts()["Enterprise"] == 8
     assert gc.isenabled()
+
+
+def test_the_packages_and_an_online_load_do_without_the_neo4j_driver() -> None:
+    """`import graph` and the online load path leave the Neo4j driver unloaded (a bulk
+    load and a Neo4j store import it when they run)."""
+    code = "import sys, graph, ingest.load, queries.check; print('neo4j' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout.strip() == "False", done.stderr

@@ -109,7 +109,7 @@ def test_neo4j_killed_mid_ingest_then_a_rerun_ends_like_an_undisturbed_load(
 KILLABLE_LOAD = """
 import sys
 from pathlib import Path
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j.store import Neo4jStore
 from ingest import ingest_bundle, ingest_path
 from ingest.bulk import command_importer
 ingest_bundle(Neo4jStore(*sys.argv[2:5]), Path(sys.argv[1]), batch_rows=int(sys.argv[5]))
@@ -138,7 +138,7 @@ def test_loader_killed_mid_ingest_then_a_rerun_ends_like_an_undisturbed_load(
 KILLABLE_BULK_LOAD = """
 import sys
 from pathlib import Path
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j.store import Neo4jStore
 from ingest import ingest_path
 from ingest.bulk import command_importer
 ingest_path(Neo4jStore(*sys.argv[2:5]), Path(sys.argv[1]), bulk=command_importer(sys.argv[5:]))

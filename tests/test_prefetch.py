@@ -1,4 +1,4 @@
-"""`Store.prefetch`: a plan read at once answers every read exactly like the store.
+"""`Reader.prefetch`: a plan read at once answers every read exactly like the store.
 
 On Neo4j the one-statement reading must equal the reference reading over the primitives
 (`graph.view.gather`); on every store a `Prefetched` view must answer `adjacent`,
@@ -12,7 +12,8 @@ import itertools
 from typing import Any
 
 from graph import MODEL, Store
-from graph.view import Plan, Prefetched, Subgraph, gather
+from graph.reads import Plan
+from graph.view import Prefetched, Subgraph, gather
 from ingest import ingest_bundle
 from queries.accountability import REACHED_PLAN, READ_PLAN
 from queries.check import read_plan

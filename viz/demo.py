@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.model import MODEL
-from graph.store import Store
+from graph.store import Reader
 from queries.alerts import alerts
 from viz.pages import render_accountability, render_ego, render_ownership, render_path
 from viz.report import write_report
@@ -47,7 +47,7 @@ def main_enterprise(answers: list[dict[str, Any]]) -> dict[str, Any] | None:
     return min(reaching, key=weight) if reaching else None
 
 
-def linked_enterprise(store: Store, answer: dict[str, Any],
+def linked_enterprise(store: Reader, answer: dict[str, Any],
                       shells: list[dict[str, Any]]) -> str | None:
     """A new shell of a person the measure reached, else another enterprise where such a
     person holds a role or shares (first by key)."""
@@ -61,7 +61,7 @@ def linked_enterprise(store: Store, answer: dict[str, Any],
     return min(others) if others else None
 
 
-def write_demo(store: Store, out: Path, answers: list[dict[str, Any]],
+def write_demo(store: Reader, out: Path, answers: list[dict[str, Any]],
                as_of: str | None = None, *, reveal_ids: bool = False,
                mask_key: bytes | None = None) -> DemoResult:
     """R4 alerts, then the report and pages of the main sanctioned enterprise (ID numbers

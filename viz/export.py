@@ -29,7 +29,7 @@ import networkx as nx
 import pandas as pd
 
 from graph.limits import DEFAULT_LIMITS, Limits
-from graph.store import Store
+from graph.store import Reader
 from queries.common import InvalidInput, require_node
 from queries.network import Subgraph, neighbourhood
 from viz.cells import text_cells_only, write_csv
@@ -122,7 +122,7 @@ def write_tables(frames: dict[str, pd.DataFrame], fmt: str, out: Path, zh: bool)
     return [out]
 
 
-def export(store: Store, party_id: str, *, fmt: str, out: Path, hops: int = 1,
+def export(store: Reader, party_id: str, *, fmt: str, out: Path, hops: int = 1,
            kinds: Sequence[str] | None = None, as_of: str | None = None,
            reveal_ids: bool = False, mask_key: bytes | None = None,
            zh: bool = False, limits: Limits = DEFAULT_LIMITS) -> list[Path]:
@@ -144,7 +144,7 @@ class Download:
     content: bytes
 
 
-def download(store: Store, party_id: str, *, fmt: str, **options: Any) -> Download:
+def download(store: Reader, party_id: str, *, fmt: str, **options: Any) -> Download:
     """The export of `fmt` (`export`'s `options`) as one file: csv zips its tables;
     named ``export-<key>.<ext>`` (a person's key masked unless `reveal_ids`).
 

@@ -29,7 +29,7 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from graph.limits import DEFAULT_LIMITS, Limits
-from graph.store import Store
+from graph.store import Reader
 from viz.cap import cap
 from viz.masking import redact_picture
 from viz.picture import Picture, PictureEdge, PictureNode
@@ -186,7 +186,7 @@ def render_picture(picture: Picture, *, reveal_ids: bool = False, mask_key: byte
         graph=graph_block(shown), **page_context(shown, masked=not reveal_ids), **extra)
 
 
-def render_ego(store: Store, party_id: str, *, hops: int = 1, kinds: Sequence[str] | None = None,
+def render_ego(store: Reader, party_id: str, *, hops: int = 1, kinds: Sequence[str] | None = None,
                as_of: str | None = None, reveal_ids: bool = False, mask_key: bytes | None = None,
                limits: Limits = DEFAULT_LIMITS) -> str:
     """The ego network of a party as an HTML page."""
@@ -195,7 +195,7 @@ def render_ego(store: Store, party_id: str, *, hops: int = 1, kinds: Sequence[st
                           max_nodes=limits.max_nodes)
 
 
-def render_accountability(store: Store, uscc: str, *, measure_id: str | None = None,
+def render_accountability(store: Reader, uscc: str, *, measure_id: str | None = None,
                           as_of: str | None = None, reveal_ids: bool = False,
                           mask_key: bytes | None = None,
                           limits: Limits = DEFAULT_LIMITS) -> str:
@@ -205,7 +205,7 @@ def render_accountability(store: Store, uscc: str, *, measure_id: str | None = N
                           max_nodes=limits.max_nodes)
 
 
-def render_ownership(store: Store, uscc: str, *, as_of: str | None = None,
+def render_ownership(store: Reader, uscc: str, *, as_of: str | None = None,
                      reveal_ids: bool = False, mask_key: bytes | None = None,
                      limits: Limits = DEFAULT_LIMITS) -> str:
     """The ownership and control view (equity penetration) as an HTML page."""
@@ -214,7 +214,7 @@ def render_ownership(store: Store, uscc: str, *, as_of: str | None = None,
                           max_nodes=limits.max_nodes)
 
 
-def render_path(store: Store, a: str, b: str, *, as_of: str | None = None,
+def render_path(store: Reader, a: str, b: str, *, as_of: str | None = None,
                 kinds: Sequence[str] | None = None, max_hops: int = 6, limit: int = 10,
                 reveal_ids: bool = False, mask_key: bytes | None = None,
                 limits: Limits = DEFAULT_LIMITS) -> str:

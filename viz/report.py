@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.limits import DEFAULT_LIMITS, Limits
-from graph.store import Store
+from graph.store import Reader
 from queries.accountability import accountable
 from queries.alerts import alerts
 from queries.common import as_of_date, catalogue, kind_of, party, require_node
@@ -44,7 +44,7 @@ REPORT_TABLES = ("parties", "roles", "holdings", "measures", "evidence", "metric
 ALERT_HOPS = 2
 
 
-def own_measures(store: Store, uid: str, day: str) -> list[dict[str, Any]]:
+def own_measures(store: Reader, uid: str, day: str) -> list[dict[str, Any]]:
     """Measures imposed on the party itself, with their state on `day`."""
     measures = measures_on(store, uid)
     events = events_of(store, [m.uid for m in measures])
@@ -97,7 +97,7 @@ def content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def report_data(store: Store, party_id: str, *, hops: int = 1,
+def report_data(store: Reader, party_id: str, *, hops: int = 1,
                 kinds: Sequence[str] | None = None, as_of: str | None = None,
                 reveal_ids: bool = False, mask_key: bytes | None = None,
                 limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
@@ -136,7 +136,7 @@ def report_data(store: Store, party_id: str, *, hops: int = 1,
     return {**shown, "hash": content_hash(shown)}
 
 
-def render_report(store: Store, party_id: str, *, hops: int = 1,
+def render_report(store: Reader, party_id: str, *, hops: int = 1,
                   kinds: Sequence[str] | None = None, as_of: str | None = None,
                   reveal_ids: bool = False, mask_key: bytes | None = None,
                   limits: Limits = DEFAULT_LIMITS) -> str:
@@ -153,14 +153,14 @@ def render_report(store: Store, party_id: str, *, hops: int = 1,
                           column_zh=COLUMN_ZH, table_zh=TABLE_ZH, table_order=REPORT_TABLES)
 
 
-def report_filename(store: Store, party_id: str, *, reveal_ids: bool = False,
+def report_filename(store: Reader, party_id: str, *, reveal_ids: bool = False,
                     mask_key: bytes | None = None) -> str:
     """``report-<USCC>.html``; a person's key is masked in the name unless revealed."""
     node = require_node(store, party_id)
     return f"report-{file_key(node, reveal_ids=reveal_ids, key=mask_key)}.html"
 
 
-def write_report(store: Store, party_id: str, out: Path, **options: Any) -> Path:
+def write_report(store: Reader, party_id: str, out: Path, **options: Any) -> Path:
     """Render the report into folder `out`; the file written."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / report_filename(store, party_id, reveal_ids=options.get("reveal_ids", False),

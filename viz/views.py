@@ -26,7 +26,7 @@ from typing import Any
 from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL
 from graph.records import Edge
-from graph.store import Store
+from graph.store import Reader
 from queries.accountability import accountable
 from queries.common import as_of_date, catalogue, kind_of, require_node
 from queries.measures import events_of, measures_on, state
@@ -83,7 +83,7 @@ def edge_details(entry: dict[str, Any]) -> Details:
     return rows + provenance_details(props)
 
 
-def measure_states(store: Store, ids: list[str], on: str) -> dict[str, str]:
+def measure_states(store: Reader, ids: list[str], on: str) -> dict[str, str]:
     """The state of each measure on `on` (viz.style.MEASURE_STATUS keys)."""
     events = events_of(store, ids)
     nodes = store.get_nodes(ids)
@@ -92,7 +92,7 @@ def measure_states(store: Store, ids: list[str], on: str) -> dict[str, str]:
             for m in ids if m in nodes}
 
 
-def kinds_zh_of(store: Store) -> dict[str, str]:
+def kinds_zh_of(store: Reader) -> dict[str, str]:
     return {k: v.name_zh for k, v in catalogue(store).items()}
 
 
@@ -120,7 +120,7 @@ def add_edge(picture: Picture, entry: dict[str, Any], **extra: Any) -> None:
     picture.cite(entry.get("props", {}))
 
 
-def add_store_edges(picture: Picture, store: Store, edges: Iterable[Edge], on: str,
+def add_store_edges(picture: Picture, store: Reader, edges: Iterable[Edge], on: str,
                     **extra: Any) -> None:
     """Stored relationships, and their endpoints when not yet in the picture."""
     edges = list(edges)
@@ -134,7 +134,7 @@ def add_store_edges(picture: Picture, store: Store, edges: Iterable[Edge], on: s
         add_edge(picture, edge_entry(edge, on), **extra)
 
 
-def add_evidence_step(picture: Picture, store: Store, step: dict[str, Any],
+def add_evidence_step(picture: Picture, store: Reader, step: dict[str, Any],
                       **extra: Any) -> None:
     """The stored relationship an evidence step stands for (role, shareholding, declared
     controller), drawn with `extra` (e.g. highlighted)."""
@@ -153,7 +153,7 @@ def add_evidence_step(picture: Picture, store: Store, step: dict[str, Any],
     add_store_edges(picture, store, edges, picture.as_of, **extra)
 
 
-def finish(picture: Picture, store: Store) -> Picture:
+def finish(picture: Picture, store: Reader) -> Picture:
     """Describe the ingest runs the picture's data came from (provenance)."""
     runs = store.get_nodes(picture.run_ids)
     picture.provenance = [
@@ -166,7 +166,7 @@ def finish(picture: Picture, store: Store) -> Picture:
 
 
 # --- the views ------------------------------------------------------------------------
-def ego_picture(store: Store, party_id: str, *, hops: int = 1,
+def ego_picture(store: Reader, party_id: str, *, hops: int = 1,
                 kinds: Sequence[str] | None = None, as_of: str | None = None,
                 limits: Limits = DEFAULT_LIMITS) -> Picture:
     """A party's neighbourhood within `hops`, following relationship `kinds` (at most
@@ -186,7 +186,7 @@ def ego_picture(store: Store, party_id: str, *, hops: int = 1,
     return finish(picture, store)
 
 
-def accountability_picture(store: Store, uscc: str, *, measure_id: str | None = None,
+def accountability_picture(store: Reader, uscc: str, *, measure_id: str | None = None,
                            as_of: str | None = None) -> Picture:
     """A sanctioned enterprise, its measures and who they reach, with the evidence."""
     day = as_of_date(as_of)
@@ -222,7 +222,7 @@ def window_details(measure_state: dict[str, Any]) -> Details:
     return [(label, str(value)) for label, value in rows if value]
 
 
-def add_reached(picture: Picture, store: Store, entry: dict[str, Any],
+def add_reached(picture: Picture, store: Reader, entry: dict[str, Any],
                 kinds_zh: dict[str, str]) -> None:
     """A person reached by a measure: the derived measure, and the evidence highlighted."""
     source_state = entry["state"]
@@ -253,7 +253,7 @@ def add_reached(picture: Picture, store: Store, entry: dict[str, Any],
         add_evidence_step(picture, store, step, highlight=True)
 
 
-def ownership_picture(store: Store, uscc: str, *, as_of: str | None = None) -> Picture:
+def ownership_picture(store: Reader, uscc: str, *, as_of: str | None = None) -> Picture:
     """Equity penetration: every direct and indirect holder above the enterprise."""
     answer = owners(store, uscc, as_of=as_of)
     day = answer["as_of"]
@@ -279,7 +279,7 @@ def ownership_picture(store: Store, uscc: str, *, as_of: str | None = None) -> P
     return finish(picture, store)
 
 
-def mark_control(picture: Picture, store: Store, answer: dict[str, Any]) -> None:
+def mark_control(picture: Picture, store: Reader, answer: dict[str, Any]) -> None:
     """Controlling shareholder, actual controller (chain highlighted), beneficial owners."""
     controlling = answer["controlling_shareholder"]
     if controlling is not None:
@@ -304,7 +304,7 @@ def mark_control(picture: Picture, store: Store, answer: dict[str, Any]) -> None
         picture.nodes[person["id"]].details.insert(0, ("受益所有人依据", basis))
 
 
-def path_picture(store: Store, a: str, b: str, *, as_of: str | None = None,
+def path_picture(store: Reader, a: str, b: str, *, as_of: str | None = None,
                  kinds: Sequence[str] | None = None, max_hops: int = 6,
                  limit: int = 10, limits: Limits = DEFAULT_LIMITS) -> Picture:
     """The shortest connections between two parties (at most `limit` paths)."""

@@ -31,7 +31,7 @@ from typing import Any
 from api.securitydb import SecurityDB
 from graph.identifiers import identifier_key
 from graph.records import Node
-from graph.store import Store
+from graph.store import Reader
 from queries.common import key_forms
 from queries.privacy import SEPARATOR
 
@@ -78,7 +78,7 @@ class HidingStore:
     `kinds` do not see them (a query that starts from one answers "not found"); everything
     else is the store's."""
 
-    def __init__(self, store: Store, hidden: set[str]) -> None:
+    def __init__(self, store: Reader, hidden: set[str]) -> None:
         self._store, self._hidden = store, hidden
 
     def get_node(self, uid: str) -> Node | None:
@@ -97,7 +97,7 @@ class HidingStore:
         return getattr(self._store, name)
 
 
-def persons_named(store: Store, raw: Iterable[str]) -> set[str]:
+def persons_named(store: Reader, raw: Iterable[str]) -> set[str]:
     """The persons that raw inputs name: by their key (in any of `key_forms`) or by any
     identifier of theirs (a passport number, a source id: `queries.common.resolve`)."""
     given = list(raw)

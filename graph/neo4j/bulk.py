@@ -2,7 +2,7 @@
 
 The online write path (`Store.write_batch`: UNWIND and MERGE over Bolt) costs Neo4j some
 50–300 µs of CPU per node or relationship on a small machine, too slow for a first load of
-a whole registry. `ImportSpool` is a store that takes the same batches and writes them as
+a whole registry. `ImportSpool` is a writer that takes the same batches and writes them as
 CSV files of the offline importer instead, one per node kind and relationship type, with
 the same properties, fingerprints and provenance (worker processes write most lines into
 part files, `write_parts`). It keeps the merge semantics of the stores exactly:
@@ -34,10 +34,9 @@ from typing import IO, Any
 
 import numpy as np
 
-from graph.cypher import NODE
 from graph.model import MODEL, PROVENANCE, PropType
-from graph.records import Edge, Node
-from graph.store import Merged, Store, T, VersionedRow, WriteResult
+from graph.neo4j.cypher import NODE
+from graph.store import Merged, T, VersionedRow, Writer, WriteResult
 
 #: neo4j-admin column types of the model's property types.
 _TYPES: dict[PropType, str] = {"str": "string", "date": "string", "float": "double",
@@ -425,14 +424,11 @@ def read_part_lines(folder: Path, parts: Iterable[PartLine]) -> dict[PartLine, s
     return found
 
 
-class ImportSpool(Store):
-    """A write-only store spooling a load into import files in `folder` (see the module).
-
-    Reads other than `get_nodes` and `kinds` are refused.
-    """
+class ImportSpool(Writer):
+    """A writer spooling a load into import files in `folder` (see the module); it answers
+    no reads but the kinds of the keys it has spooled."""
 
     name = "import-spool"
-    write_only = True
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
@@ -547,33 +543,8 @@ class ImportSpool(Store):
         written = [g for g in self.files.values() if g.rows]
         return sorted(written, key=lambda g: g.edges)
 
-    # --- reads: the kinds of spooled nodes, for reference checks ----------------------
-    def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
-        return {uid: Node(kind, uid) for uid, kind in self.kinds(uids).items()}
-
+    # --- the kinds of spooled nodes, for reference checks ----------------------------
     def kinds(self, uids: Iterable[str]) -> dict[str, str]:
         wanted = list(uids)
         found = zip(wanted, self._nodes.get_all(wanted), strict=True)
         return {uid: _KINDS[k & 0xF] for uid, k in found if k is not None}
-
-    def _refuse(self) -> Any:
-        raise TypeError("an import spool only takes writes")
-
-    def adjacent(self, uids: Iterable[str], types: Sequence[str] | None = None,
-                 direction: Any = "both", on: str | None = None) -> list[Edge]:
-        return self._refuse()  # type: ignore[no-any-return]
-
-    def nodes(self, kind: str) -> Iterator[Node]:
-        return self._refuse()  # type: ignore[no-any-return]
-
-    def edges(self, rel_type: str) -> Iterator[Edge]:
-        return self._refuse()  # type: ignore[no-any-return]
-
-    def search(self, text: str, limit: int = 20) -> list[Node]:
-        return self._refuse()  # type: ignore[no-any-return]
-
-    def counts(self) -> dict[str, int]:
-        return self._refuse()  # type: ignore[no-any-return]
-
-    def clear(self) -> None:
-        self._refuse()

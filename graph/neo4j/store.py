@@ -1,6 +1,6 @@
 """The system of record: Neo4j through the official driver.
 
-Every statement comes from `graph.cypher` (constant text, values as parameters). Batches are
+Every statement comes from `graph.neo4j.cypher` (constant text, values as parameters). Batches are
 written with UNWIND in one managed transaction each, so a failure never leaves half a batch.
 """
 
@@ -12,20 +12,13 @@ from typing import Any, LiteralString, cast
 import neo4j
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
-from graph import cypher
 from graph.model import MODEL
+from graph.neo4j import cypher
+from graph.reads import Direction, Plan, check_types
 from graph.records import Edge, Node
-from graph.store import (
-    Direction,
-    Merged,
-    Store,
-    StoreError,
-    StoreUnavailable,
-    T,
-    VersionedRow,
-)
+from graph.store import Merged, Reader, Store, StoreError, StoreUnavailable, T, VersionedRow
 from graph.traverse import check_path_request
-from graph.view import Plan, Prefetched, Subgraph
+from graph.view import Prefetched, Subgraph
 
 _KINDS = {n.name for n in MODEL.nodes}
 #: Seconds to open a connection (default 30): a server that is gone or still starting
@@ -163,6 +156,7 @@ class Neo4jStore(Store):
         direction: Direction = "both",
         on: str | None = None,
     ) -> list[Edge]:
+        check_types(types)
         records = self.read(
             cypher.ADJACENT[direction], uids=list(uids),
             types=list(types) if types is not None else None, on=on,
@@ -197,14 +191,14 @@ class Neo4jStore(Store):
 
     def shortest_paths(self, a: str, b: str, types: Sequence[str], on: str | None,
                        max_hops: int, limit: int) -> list[list[Edge]]:
-        """Server-side ALL SHORTEST search (see `Store.shortest_paths`)."""
+        """Server-side ALL SHORTEST search (see `Reader.shortest_paths`)."""
         check_path_request(a, b, max_hops, limit)
         records = self.read(cypher.SHORTEST_PATHS[max_hops], a=a, b=b, types=list(types),
                            on=on, limit=limit)
         return [[self._edge(step) for step in r["steps"]] for r in records]
 
-    def prefetch(self, uids: Sequence[str], plan: Plan, kinds: Sequence[str] = ()) -> Store:
-        """The plan read in one statement (see `Store.prefetch`, `graph.view.gather`)."""
+    def prefetch(self, uids: Sequence[str], plan: Plan, kinds: Sequence[str] = ()) -> Reader:
+        """The plan read in one statement (see `Reader.prefetch`, `graph.view.gather`)."""
         (record,) = self.read(cypher.gather(cypher.plan_key(plan), tuple(kinds)),
                              uids=list(uids))
         sub = Subgraph(nodes={n["uid"]: self._node(n) for n in record["nodes"]},

@@ -7,13 +7,10 @@ names declared in `graph.model`; values always travel as parameters.
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING
 
 from graph.model import MODEL
-from graph.settings import MAX_PATH_HOPS
-
-if TYPE_CHECKING:
-    from graph.view import Plan
+from graph.reads import Plan
+from graph.traverse import MAX_PATH_HOPS
 
 #: Label every node carries, so any key can be looked up through one unique index.
 NODE = "Node"
@@ -152,15 +149,17 @@ def count_edges(rel_type: str) -> str:
     return f"MATCH ()-[r:{_label(rel_type)}]->() RETURN count(r) AS n"
 
 
-SEARCH = """
-CALL () {
-  MATCH (n:Enterprise) WHERE n.name CONTAINS $text RETURN n
+_BY_NAME = "\n  UNION\n  ".join(f"MATCH (n:{_label(kind)}) WHERE n.name CONTAINS $text RETURN n"
+                                 for kind in MODEL.labels_of("Party"))
+#: Parties by name (through each kind's text index) or by key prefix (through the key index).
+SEARCH = f"""
+CALL () {{
+  {_BY_NAME}
   UNION
-  MATCH (n:Person) WHERE n.name CONTAINS $text RETURN n
-  UNION
-  MATCH (n:Node) WHERE (n.uid STARTS WITH $text OR n.uid STARTS WITH $upper) AND n:Party
+  MATCH (n:{_label(NODE)}) WHERE (n.uid STARTS WITH $text OR n.uid STARTS WITH $upper)
+    AND n:{_label("Party")}
   RETURN n
-}
+}}
 RETURN n.uid AS uid, labels(n) AS labels, properties(n) AS props
 ORDER BY n.uid LIMIT $limit
 """
@@ -212,7 +211,7 @@ def plan_key(plan: Plan) -> PlanKey:
 
 @cache
 def gather(plan: PlanKey, kinds: tuple[str, ...] = ()) -> str:
-    """One statement reading a `graph.view.Plan` (as `plan_key`) from the nodes `$uids`,
+    """One statement reading a `graph.reads.Plan` (as `plan_key`) from the nodes `$uids`,
     and every node of `kinds`: the reading `graph.view.gather` makes over the primitives.
     Each hop follows, from the nodes the hop before reached, the typed pattern of each
     (kind, types, direction) of the plan."""
