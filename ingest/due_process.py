@@ -37,6 +37,7 @@ from datetime import date
 from typing import Any
 
 from graph.bulk import ImportSpool
+from graph.model import Rel
 from graph.store import Store
 
 #: Events that end a measure (each can happen once).
@@ -135,9 +136,9 @@ class DueProcess:
         event's `EVENT_OF` (key ``measure#event#date``, dated) judged, and remembered when
         admitted."""
         for rel_type, row in edges:
-            if rel_type == "IMPOSED_ON":
+            if rel_type == Rel.IMPOSED_ON:
                 self.learn_measure(row.source, row.props.get("start"))
-            elif rel_type == "EVENT_OF":
+            elif rel_type == Rel.EVENT_OF:
                 measure_id, day = row.target, row.props["start"]
                 name = row.source[len(measure_id) + 1:-len(day) - 1]
                 reason = self.judge(measure_id, name, day)
@@ -168,7 +169,7 @@ class DueProcess:
             if measure_id not in self._starts:
                 node = store.get_node(measure_id)
                 self._starts[measure_id] = node.props.get("start") if node else None
-            edges = store.adjacent([measure_id], ["EVENT_OF"], "in")
+            edges = store.adjacent([measure_id], [Rel.EVENT_OF], "in")
             nodes = store.get_nodes(e.source for e in edges)
             events = [Event(n.props["event"], n.props["date"]) for n in nodes.values()
                       if n.props.get("event") in _RANK and n.props.get("date")]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.model import Label
 from graph.neo4j_store import Neo4jStore
 from graph.store import EntityRow, Store
 from ingest import bods, ftm
@@ -38,7 +39,7 @@ def load_catalogue(ingestor: Ingestor, catalogue: dict[str, dict[str, object]]) 
     """Write the measure-kind catalogue as `MeasureKind` nodes."""
     prov = {"source": ingestor.report.source, "run_id": ingestor.report.run_id}
     rows = [EntityRow(kind, dict(props), prov) for kind, props in catalogue.items()]
-    ingestor.report.writes += ingestor.store.upsert_nodes("MeasureKind", rows)
+    ingestor.report.writes += ingestor.store.upsert_nodes(Label.MEASURE_KIND, rows)
 
 
 @dataclass(frozen=True)

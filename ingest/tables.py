@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from graph.identifiers import identifier_key
-from graph.model import MODEL
+from graph.model import MODEL, Label, Rel
 from graph.store import EntityRow, edge_key
 from ingest.fields import (
     FieldError,
@@ -100,9 +100,9 @@ def add_identifiers(writes: Writes, party: str, given: list[str]) -> None:
     forms.discard("id:")
     forms.discard(identifier_key(party))  # the key itself resolves directly
     for uid in sorted(forms):
-        writes.nodes.append(("Identifier", EntityRow(uid, {"value": uid[3:]})))
-        writes.edges.append(("HAS_IDENTIFIER", EntityRow(
-            edge_key("HAS_IDENTIFIER", party, uid), {}, source=party, target=uid)))
+        writes.nodes.append((Label.IDENTIFIER, EntityRow(uid, {"value": uid[3:]})))
+        writes.edges.append((Rel.HAS_IDENTIFIER, EntityRow(
+            edge_key(Rel.HAS_IDENTIFIER, party, uid), {}, source=party, target=uid)))
 
 
 def from_vocabulary(writes: Writes, row: dict[str, str], name: str, vocabulary: str,
@@ -138,12 +138,13 @@ def enterprise(row: dict[str, str]) -> Writes:
         content[name] = value or raw
         if value:
             contact = f"{name}:{value}"
-            writes.nodes.append(("Contact", EntityRow(contact, {"field": name, "value": value})))
-            writes.edges.append(("HAS_CONTACT", EntityRow(
-                edge_key("HAS_CONTACT", key, contact), {"field": name}, source=key,
+            found = {"field": name, "value": value}
+            writes.nodes.append((Label.CONTACT, EntityRow(contact, found)))
+            writes.edges.append((Rel.HAS_CONTACT, EntityRow(
+                edge_key(Rel.HAS_CONTACT, key, contact), {"field": name}, source=key,
                 target=contact,
             )))
-    writes.nodes.insert(0, ("Enterprise", EntityRow(key, content)))
+    writes.nodes.insert(0, (Label.ENTERPRISE, EntityRow(key, content)))
     old_number = [key[8:17]] if ":" not in key else []  # the organisation code in a USCC
     add_identifiers(writes, key, [*old_number, *split_list(row.get("identifiers"))])
     return writes
@@ -164,7 +165,7 @@ def person(row: dict[str, str]) -> Writes:
                                for w in result.warnings)
     content = {"name": required(row.get("name"), "name"), "id_type": id_type,
                "id_number": id_number}
-    writes.nodes.append(("Person", EntityRow(key, content)))
+    writes.nodes.append((Label.PERSON, EntityRow(key, content)))
     add_identifiers(writes, key, split_list(row.get("identifiers")))
     return writes
 
@@ -198,7 +199,7 @@ def role(row: dict[str, str]) -> Writes:
         key=uid,
         edges=[(rel_type, EntityRow(uid, {"start": start, "end": end},
                                     source=who, target=ent))],
-        refs=[("Enterprise", ent, "enterprise"), (holder_label, who, "person")],
+        refs=[(Label.ENTERPRISE, ent, "enterprise"), (holder_label, who, "person")],
     )
 
 
@@ -206,8 +207,8 @@ def holder_key(row: dict[str, str]) -> tuple[str, str]:
     """The holder's key and label from `holder` and `holder_kind`."""
     kind = choice(row.get("holder_kind") or "person", "holder_kind", ("person", "enterprise"))
     if kind == "enterprise":
-        return uscc(row.get("holder"), "holder"), "Enterprise"
-    return person_key(row.get("holder"), "holder"), "Person"
+        return uscc(row.get("holder"), "holder"), Label.ENTERPRISE
+    return person_key(row.get("holder"), "holder"), Label.PERSON
 
 
 def shareholding(row: dict[str, str]) -> Writes:
@@ -243,12 +244,12 @@ def shareholding(row: dict[str, str]) -> Writes:
         "interest": text(row.get("interest")), "direct": direct, "declared_indirect": declared,
     }
     # a declared indirect figure and a direct holding of the same parties are two facts
-    uid = edge_key("HOLDS_SHARES", holder, ent, start, *(["indirect"] if direct is False else []))
+    uid = edge_key(Rel.HOLDS_SHARES, holder, ent, start, *(["indirect"] if direct is False else []))
     return Writes(
         key=uid,
-        edges=[("HOLDS_SHARES", EntityRow(uid, content,
+        edges=[(Rel.HOLDS_SHARES, EntityRow(uid, content,
                                           source=holder, target=ent))],
-        refs=[("Enterprise", ent, "enterprise"), (label, holder, "holder")],
+        refs=[(Label.ENTERPRISE, ent, "enterprise"), (label, holder, "holder")],
     )
 
 
@@ -267,15 +268,15 @@ def relation(row: dict[str, str]) -> Writes:
     if found is None:
         raise FieldError("relation", term, "unknown relation; add it to "
                          "ingest/data/relation_words.csv")
-    rel_type = "FAMILY" if found in FAMILY_RELATIONS else "ASSOCIATE"
+    rel_type = Rel.FAMILY if found in FAMILY_RELATIONS else Rel.ASSOCIATE
     ends = []
     for name in ("person", "relative"):
         kind = choice(row.get(f"{name}_kind") or "person", f"{name}_kind",
                       ("person", "enterprise"))
-        if kind == "enterprise" and rel_type == "FAMILY":
+        if kind == "enterprise" and rel_type == Rel.FAMILY:
             raise FieldError(f"{name}_kind", kind, "a family link joins two persons")
-        ends.append((uscc(row.get(name), name), "Enterprise") if kind == "enterprise"
-                    else (person_key(row.get(name), name), "Person"))
+        ends.append((uscc(row.get(name), name), Label.ENTERPRISE) if kind == "enterprise"
+                    else (person_key(row.get(name), name), Label.PERSON))
     (who, who_label), (other, other_label) = ends
     if who == other:
         raise FieldError("relative", other, "a party is not its own relative")
@@ -295,9 +296,9 @@ def measure(row: dict[str, str], *, kinds: tuple[str, ...]) -> Writes:
     subject_kind = choice(row.get("subject_kind") or "enterprise", "subject_kind",
                           ("enterprise", "person"))
     if subject_kind == "enterprise":
-        subject, label = uscc(row.get("subject"), "subject"), "Enterprise"
+        subject, label = uscc(row.get("subject"), "subject"), Label.ENTERPRISE
     else:
-        subject, label = person_key(row.get("subject"), "subject"), "Person"
+        subject, label = person_key(row.get("subject"), "subject"), Label.PERSON
     kind = choice(row.get("kind"), "kind", kinds)
     conduct = parse_date(row.get("conduct_date"), "conduct_date")
     start, end = parse_interval(row.get("start"), row.get("end"))
@@ -312,8 +313,8 @@ def measure(row: dict[str, str], *, kinds: tuple[str, ...]) -> Writes:
         "published": parse_date(row.get("published"), "published"),  # optional column
         "sector": sector(row.get("sector")),  # optional column (行业/领域)
     }
-    imposed = edge_key("IMPOSED_ON", measure_id, subject)
-    determined = edge_key("DETERMINED_BY", measure_id, authority)
+    imposed = edge_key(Rel.IMPOSED_ON, measure_id, subject)
+    determined = edge_key(Rel.DETERMINED_BY, measure_id, authority)
     doubtful = content["sector"] is not None and content["sector"] not in codes()
     return Writes(
         warnings=[("sector", "not in ingest/data/sectors.csv: kept, no sector rule "
@@ -321,12 +322,12 @@ def measure(row: dict[str, str], *, kinds: tuple[str, ...]) -> Writes:
                     "unknown sector")]
         if doubtful else [],
         key=measure_id,
-        nodes=[("Authority", EntityRow(authority, {"name": authority})),
-               ("Measure", EntityRow(measure_id, content))],
+        nodes=[(Label.AUTHORITY, EntityRow(authority, {"name": authority})),
+               (Label.MEASURE, EntityRow(measure_id, content))],
         edges=[
-            ("IMPOSED_ON", EntityRow(imposed, {"start": start, "end": end},
+            (Rel.IMPOSED_ON, EntityRow(imposed, {"start": start, "end": end},
                                      source=measure_id, target=subject)),
-            ("DETERMINED_BY", EntityRow(determined, {}, source=measure_id, target=authority)),
+            (Rel.DETERMINED_BY, EntityRow(determined, {}, source=measure_id, target=authority)),
         ],
         refs=[(label, subject, "subject")],
     )
@@ -346,10 +347,10 @@ def event(row: dict[str, str]) -> Writes:
     content = {"measure_id": measure_id, "event": name, "date": day, "note": text(row.get("note"))}
     return Writes(
         key=uid,
-        nodes=[("MeasureEvent", EntityRow(uid, content))],
-        edges=[("EVENT_OF", EntityRow(edge_key("EVENT_OF", uid, measure_id), {"start": day},
+        nodes=[(Label.MEASURE_EVENT, EntityRow(uid, content))],
+        edges=[(Rel.EVENT_OF, EntityRow(edge_key(Rel.EVENT_OF, uid, measure_id), {"start": day},
                                       source=uid, target=measure_id))],
-        refs=[("Measure", measure_id, "measure_id")],
+        refs=[(Label.MEASURE, measure_id, "measure_id")],
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from graph.law import Window
+from graph.model import Rel
 from graph.records import Node
 from graph.store import Store
 from queries.common import MeasureKind
@@ -110,7 +111,7 @@ def _state(props: dict[str, Any], events: list[dict[str, Any]], on: str,
 def events_of(store: Store, measure_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Due-process events per measure."""
     result: dict[str, list[dict[str, Any]]] = {m: [] for m in measure_ids}
-    edges = store.adjacent(measure_ids, ["EVENT_OF"], "in")
+    edges = store.adjacent(measure_ids, [Rel.EVENT_OF], "in")
     nodes = store.get_nodes(e.source for e in edges)
     for edge in edges:
         node = nodes[edge.source]
@@ -122,5 +123,5 @@ def events_of(store: Store, measure_ids: list[str]) -> dict[str, list[dict[str, 
 
 def measures_on(store: Store, subject: str) -> list[Node]:
     """Measures imposed directly on `subject` (any date)."""
-    edges = store.adjacent([subject], ["IMPOSED_ON"], "in")
+    edges = store.adjacent([subject], [Rel.IMPOSED_ON], "in")
     return sorted(store.get_nodes(e.source for e in edges).values(), key=lambda n: n.uid)

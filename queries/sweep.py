@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from graph.model import Label
 from graph.records import Node
 from graph.settings import Settings
 from graph.store import Store
@@ -104,7 +105,7 @@ class Sweep:
         """The alerts, each with its `kind`, `date` and `undated`, kind by kind in the order
         of `queries.alerts.alerts`."""
         checker = Checker(self.store, self.day)
-        measures = sorted(self.store.nodes("Measure"), key=lambda m: m.uid)
+        measures = sorted(self.store.nodes(Label.MEASURE), key=lambda m: m.uid)
         personal = personal_measures(checker, measures)
         for kind in self.kinds:
             for alert in self._found(kind, checker, measures, personal):

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from graph.model import Label
 from graph.settings import Settings
 from graph.store import Store
 from queries.accountability import accountable
@@ -110,10 +111,10 @@ def report_data(store: Store, party_id: str, *, hops: int = 1,
                                "measures": own_measures(store, node.uid, day),
                                "alerts": alert_lines(alerts(store, as_of=day, k=2), node.uid)}
     evidence: list[dict[str, Any]] = []
-    if node.kind == "Enterprise":
+    if node.kind == Label.ENTERPRISE:
         answer = accountable(store, node.uid, as_of=day)
         evidence = evidence_rows(answer)
-        summary["accountable"] = [{"id": e["person"], "kind": "Person", "name": e["name"],
+        summary["accountable"] = [{"id": e["person"], "kind": Label.PERSON, "name": e["name"],
                                    "roles": e["roles"], "measure": e["measure"],
                                    "state": e["state"]["status"], "uncertain": "reason" in e}
                                   for e in answer["reached"] + answer["uncertain"]]
