@@ -28,8 +28,6 @@ from graph.store import EntityRow, edge_key
 from ingest.fields import FieldError, choice, parse_bool, parse_date, required, split_list, text
 from ingest.tables import Writes, person_key, uscc
 
-FILE = "enterprise_events.csv"
-COLUMNS = ("event_id", "enterprise", "event", "date")
 EVENTS = ("licence_revoked", "ordered_closed", "bankruptcy_liquidation",
           "serious_violation_list")
 

@@ -355,38 +355,65 @@ def event(row: dict[str, str]) -> Writes:
 
 
 @dataclass(frozen=True)
+class Columns:
+    """A table's columns in file order: those a file must have, then those it may have (an
+    absent one reads as empty)."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return (*self.required, *self.optional)
+
+
+#: The bundle's tables in load order (parties before the relationships that refer to them)
+#: and their columns: the one declaration the importer, the generator and the tests read.
+TABLE_COLUMNS: dict[str, Columns] = {
+    "enterprises": Columns(("uscc", "name", "kind", "status", "established", *CONTACT_FIELDS),
+                           ("identifiers",)),
+    "persons": Columns(("person_id", "name", "id_type"), ("identifiers",)),
+    "roles": Columns(("enterprise", "person", "role", "start", "end")),
+    "shareholdings": Columns(("enterprise", "holder", "holder_kind", "percentage", "start",
+                              "end"),
+                             ("pct_min", "pct_max", "capital", "interest", "direct",
+                              "declared_indirect")),
+    "relations": Columns(("person", "relative", "relation", "start", "end"),
+                         ("person_kind", "relative_kind")),
+    "measures": Columns(("measure_id", "subject", "subject_kind", "kind", "conduct_date",
+                         "start", "end", "authority", "legal_basis", "status"),
+                        ("published", "sector")),
+    "enterprise_events": Columns(("event_id", "enterprise", "event", "date"),
+                                 ("roles_on", "personally_responsible", "responsible_persons",
+                                  "authority", "legal_basis")),
+    "measure_events": Columns(("measure_id", "event", "date", "note")),
+}
+
+
+@dataclass(frozen=True)
 class Table:
     """A bundle table: file name, required columns and its converter."""
 
     name: str
-    columns: tuple[str, ...]
     convert: Callable[[dict[str, str]], Writes]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return TABLE_COLUMNS[self.name].required
 
     @property
     def file(self) -> str:
         return f"{self.name}.csv"
 
 
-def enterprise_events_table(measure_kinds: set[str]) -> Table:
-    """`enterprise_events.csv` (statutory consequences for persons; docs/law.md)."""
-    from ingest.enterprise_events import COLUMNS, make_enterprise_event  # uses this module
-
-    return Table("enterprise_events", COLUMNS, make_enterprise_event(measure_kinds))
-
-
 def tables(measure_kinds: set[str]) -> tuple[Table, ...]:
-    """The tables in load order (parties before the relationships that refer to them)."""
-    return (
-        Table("enterprises", ("uscc", "name", "kind", "status", "established", "address",
-                              "phone", "email"), enterprise),
-        Table("persons", ("person_id", "name", "id_type"), person),
-        Table("roles", ("enterprise", "person", "role", "start", "end"), role),
-        Table("shareholdings", ("enterprise", "holder", "holder_kind", "percentage", "start",
-                                "end"), shareholding),
-        Table("relations", ("person", "relative", "relation", "start", "end"), relation),
-        Table("measures", ("measure_id", "subject", "subject_kind", "kind", "conduct_date",
-                           "start", "end", "authority", "legal_basis", "status"),
-              make_measure(measure_kinds)),
-        enterprise_events_table(measure_kinds),
-        Table("measure_events", ("measure_id", "event", "date", "note"), event),
-    )
+    """The tables in load order (`TABLE_COLUMNS`' order)."""
+    from ingest.enterprise_events import make_enterprise_event  # it uses this module
+
+    converters: dict[str, Callable[[dict[str, str]], Writes]] = {
+        "enterprises": enterprise, "persons": person, "roles": role,
+        "shareholdings": shareholding, "relations": relation,
+        "measures": make_measure(measure_kinds),
+        "enterprise_events": make_enterprise_event(measure_kinds), "measure_events": event,
+    }
+    return tuple(Table(name, converters[name]) for name in TABLE_COLUMNS)
