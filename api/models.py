@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.audit import AuditEntry
 from api.params import IsoDay
+from graph.lifecycle import EVENTS
 from graph.model import Label, Rel
-from ingest.tables import EVENTS
 
 Json = dict[str, Any]
 Key = Annotated[str, StringConstraints(min_length=1, max_length=64)]

@@ -37,12 +37,10 @@ from datetime import date
 from typing import Any
 
 from graph.bulk import ImportSpool
+from graph.lifecycle import DECISIONS, ENDING_EVENTS
 from graph.model import Rel
 from graph.store import Store
 
-#: Events that end a measure (each can happen once).
-ENDING = ("repaired", "exited", "objection_upheld")
-DECISIONS = ("objection_upheld", "objection_rejected")
 #: Same-day order: a filing comes before its decision, a decision before an end.
 _RANK = {"objection_filed": 0, "objection_upheld": 1, "objection_rejected": 1,
          "repaired": 2, "exited": 2}
@@ -101,9 +99,9 @@ def one_objection_at_a_time(event: Event, start: str | None, earlier: list[Event
 
 def ends_once(event: Event, start: str | None, earlier: list[Event],
               today: str) -> str | None:
-    if event.name in ENDING or event.name == "objection_filed":
-        ended = [e for e in _ordered(earlier) if e.name in ENDING]
-        if ended and (event.name in ENDING or ended[0].day <= event.day):
+    if event.name in ENDING_EVENTS or event.name == "objection_filed":
+        ended = [e for e in _ordered(earlier) if e.name in ENDING_EVENTS]
+        if ended and (event.name in ENDING_EVENTS or ended[0].day <= event.day):
             return f"the measure already ended: {ended[0].name} on {ended[0].day}"
     return None
 

@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any
 
 from graph.identifiers import identifier_key
+from graph.lifecycle import EVENTS, STATUSES
 from graph.model import MODEL, Label, Rel
 from graph.store import EntityRow, edge_key
 from ingest.fields import (
@@ -34,8 +35,6 @@ from ingest.sectors import codes, sector
 from ingest.vocabulary import canonical
 
 ID_TYPES = ("ric", "passport", "other")
-MEASURE_STATUSES = ("active", "under_objection", "repaired", "exited", "expired")
-EVENTS = ("objection_filed", "objection_upheld", "objection_rejected", "repaired", "exited")
 CONTACT_FIELDS = ("address", "phone", "email")
 _BESIDE_WIDE = re.compile(r" (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) ")
 
@@ -308,7 +307,7 @@ def measure(row: dict[str, str], *, kinds: tuple[str, ...]) -> Writes:
     content = {
         "kind": kind, "conduct_date": conduct, "start": start, "end": end,
         "authority": authority, "legal_basis": text(row.get("legal_basis")),
-        "status": choice(row.get("status") or "active", "status", MEASURE_STATUSES),
+        "status": choice(row.get("status") or "active", "status", STATUSES),
         "subject": subject, "subject_kind": subject_kind,
         "published": parse_date(row.get("published"), "published"),  # optional column
         "sector": sector(row.get("sector")),  # optional column (行业/领域)

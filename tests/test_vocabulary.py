@@ -9,7 +9,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from graph.lifecycle import STATES, STATUSES
 from graph.model import MODEL, Label, Rel
+from viz.style import MEASURE_STATUS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCANNED = ("graph", "ingest", "queries", "api", "viz", "bench", "scripts")
@@ -58,3 +60,8 @@ def test_label_and_rel_name_exactly_the_model() -> None:
 
     assert names(Label) == {n.name for n in MODEL.nodes} | set(MODEL.shared_labels)
     assert names(Rel) == {r.name for r in MODEL.rels}
+
+
+def test_every_state_of_a_measure_is_drawn() -> None:
+    assert set(STATES) | {"derived"} == set(MEASURE_STATUS)
+    assert set(STATUSES) <= set(STATES)

@@ -30,7 +30,7 @@ class StatusStyle:
     dashes: bool = False
 
 
-#: Measure states (queries.measures.MeasureState.status, plus `derived`) -> display.
+#: Measure states (`graph.lifecycle.STATES`, plus `derived`) -> display.
 MEASURE_STATUS: dict[str, StatusStyle] = {
     "active": StatusStyle("生效中", "#d62728"),
     "derived": StatusStyle("派生措施", "#ff7f0e"),
@@ -43,9 +43,6 @@ MEASURE_STATUS: dict[str, StatusStyle] = {
     "uncertain": StatusStyle("状态不确定", "#bcbd22", dashes=True),
 }
 
-#: Due-process events (measure_events.csv `event`) in Chinese.
-EVENT_ZH = {"objection_filed": "提出异议", "objection_upheld": "异议成立",
-            "objection_rejected": "异议驳回", "repaired": "信用修复", "exited": "退出名单"}
 
 #: Marks a view puts on nodes -> (label, border colour).
 MARKS: dict[str, tuple[str, str]] = {

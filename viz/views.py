@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from graph.lifecycle import EVENT_ZH
 from graph.model import MODEL, ROLE_TYPES, Label, Rel
 from graph.records import Edge
 from graph.store import Store
@@ -41,7 +42,7 @@ from viz.picture import (
     provenance_details,
     share_text,
 )
-from viz.style import EVENT_ZH, MEASURE_STATUS, rel_style
+from viz.style import MEASURE_STATUS, rel_style
 
 VALIDITY_ZH = {"yes": "有效", "no": "无效", "uncertain": "不确定"}
 
