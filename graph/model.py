@@ -1,13 +1,16 @@
 """The one declaration of credtrace's graph model.
 
-Node kinds, relationship kinds, their properties, keys and display are declared here once.
-Neo4j constraints, ingest validation, the networkx attributes and the picture legends all
-read this module; nothing else names a label or a relationship type.
+Node kinds, relationship kinds, their properties and display (Chinese names, shapes,
+colours) are declared here once; every node's key is its `uid`. The Neo4j schema, ingest
+validation, both stores and the pictures read this module. Every other module names a
+label through `Label` and a relationship type through `Rel`, never as a string
+(tests/test_vocabulary.py checks); a measure's statuses and events are in
+`graph.lifecycle`.
 
->>> MODEL.node("Enterprise").label_zh
+>>> MODEL.node(Label.ENTERPRISE).label_zh
 '市场主体'
->>> MODEL.role_type("legal_representative")
-'LEGAL_REPRESENTATIVE'
+>>> MODEL.role_type("legal_representative") == Rel.LEGAL_REPRESENTATIVE
+True
 """
 
 from __future__ import annotations
@@ -61,10 +64,9 @@ class Rel:
     HAS_CONTACT: Final = "HAS_CONTACT"
 
 
-
 @dataclass(frozen=True)
 class Prop:
-    """A declared property: its name, type and whether it is personal data."""
+    """A declared property: its name, type, Chinese name and whether it is personal data."""
 
     name: str
     type: PropType = "str"
