@@ -270,5 +270,7 @@ MODEL = Model(
 
 #: Relationship types of the roles, in the model's order.
 ROLE_TYPES = MODEL.rels_of("role")
+#: Node kinds that are parties (enterprises and persons).
+PARTIES = MODEL.labels_of(Label.PARTY)
 #: Senior managers, counted as executives.
 EXECUTIVE_ROLES = ("director", "supervisor", "manager", "cfo", "board_secretary")

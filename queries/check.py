@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from graph.model import MODEL, ROLE_TYPES, Label, Rel
+from graph.model import MODEL, PARTIES, ROLE_TYPES, Label, Rel
 from graph.records import Edge, Node
 from graph.store import Direction, Store
 from graph.timeline import possibly_valid
@@ -48,7 +48,6 @@ from queries.control import Tri
 from queries.data_quality import notes, with_notes
 from queries.explain import explanation
 from queries.measures import MeasureState, events_of, state
-from queries.network import PARTIES
 from queries.ownership import (
     CONTROL_TYPES,
     MAX_CHAIN,

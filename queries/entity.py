@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.model import MODEL, PROVENANCE, ROLE_TYPES, Label, Rel
+from graph.model import MODEL, PARTIES, PROVENANCE, ROLE_TYPES, Label, Rel
 from graph.records import Edge, Node
 from graph.settings import Settings
 from graph.store import Store, history_of, public_props
@@ -44,7 +44,7 @@ from queries.common import (
     require_resolved,
 )
 from queries.measures import events_of, state
-from queries.network import PARTIES, bounded
+from queries.network import bounded
 from queries.ownership import share_bounds
 
 #: Roles in the model's order (legal representative first).

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.model import MODEL, Label, Rel
+from graph.model import MODEL, PARTIES, Label, Rel
 from graph.records import Edge, Node
 from graph.settings import Settings
 from graph.store import Store, public_props
@@ -41,8 +41,6 @@ from queries.common import InvalidInput, as_of_date, catalogue, kind_of, require
 from queries.measures import events_of, state
 
 DEFAULT_MAX_NODES = 500
-#: Enterprises and persons: the nodes related-party answers are about.
-PARTIES = MODEL.labels_of(Label.PARTY)
 #: Relationships between parties: paths and exposure follow these unless told otherwise.
 PARTY_KINDS = ("role", "shareholding")
 #: Related parties add suspected links (shared address, phone, e-mail through contacts) and

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from graph.model import PARTIES
 from graph.settings import Settings
 from graph.store import Store
 from queries.common import InvalidInput, as_of_date, party, require_node
-from queries.network import PARTIES, PARTY_KINDS, bounded, path_entry, path_nodes, rel_types
+from queries.network import PARTY_KINDS, bounded, path_entry, path_nodes, rel_types
 
 
 def paths(store: Store, a: str, b: str, *, as_of: str | None = None,

@@ -35,14 +35,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from graph.model import EXECUTIVE_ROLES, MODEL, Label, Rel
+from graph.model import EXECUTIVE_ROLES, MODEL, PARTIES, Label, Rel
 from graph.records import Edge, Node
 from graph.settings import Settings
 from graph.store import Store
 from graph.traverse import Walk
 from queries.common import as_of_date, require_node
 from queries.network import (
-    PARTIES,
     RELATED_KINDS,
     bounded,
     brief,

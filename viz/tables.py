@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.model import MODEL, Label
-from queries.network import PARTIES, Subgraph
+from graph.model import MODEL, PARTIES, Label
+from queries.network import Subgraph
 
 Row = dict[str, Any]
 
