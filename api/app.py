@@ -103,11 +103,12 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
 
 def _service_bounds(schema: dict[str, Any], settings: ApiSettings) -> None:
-    """Query parameters bounded by this service's settings, as the routes check them
+    """Query parameters bounded by this service's limits, as the queries check them
     (the static declarations allow the widest any setting could)."""
-    bounds = {"hops": settings.max_hops, "k": settings.max_hops,
-              "max_hops": settings.max_path_hops, "limit": settings.max_results,
-              "max_nodes": settings.max_results}
+    limits = settings.limits
+    bounds = {"hops": limits.max_hops, "k": limits.max_hops,
+              "max_hops": limits.max_path_hops, "limit": limits.max_results,
+              "max_nodes": limits.max_results}
     for operation in (op for ops in schema["paths"].values() for op in ops.values()):
         for parameter in operation.get("parameters", []):
             most = bounds.get(parameter["name"])

@@ -10,8 +10,10 @@ tokens as the service when `CREDTRACE_MASK_KEY` is set).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -24,8 +26,11 @@ from queries.privacy import redact
 
 if TYPE_CHECKING:
     from api.settings import ApiSettings
+    from graph.limits import Limits
+    from graph.settings import Settings
 
 T = TypeVar("T")
+S = TypeVar("S", bound="Settings")
 
 app = typer.Typer(help="credtrace: graph-based association analysis for accountability tracing.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -56,12 +61,31 @@ QueryRevealOpt = Annotated[bool, typer.Option(
 def load_settings(**overrides: Any) -> ApiSettings:
     """The service settings from the environment, with command-line overrides; a clean exit
     naming the setting when they are invalid (e.g. a placeholder secret)."""
-    from pydantic import ValidationError  # pydantic only for the verbs that need settings
-
     from api.settings import ApiSettings
 
+    return _validated(ApiSettings, overrides)
+
+
+def load_limits(**overrides: Any) -> Limits:
+    """The request limits the queries are given: the store settings' (``CREDTRACE_MAX_*``)
+    with command-line overrides (e.g. ``max_nodes``); a clean exit when they are invalid.
+    With none set, the defaults, without loading the settings (a quick query)."""
+    from graph.limits import DEFAULT_LIMITS
+
+    names = {f"CREDTRACE_{field.name}".upper() for field in fields(DEFAULT_LIMITS)}
+    if all(v is None for v in overrides.values()) and names.isdisjoint(
+            name.upper() for name in os.environ):
+        return DEFAULT_LIMITS
+    from graph.settings import Settings
+
+    return _validated(Settings, overrides).limits
+
+
+def _validated(kind: type[S], overrides: dict[str, Any]) -> S:
+    from pydantic import ValidationError  # pydantic only for the verbs that need settings
+
     try:
-        return ApiSettings(**{k: v for k, v in overrides.items() if v is not None})
+        return kind(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
         for error in exc.errors():
             where = ".".join(str(p) for p in error["loc"]) or "settings"

@@ -9,7 +9,17 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cliapp import AsOfOpt, JsonOpt, QueryRevealOpt, StoreOpt, app, console, present, store_from
+from api.cliapp import (
+    AsOfOpt,
+    JsonOpt,
+    QueryRevealOpt,
+    StoreOpt,
+    app,
+    console,
+    load_limits,
+    present,
+    store_from,
+)
 from api.cmd_sweep import KindOpt, RegionOpt, SinceOpt, UntilOpt, write_sweep
 from queries.alerts import alerts as alerts_query
 from queries.network import neighbourhood
@@ -60,7 +70,7 @@ def related(
     """R5: parties within HOPS, and how each is related (suspected links apart)."""
     with store_from(store) as db:
         found = related_query(db, party_id, hops=hops, kinds=split_kinds(kinds), as_of=as_of,
-                              limit=limit)
+                              limit=limit, limits=load_limits())
     answer = present(found, as_json=as_json, reveal_ids=reveal_ids)
     if answer is None:
         return
@@ -94,7 +104,7 @@ def path(
     """Every shortest path between two parties on a date."""
     with store_from(store) as db:
         found = paths_query(db, a, b, as_of=as_of, kinds=split_kinds(kinds), max_hops=max_hops,
-                            limit=limit)
+                            limit=limit, limits=load_limits())
     answer = present(found, as_json=as_json, reveal_ids=reveal_ids)
     if answer is None:
         return
@@ -138,7 +148,7 @@ def alerts(
                     since=since, until=until, reveal_ids=reveal_ids)
         return
     with store_from(store) as db:
-        found = alerts_query(db, as_of=as_of, k=k, limit=limit)
+        found = alerts_query(db, as_of=as_of, k=k, limit=limit, limits=load_limits())
     answer = present(found, as_json=as_json, reveal_ids=reveal_ids)
     if answer is None:
         return
@@ -187,7 +197,7 @@ def graph(
     """The neighbourhood subgraph (the JSON of /v1/graph/{id}; tables without --json)."""
     with store_from(store) as db:
         found = neighbourhood(db, party_id, hops=hops, kinds=split_kinds(kinds), as_of=as_of,
-                              max_nodes=max_nodes).as_dict()
+                              max_nodes=max_nodes, limits=load_limits()).as_dict()
     sub = present(found, as_json=as_json, reveal_ids=reveal_ids)
     if sub is None:
         return

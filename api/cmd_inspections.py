@@ -16,7 +16,16 @@ from typing import Annotated, Any
 import typer
 
 from api.audit import AuditTrail
-from api.cliapp import StoreOpt, app, console, err, load_settings, print_json, store_from
+from api.cliapp import (
+    StoreOpt,
+    app,
+    console,
+    err,
+    load_limits,
+    load_settings,
+    print_json,
+    store_from,
+)
 from api.evaluation_run import STEM
 from api.result_files import read_jsonl
 from api.securitydb import SecurityDB
@@ -50,7 +59,7 @@ def read_inspectors(path: Path) -> list[Inspector]:
 def _inputs(plan_path: Path, evaluation: Path, inspectors: Path) -> tuple[Plan, Path, str,
                                                                           list[Inspector]]:
     try:
-        plan = Plan.parse(json.loads(plan_path.read_text(encoding="utf-8")))
+        plan = Plan.parse(json.loads(plan_path.read_text(encoding="utf-8")), load_limits())
         rows = evaluation / f"{STEM}.jsonl"
         record = json.loads((evaluation / "run.json").read_text(encoding="utf-8"))
         return plan, rows, record["content_hash"], read_inspectors(inspectors)
@@ -65,7 +74,7 @@ def _draw(plan_path: Path, evaluation: Path, inspectors: Path,
     if plan.as_of != json.loads((evaluation / "run.json").read_text("utf-8"))["as_of"]:
         err.print("[yellow]note:[/] the plan's date differs from the evaluation's")
     with store_from(store) as db:
-        return draw(db, plan, read_jsonl(rows), listed, evaluation_hash)
+        return draw(db, plan, read_jsonl(rows), listed, evaluation_hash, load_limits())
 
 
 @inspections_app.command("draw")

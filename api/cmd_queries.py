@@ -17,6 +17,7 @@ from api.cliapp import (
     app,
     console,
     err,
+    load_limits,
     present,
     store_from,
 )
@@ -61,7 +62,7 @@ def check(
     """Measures in force that apply to the scenario: an enterprise's own, a person's own
     and derived (R1), each with its state and evidence. Exit 1 if an id is unknown."""
     with store_from(store) as db:
-        answers = check_batch(db, ids, scenario=scenario, as_of=as_of)
+        answers = check_batch(db, ids, scenario=scenario, as_of=as_of, limits=load_limits())
     printed = present(answers[0] if len(ids) == 1 else answers, as_json=as_json,
                       reveal_ids=reveal_ids)
     if printed is not None:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from api.cliapp import err, print_json, shown, store_from
+from api.cliapp import err, load_limits, print_json, shown, store_from
 from api.result_files import FORMATS, writers
 from queries.sweep import KINDS, Sweep
 
@@ -56,7 +56,7 @@ def write_sweep(*, out: Path, store: str | None, as_of: str | None, k: int,
         raise typer.Exit(2)
     with store_from(store) as db:
         run = Sweep(db, as_of=as_of, k=k, kinds=kinds or KINDS, region=region, since=since,
-                    until=until)
+                    until=until, limits=load_limits())
         written = 0
         with writers(out.parent, out.stem, [fmt], HEADER, flat) as write:
             for alert in run.alerts():

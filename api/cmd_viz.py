@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cliapp import AsOfOpt, RevealOpt, StoreOpt, app, console, mask_key, store_from
+from api.cliapp import (
+    AsOfOpt,
+    RevealOpt,
+    StoreOpt,
+    app,
+    console,
+    load_limits,
+    mask_key,
+    store_from,
+)
 from viz.demo import DemoResult
 from viz.export import FORMATS, export
 from viz.pages import render_accountability, render_ego, render_ownership, render_path
@@ -57,7 +66,8 @@ def ego(party_id: IdArg, out: OutFile = Path("ego.html"), hops: HopsOpt = 1,
     """The party's network within --hops, following the chosen relationship kinds."""
     with store_from(store) as db:
         html = render_ego(db, party_id, hops=hops, kinds=kind, as_of=as_of,
-                          reveal_ids=reveal_ids, mask_key=mask_key(), max_nodes=max_nodes)
+                          reveal_ids=reveal_ids, mask_key=mask_key(),
+                          limits=load_limits(max_nodes=max_nodes))
     write_page(html, out)
 
 
@@ -70,7 +80,7 @@ def accountability(uscc: UsccArg, out: OutFile = Path("accountability.html"),
     with store_from(store) as db:
         html = render_accountability(db, uscc, measure_id=measure, as_of=as_of,
                                      reveal_ids=reveal_ids, mask_key=mask_key(),
-                                     max_nodes=max_nodes)
+                                     limits=load_limits(max_nodes=max_nodes))
     write_page(html, out)
 
 
@@ -81,7 +91,8 @@ def ownership(uscc: UsccArg, out: OutFile = Path("ownership.html"), store: Store
     """Equity penetration top-down, with the controller and beneficial owners marked."""
     with store_from(store) as db:
         html = render_ownership(db, uscc, as_of=as_of, reveal_ids=reveal_ids,
-                                mask_key=mask_key(), max_nodes=max_nodes)
+                                mask_key=mask_key(),
+                          limits=load_limits(max_nodes=max_nodes))
     write_page(html, out)
 
 
@@ -93,7 +104,8 @@ def path(a: IdArg, b: IdArg, out: OutFile = Path("path.html"),
     """The shortest connections between two parties."""
     with store_from(store) as db:
         html = render_path(db, a, b, as_of=as_of, kinds=kind, max_hops=max_hops,
-                           reveal_ids=reveal_ids, mask_key=mask_key(), max_nodes=max_nodes)
+                           reveal_ids=reveal_ids, mask_key=mask_key(),
+                          limits=load_limits(max_nodes=max_nodes))
     write_page(html, out)
 
 
@@ -107,7 +119,8 @@ def report(party_id: IdArg,
     """The analyst's HTML report: summary, tables, metrics, the interactive graph."""
     with store_from(store) as db:
         path = write_report(db, party_id, out, hops=hops, kinds=kind, as_of=as_of,
-                            reveal_ids=reveal_ids, mask_key=mask_key(), max_nodes=max_nodes)
+                            reveal_ids=reveal_ids, mask_key=mask_key(),
+                          limits=load_limits(max_nodes=max_nodes))
     console.print(f"wrote {path}")
 
 
@@ -122,6 +135,7 @@ def export_cmd(party_id: IdArg,
     """Export the party's neighbourhood (CSV, Excel, GraphML, GEXF for Gephi, JSON)."""
     with store_from(store) as db:
         written = export(db, party_id, fmt=fmt, out=out, hops=hops, kinds=kind, as_of=as_of,
-                         reveal_ids=reveal_ids, mask_key=mask_key(), zh=zh)
+                         reveal_ids=reveal_ids, mask_key=mask_key(), zh=zh,
+                         limits=load_limits())
     for path in written:
         console.print(f"wrote {path}")

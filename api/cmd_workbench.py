@@ -16,6 +16,7 @@ from api.cliapp import (
     StoreOpt,
     app,
     console,
+    load_limits,
     load_settings,
     present,
     store_from,
@@ -30,7 +31,7 @@ LOCAL_KEY = "workbench (local user of `credtrace ui`)"
 def search(
     text: Annotated[str, typer.Argument(help="part of a name (Chinese as typed) or the start "
                                              "of a USCC or ID number")],
-    limit: Annotated[int, typer.Option(min=1, max=1000, help="most results")] = 20,
+    limit: Annotated[int, typer.Option(help="most results")] = 20,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
     reveal_ids: QueryRevealOpt = True,
@@ -40,7 +41,7 @@ def search(
         console.print(f"search text must have 1 to {MAX_QUERY} characters")
         raise typer.Exit(2)
     with store_from(store) as db:
-        found = search_query(db, text, limit=limit)
+        found = search_query(db, text, limit=limit, limits=load_limits())
     answer = present(found, as_json=as_json, reveal_ids=reveal_ids)
     if answer is None:
         return

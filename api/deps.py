@@ -35,6 +35,7 @@ from api.subjects import (
     third_persons_hidden,
 )
 from graph import Store
+from graph.limits import Limits
 from queries.check import check_batch
 from queries.common import as_of_date
 from queries.privacy import redact
@@ -52,12 +53,6 @@ async def get_resources(request: Request) -> Resources:
 
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
-
-async def get_settings(resources: ResourcesDep) -> ApiSettings:
-    return resources.settings
-
-
-SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 
 api_key_header = APIKeyHeader(
     name="X-API-Key", auto_error=False,
@@ -133,6 +128,11 @@ class Caller:
     def settings(self) -> ApiSettings:
         return self.resources.settings
 
+    @property
+    def limits(self) -> Limits:
+        """The service's request limits, passed to every query."""
+        return self.resources.settings.limits
+
     def audit(self, *subjects: str, **body: Any) -> None:
         """Record this request in the audit trail before anything is read or written
         (`body`: the fields of a request body worth keeping, with the query parameters)."""
@@ -206,7 +206,8 @@ class Caller:
 
         def work() -> tuple[list[dict[str, Any]], list[str]]:
             with self.resources.store.access.read():
-                results = check_batch(store, subjects, scenario=scenario, as_of=day)
+                results = check_batch(store, subjects, scenario=scenario, as_of=day,
+                                      limits=self.limits)
             unknown = [s for s, r in zip(subjects, results, strict=True)
                        if r.get("error", {}).get("status") == 404]
             answers = [no_measure(s, day, scenario)

@@ -1,7 +1,8 @@
 """Request parameters shared by the routes, declared once with their bounds and examples.
 
-Static bounds here are the widest any setting allows; the service's own limits
-(`ApiSettings.max_hops`, `max_results`) are checked in the routes (422 beyond them).
+Static bounds here are the widest any setting allows (`graph.limits.CEILINGS`); the
+queries check the service's own limits (`Caller.limits`, 422 beyond them), and the OpenAPI
+document states them (`api.app`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,7 @@ from typing import Annotated, Any
 from fastapi import Path, Query
 from pydantic import BeforeValidator
 
-from graph.settings import MAX_PATH_HOPS
-
-#: The widest `hops` / `k` any setting allows (`graph.settings.Settings.max_hops`).
-HOPS_CEILING = 8
-RESULTS_CEILING = 100_000
+from graph.limits import CEILINGS
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -66,15 +63,18 @@ Scenario = Annotated[str | None, Query(
     examples=["procurement"])]
 
 
-Hops = Annotated[int, Query(ge=1, le=HOPS_CEILING, description="relationships away from "
-                            "the party (at most the service's max_hops setting)")]
-K = Annotated[int, Query(ge=1, le=HOPS_CEILING, description="hops around sanctioned parties "
-                         "(at most the service's max_hops setting)")]
-PathHops = Annotated[int, Query(ge=1, le=MAX_PATH_HOPS,
+Hops = Annotated[int, Query(ge=1, le=CEILINGS["max_hops"], description="relationships away "
+                            "from the party (at most the service's max_hops setting)")]
+K = Annotated[int, Query(ge=1, le=CEILINGS["max_hops"], description="hops around sanctioned "
+                         "parties (at most the service's max_hops setting)")]
+PathHops = Annotated[int, Query(ge=1, le=CEILINGS["max_path_hops"],
                                 description="longest path searched (relationships)")]
-Limit = Annotated[int, Query(ge=1, le=RESULTS_CEILING,
+Limit = Annotated[int, Query(ge=1, le=CEILINGS["max_results"],
                              description="most results (at most the service's max_results "
                                          "setting)")]
+MaxNodes = Annotated[int, Query(ge=1, le=CEILINGS["max_results"],
+                                description="node cap (at most the service's max_results "
+                                            "setting)")]
 
 
 def iso(day: date | None) -> str | None:

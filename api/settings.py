@@ -1,8 +1,9 @@
 """Settings of the HTTP service, validated once when it starts (``CREDTRACE_*`` variables).
 
-They extend the store settings (`graph.settings.Settings`) with the security database,
-the masking key, rate limits and request bounds. Placeholder secrets are refused: a
-service must not start with a masking key or a Neo4j password anyone could guess.
+They extend the store settings (`graph.settings.Settings`, which hold the request limits)
+with the security database, the masking key, rate limits and body sizes. Placeholder
+secrets are refused: a service must not start with a masking key or a Neo4j password
+anyone could guess.
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ class ApiSettings(Settings):
                                  description="requests per minute and API key (sustained)")
     rate_burst: int = Field(default=60, ge=1, le=100_000,
                             description="requests an API key may make at once")
-    max_batch: int = Field(default=1000, ge=1, le=1000, description="subjects per batch check")
     max_body_bytes: int = Field(default=1 << 20, ge=1024, description="largest JSON body")
     max_upload_bytes: int = Field(default=64 << 20, ge=1024,
                                   description="largest bundle upload (compressed)")

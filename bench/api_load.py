@@ -39,6 +39,7 @@ from typing import Any
 from urllib.parse import quote
 
 from graph import Settings, open_store
+from graph.limits import Limits
 from graph.model import Label
 from graph.neo4j_store import Neo4jStore
 from queries.check import check, check_batch
@@ -175,9 +176,10 @@ def server_errors(log: Path) -> int:
     return len(re.findall(r'" 5\d\d ', log.read_text(errors="replace")))
 
 
-def direct(store: Neo4jStore, ids: Sequence[str], seconds: float,
-           batch: int) -> dict[str, float]:
-    """`check` (and `check_batch`) called in-process on the same store, sequentially."""
+def direct(store: Neo4jStore, ids: Sequence[str], seconds: float, batch: int,
+           limits: Limits) -> dict[str, float]:
+    """`check` (and `check_batch` within `limits`) called in-process on the same store,
+    sequentially."""
     figures: dict[str, float] = {}
     for name, size in (("single", 1), ("batch", batch)):
         times, i, started = [], 0, time.perf_counter()
@@ -188,7 +190,7 @@ def direct(store: Neo4jStore, ids: Sequence[str], seconds: float,
             if size == 1:
                 check(store, chunk[0], as_of=AS_OF)
             else:
-                check_batch(store, chunk, as_of=AS_OF)
+                check_batch(store, chunk, as_of=AS_OF, limits=limits)
             times.append(time.perf_counter() - begin)
         figures[f"{name}_per_s"] = round(len(times) / sum(times), 1)
         figures[f"{name}_p50_ms"] = round(statistics.median(times) * 1e3, 2)
@@ -259,7 +261,7 @@ def main() -> None:
             single = wrk(url, script, singles, key, "GET", "", 1, args.duration)
         print("server 5xx answers:", "see non_2xx above" if args.no_access_log
               else server_errors(log))
-    local = direct(store, ids, args.duration, args.batch)
+    local = direct(store, ids, args.duration, args.batch, settings.limits)
     store.close()
     print("check in-process:", json.dumps(local))
     print("API overhead over the query function:", json.dumps({

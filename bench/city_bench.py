@@ -29,7 +29,7 @@ from pathlib import Path
 
 from api.evaluation_run import write_rows
 from api.result_files import read_jsonl
-from graph import open_store
+from graph import Settings, open_store
 from graph.model import Label
 from queries.alerts import alerts
 from queries.evaluation import Evaluation
@@ -57,6 +57,7 @@ def main() -> None:
     args = parser.parse_args()
     loaded = time.perf_counter()
     store = open_store(args.store)
+    limits = Settings().limits  # as the CLI: CREDTRACE_MAX_* from the environment
     keys = list(store.uids(Label.ENTERPRISE))
     print(f"store opened in {time.perf_counter() - loaded:.1f} s: {len(keys):,} enterprises, "
           f"RSS {rss_mib():,.0f} MiB")
@@ -74,14 +75,16 @@ def main() -> None:
     rows = out / "evaluation.jsonl"
     reading = timed(lambda: sum(1 for _ in read_jsonl(rows)))
     plan = Plan.parse({"name": "bench", "as_of": args.as_of, "published_value": "0815",
-                       "rates": dict.fromkeys("ABCD", 0.05), "inspectors_per_enterprise": 2})
+                       "rates": dict.fromkeys("ABCD", 0.05), "inspectors_per_enterprise": 2},
+                      limits)
     listed = [Inspector(f"I-{i}", f"检查员{i}", None) for i in range(200)]
-    drawing = timed(lambda: draw(store, plan, read_jsonl(rows), listed, run.content_hash))
+    drawing = timed(lambda: draw(store, plan, read_jsonl(rows), listed, run.content_hash,
+                                 limits))
     print(f"draw at 5 %: {drawing:.2f} s, {drawing / reading:.1f}x reading the rows "
           f"({reading:.2f} s)")
     if not args.skip_sweep:
-        capped = timed(lambda: alerts(store, as_of=args.as_of))
-        swept = Sweep(store, as_of=args.as_of)
+        capped = timed(lambda: alerts(store, as_of=args.as_of, limits=limits))
+        swept = Sweep(store, as_of=args.as_of, limits=limits)
         full = timed(lambda: sum(1 for _ in swept.alerts()))
         print(f"alert sweep: {full:.1f} s for {json.dumps(swept.counts)}, "
               f"{full / capped:.2f}x the capped alerts() ({capped:.1f} s)")

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL, ROLE_TYPES, Label
 from graph.records import Edge, Node
-from graph.settings import Settings
 from graph.store import Store
 from graph.timeline import possibly_valid
 from queries.accountability import measure_step, role_step
@@ -289,15 +289,16 @@ def sanctioned_parties(checker: Checker, measures: list[Node],
     return dict(result)
 
 
-def exposure(checker: Checker, sanctioned: dict[str, list[dict[str, Any]]],
-             k: int) -> tuple[list[dict[str, Any]], bool]:
-    """Enterprises with `sanctioned` parties within `k` hops, and whether every walk ended."""
+def exposure(checker: Checker, sanctioned: dict[str, list[dict[str, Any]]], k: int,
+             limits: Limits) -> tuple[list[dict[str, Any]], bool]:
+    """Enterprises with `sanctioned` parties within `k` hops, and whether every walk ended
+    (each reaches at most `limits.max_results` nodes)."""
     day, store = checker.day, checker.store
     types = rel_types(PARTY_KINDS)
     near: dict[str, list[dict[str, Any]]] = defaultdict(list)
     complete = True
     for subject, views in sorted(sanctioned.items()):
-        found = explore(store, subject, types, day, k, Settings().max_results)
+        found = explore(store, subject, types, day, k, limits.max_results)
         complete = complete and found.complete
         walk = found.walk
         nodes = checker.nodes(walk.dist)
@@ -320,7 +321,7 @@ def exposure(checker: Checker, sanctioned: dict[str, list[dict[str, Any]]],
 
 
 def alerts(store: Store, *, as_of: str | None = None, k: int = 2,
-           limit: int = 500) -> dict[str, Any]:
+           limit: int = 500, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """R4 alerts on `as_of`: forbidden roles, new shells and exposure within `k` hops.
 
     >>> from graph.memory import MemoryStore
@@ -334,16 +335,15 @@ def alerts(store: Store, *, as_of: str | None = None, k: int = 2,
     ...  for a in answer["new_shells"]]
     [('李娜', '郑州新华信贸易有限公司', ['founded', 'represented', 'controlled'])]
     """
-    settings = Settings()
-    k = bounded("k", k, 1, settings.max_hops)
-    limit = bounded("limit", limit, 1, settings.max_results)
+    k = bounded("k", k, 1, limits.max_hops)
+    limit = bounded("limit", limit, 1, limits.max_results)
     checker = Checker(store, as_of_date(as_of))
     measures = sorted(store.nodes(Label.MEASURE), key=lambda m: m.uid)
     personal = personal_measures(checker, measures)
     lists = {"forbidden_roles": forbidden_roles(checker, personal),
              "new_shells": new_shells(checker, personal)}
     sanctioned = sanctioned_parties(checker, measures, personal)
-    lists["exposure"], complete = exposure(checker, sanctioned, k)
+    lists["exposure"], complete = exposure(checker, sanctioned, k, limits)
     return {
         "as_of": checker.day, "k": k, **{name: items[:limit] for name, items in lists.items()},
         "truncated": {name: max(len(items) - limit, 0) for name, items in lists.items()},

@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL, PARTIES, ROLE_TYPES, Label, Rel
 from graph.records import Edge, Node
 from graph.store import Direction, Store
@@ -57,8 +58,6 @@ from queries.ownership import (
 )
 
 ROLE_NAMES = {rel_type: role for role, rel_type in MODEL.roles.items()}
-#: Most parties in one batch.
-MAX_BATCH = 1000
 #: Most enterprises followed downward from a batch's persons when looking for control.
 MAX_CONTROLLED = 5000
 
@@ -364,8 +363,6 @@ def known_scenario(kinds: dict[str, MeasureKind], scenario: str | None) -> str |
 
 def _run(store: Store, ids: Sequence[str], scenario: str | None, as_of: str | None,
          with_risk: bool) -> list[dict[str, Any] | QueryError]:
-    if len(ids) > MAX_BATCH:
-        raise InvalidInput(f"at most {MAX_BATCH} parties per batch, got {len(ids)}")
     keys = [k for i in ids for k in key_forms(i)]
     store = store.prefetch(keys, read_plan(with_risk), [Label.MEASURE_KIND])
     checker = Checker(store, as_of_date(as_of))
@@ -429,13 +426,17 @@ def check(store: Store, subject_id: str, *, scenario: str | None = None,
 
 
 def check_batch(store: Store, ids: Sequence[str], *, scenario: str | None = None,
-                as_of: str | None = None, with_risk: bool = True) -> list[dict[str, Any]]:
-    """`check` for each id, in order; an unknown id answers with its own error item.
+                as_of: str | None = None, with_risk: bool = True,
+                limits: Limits = DEFAULT_LIMITS) -> list[dict[str, Any]]:
+    """`check` for each id (at most `limits.max_batch`), in order; an unknown id answers
+    with its own error item.
 
     >>> from graph.memory import MemoryStore
     >>> check_batch(MemoryStore(), ["nobody"])[0]["error"]["status"]
     404
     """
+    if len(ids) > limits.max_batch:
+        raise InvalidInput(f"at most {limits.max_batch} parties per batch, got {len(ids)}")
     return [
         {"id": raw, "error": {"status": r.status, "detail": str(r)}}
         if isinstance(r, QueryError) else r

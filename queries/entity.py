@@ -28,9 +28,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL, PARTIES, PROVENANCE, ROLE_TYPES, Label, Rel
 from graph.records import Edge, Node
-from graph.settings import Settings
 from graph.store import Store, history_of, public_props
 from graph.timeline import Validity, uncertainty_reason, validity
 from queries.accountability import measure_step
@@ -71,7 +71,8 @@ def _summary(node: Node) -> dict[str, Any]:
     return {**party(node), **extra}
 
 
-def search(store: Store, q: str, *, limit: int = 20) -> dict[str, Any]:
+def search(store: Store, q: str, *, limit: int = 20,
+           limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """Enterprises and persons whose name contains `q` or whose key starts with it.
 
     >>> from graph.memory import MemoryStore
@@ -84,7 +85,7 @@ def search(store: Store, q: str, *, limit: int = 20) -> dict[str, Any]:
         raise InvalidInput("the search text is empty")
     if len(text) > MAX_QUERY:
         raise InvalidInput(f"the search text is longer than {MAX_QUERY} characters")
-    limit = bounded("limit", limit, 1, Settings().max_results)
+    limit = bounded("limit", limit, 1, limits.max_results)
     ranked = sorted((_match(n, text), n.uid, n) for n in store.search(text, limit))
     return {
         "query": text, "count": len(ranked),

@@ -28,9 +28,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL
 from graph.records import Edge
-from graph.settings import Settings
 from graph.store import Store
 from queries.common import as_of_date, require_node
 from queries.network import (
@@ -50,12 +50,12 @@ def _first_type(edges: Sequence[Edge]) -> str:
 
 
 def expand(store: Store, party_id: str, *, kinds: Sequence[str] | None = None,
-           as_of: str | None = None, offset: int = 0, limit: int = DEFAULT_PAGE
-           ) -> dict[str, Any]:
+           as_of: str | None = None, offset: int = 0, limit: int = DEFAULT_PAGE,
+           limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """One page of the neighbours of `party_id` along `kinds`, valid (or uncertain) on
     `as_of`, with the relationships that join each to it."""
     offset = bounded("offset", offset, 0, 10_000_000)
-    limit = bounded("limit", limit, 1, Settings().max_results)
+    limit = bounded("limit", limit, 1, limits.max_results)
     day = as_of_date(as_of)
     types = rel_types(kinds)
     center = require_node(store, party_id)

@@ -34,8 +34,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL
-from graph.settings import Settings
 from graph.store import Store
 from queries.common import InvalidInput, as_of_date
 from queries.network import bounded, explore
@@ -68,8 +68,9 @@ class Plan:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def parse(cls, data: Mapping[str, Any]) -> Plan:
-        """A plan from its JSON, every field checked (`InvalidInput` names the field)."""
+    def parse(cls, data: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> Plan:
+        """A plan from its JSON, every field checked (`InvalidInput` names the field;
+        `hops` at most `limits.max_hops`)."""
         for name in ("name", "as_of", "published_value", "rates"):
             if not data.get(name):
                 raise InvalidInput(f"plan: {name} is missing")
@@ -91,7 +92,7 @@ class Plan:
                    published_value=str(data["published_value"]),
                    rates={g: float(rates[g]) for g in sorted(rates)},
                    inspectors_per_enterprise=per,
-                   hops=bounded("hops", hops, 1, Settings().max_hops),
+                   hops=bounded("hops", hops, 1, limits.max_hops),
                    extra={k: v for k, v in data.items() if k not in known})
 
 
@@ -105,16 +106,17 @@ def seed_of(plan: Plan, evaluation_hash: str) -> str:
                 evaluation_hash)
 
 
-def _related(store: Store, inspectors: list[Inspector], plan: Plan) -> dict[str, set[str]]:
+def _related(store: Store, inspectors: list[Inspector], plan: Plan,
+             limits: Limits) -> dict[str, set[str]]:
     """Per inspector with a person in the graph, the enterprises within `hops` of them,
-    or (walk cut by the result bound) None, meaning "check each pair"."""
+    or (walk cut at `limits.max_results` nodes) None, meaning "check each pair"."""
     types = [r.name for r in MODEL.rels if r.category in RELATION_CATEGORIES]
     known = store.kinds(i.person for i in inspectors if i.person)
     near: dict[str, set[str]] = {}
     for inspector in inspectors:
         if inspector.person and inspector.person in known:
             found = explore(store, inspector.person, types, plan.as_of, plan.hops,
-                            Settings().max_results)
+                            limits.max_results)
             near[inspector.id] = set(found.walk.dist)
             if not found.complete:  # a hub: also look for a path to each drawn enterprise
                 near[inspector.id].add("*")
@@ -137,11 +139,12 @@ def _order(seed: str, uscc: str) -> Callable[[Inspector], str]:
 
 
 def draw(store: Store, plan: Plan, grades: Iterable[Mapping[str, Any]],
-         inspectors: list[Inspector], evaluation_hash: str) -> dict[str, Any]:
+         inspectors: list[Inspector], evaluation_hash: str,
+         limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """The draw: the sample per grade with its inspectors, the seed and a content hash.
 
     `grades` is an evaluation run's rows (uscc, name, grade), streamed; `evaluation_hash`
-    its content hash (part of the seed)."""
+    its content hash (part of the seed); `limits` bound the walks (not the answer)."""
     if len({i.id for i in inspectors}) != len(inspectors):
         raise InvalidInput("inspector ids must be unique")
     seed = seed_of(plan, evaluation_hash)
@@ -152,7 +155,7 @@ def draw(store: Store, plan: Plan, grades: Iterable[Mapping[str, Any]],
         population[grade] += 1
         if grade in lots:
             lots[grade].append((_sha(seed, row["uscc"]), row["uscc"], row["name"]))
-    near = _related(store, inspectors, plan)
+    near = _related(store, inspectors, plan, limits)
     sample = []
     for grade in sorted(lots):
         # rounded first: 0.1 × 30 is 3.0000000000000004 in floating point, and draws 3

@@ -31,9 +31,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL, PARTIES, Label, Rel
 from graph.records import Edge, Node
-from graph.settings import Settings
 from graph.store import Store, public_props
 from graph.timeline import Validity, uncertainty_reason, validity
 from graph.traverse import Step, Walk
@@ -236,7 +236,8 @@ def _measure_marks(store: Store, nodes: Mapping[str, Node], on: str) -> dict[str
 
 def neighbourhood(store: Store, party_id: str, *, hops: int = 1,
                   kinds: Sequence[str] | None = None, as_of: str | None = None,
-                  max_nodes: int = DEFAULT_MAX_NODES) -> Subgraph:
+                  max_nodes: int = DEFAULT_MAX_NODES, limits: Limits = DEFAULT_LIMITS
+                  ) -> Subgraph:
     """Every node within `hops` relationships of `party_id`, valid (or uncertain) on `as_of`.
 
     >>> from graph.memory import MemoryStore
@@ -250,9 +251,8 @@ def neighbourhood(store: Store, party_id: str, *, hops: int = 1,
     >>> [n["name"] for n in small.nodes], small.truncated[("Contact", "HAS_CONTACT")]
     (['郑州华信商贸有限公司', 'ZZ-2021-JP-0001', '李娜'], 3)
     """
-    settings = Settings()
-    hops = bounded("hops", hops, 1, settings.max_hops)
-    max_nodes = bounded("max_nodes", max_nodes, 1, settings.max_results)
+    hops = bounded("hops", hops, 1, limits.max_hops)
+    max_nodes = bounded("max_nodes", max_nodes, 1, limits.max_results)
     day = as_of_date(as_of)
     types = rel_types(kinds)
     center = require_node(store, party_id)

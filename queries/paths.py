@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import PARTIES
-from graph.settings import Settings
 from graph.store import Store
 from queries.common import InvalidInput, as_of_date, party, require_node
 from queries.network import PARTY_KINDS, bounded, path_entry, path_nodes, rel_types
@@ -22,7 +22,7 @@ from queries.network import PARTY_KINDS, bounded, path_entry, path_nodes, rel_ty
 
 def paths(store: Store, a: str, b: str, *, as_of: str | None = None,
           kinds: Sequence[str] | None = None, max_hops: int = 6,
-          limit: int = 10) -> dict[str, Any]:
+          limit: int = 10, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """All shortest paths (equal length, at most `limit`) between parties `a` and `b`.
 
     No path within `max_hops` is an answer, not an error: ``paths == []``, ``length None``.
@@ -36,9 +36,8 @@ def paths(store: Store, a: str, b: str, *, as_of: str | None = None,
     >>> sorted({tuple(e["label_zh"] for e in p["edges"]) for p in answer["paths"]})
     [('法定代表人', '法定代表人'), ('法定代表人', '股东'), ('股东', '法定代表人'), ('股东', '股东')]
     """
-    settings = Settings()
-    max_hops = bounded("max_hops", max_hops, 1, settings.max_path_hops)
-    limit = bounded("limit", limit, 1, settings.max_results)
+    max_hops = bounded("max_hops", max_hops, 1, limits.max_path_hops)
+    limit = bounded("limit", limit, 1, limits.max_results)
     day = as_of_date(as_of)
     types = rel_types(kinds, PARTY_KINDS)
     first, second = require_node(store, a, *PARTIES), require_node(store, b, *PARTIES)

@@ -35,9 +35,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import EXECUTIVE_ROLES, MODEL, PARTIES, Label, Rel
 from graph.records import Edge, Node
-from graph.settings import Settings
 from graph.store import Store
 from graph.traverse import Walk
 from queries.common import as_of_date, require_node
@@ -230,7 +230,8 @@ def _listed_under(relation: dict[str, Any]) -> str:
 
 
 def related(store: Store, party_id: str, *, hops: int = 2, kinds: Sequence[str] | None = None,
-            as_of: str | None = None, limit: int = 200) -> dict[str, Any]:
+            as_of: str | None = None, limit: int = 200,
+            limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """Parties within `hops` of `party_id` on `as_of`, each with how it is related (R5).
 
     >>> from graph.memory import MemoryStore
@@ -243,13 +244,12 @@ def related(store: Store, party_id: str, *, hops: int = 2, kinds: Sequence[str] 
     >>> [(r["name"], r["relations"][0]["relation"]) for r in answer["suspected"]]
     [('郑州管城餐饮管理有限公司', 'shared_address')]
     """
-    settings = Settings()
-    hops = bounded("hops", hops, 1, settings.max_hops)
-    limit = bounded("limit", limit, 1, settings.max_results)
+    hops = bounded("hops", hops, 1, limits.max_hops)
+    limit = bounded("limit", limit, 1, limits.max_results)
     day = as_of_date(as_of)
     types = rel_types(kinds, RELATED_KINDS)
     center = require_node(store, party_id, *PARTIES)
-    found = explore(store, center.uid, types, day, hops, settings.max_results)
+    found = explore(store, center.uid, types, day, hops, limits.max_results)
     walk = found.walk
     nodes = store.get_nodes(walk.dist)
     hubs, hidden = _hubs(store, walk, nodes)

@@ -25,9 +25,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import Label
 from graph.records import Node
-from graph.settings import Settings
 from graph.store import Store
 from queries.alerts import (
     Personal,
@@ -77,13 +77,14 @@ class Sweep:
 
     def __init__(self, store: Store, *, as_of: str | None = None, k: int = 2,
                  kinds: Sequence[str] = KINDS, region: str | None = None,
-                 since: str | None = None, until: str | None = None) -> None:
+                 since: str | None = None, until: str | None = None,
+                 limits: Limits = DEFAULT_LIMITS) -> None:
         unknown = sorted(set(kinds) - set(KINDS))
         if unknown:
             raise InvalidInput(f"unknown alert kind(s) {', '.join(unknown)}; one of "
                                f"{', '.join(KINDS)}")
         self.store, self.kinds = store, [kind for kind in KINDS if kind in kinds]
-        self.k = bounded("k", k, 1, Settings().max_hops)
+        self.k, self.limits = bounded("k", k, 1, limits.max_hops), limits
         self.day = as_of_date(as_of)
         self.region = _region(region)
         self.since, self.until = (as_of_date(d) if d else None for d in (since, until))
@@ -97,7 +98,7 @@ class Sweep:
         if kind == "new_shells":
             return new_shells(checker, personal)
         found, complete = exposure(checker, sanctioned_parties(checker, measures, personal),
-                                   self.k)
+                                   self.k, self.limits)
         self.complete = self.complete and complete
         return found
 

@@ -1,6 +1,6 @@
 """Real faults against a Neo4j of the tests' own: the server killed under a load and under
 the API, the loader killed, readers during a write. Each test prints what it observed
-(`pytest -s` shows the figures the README's Reliability section reports)."""
+(`pytest -s` shows the figures docs/reliability.md reports)."""
 
 from __future__ import annotations
 

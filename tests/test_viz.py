@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from graph import Store
+from graph.limits import Limits
 from ingest import ingest_bundle
 from queries.network import neighbourhood
 from queries.privacy import masked
@@ -142,15 +143,19 @@ def test_above_the_cap_nodes_fold_into_summary_nodes(store: Store, tmp_path: Pat
         b.person(f"d{i}", f"董事{i:02d}", birth=date(1985, 1, 1) + timedelta(days=i))
         b.role("E", f"d{i}", "director", "2020-01-01")
     b.load(store, tmp_path / "bundle")
-    picture = ego_picture(store, b.key("E"), as_of=DAY, max_nodes=500)
+    picture = ego_picture(store, b.key("E"), as_of=DAY)
     html = render_picture(picture, max_nodes=12)
     assert len(picture.nodes) <= 12
     summaries = [n for n in picture.nodes.values() if n.kind == "Summary"]
     assert [n.label for n in summaries] == [f"+{41 - len(picture.nodes) + 1} more 董事"]
     assert "节点超过上限 12" in html
-    truncated = ego_picture(store, b.key("E"), as_of=DAY, max_nodes=10)
+    truncated = ego_picture(store, b.key("E"), as_of=DAY, limits=Limits(max_nodes=10))
     assert [n.label for n in truncated.nodes.values() if n.kind == "Summary"] == [
         "+31 more 董事"]
+    render_picture(truncated, max_nodes=6)  # the query's summary stays, six more fold
+    assert len(truncated.nodes) == 6
+    assert sorted(n.label for n in truncated.nodes.values() if n.kind == "Summary") == [
+        "+31 more 董事", "+6 more 董事"]
 
 
 def test_exports_read_back_with_the_same_counts(example: Store, tmp_path: Path) -> None:

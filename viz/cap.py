@@ -65,15 +65,17 @@ def fold(order: dict[str, tuple[str | None, str | None]], kinds: dict[str, str],
 def cap(picture: Picture, max_nodes: int) -> None:
     """Fold nodes beyond the cap (in breadth-first order from the centre) into summary
     nodes, one per (nearest kept node, kind, relationship type); kept plus summary nodes
-    stay within `max_nodes`."""
+    stay within `max_nodes`. Summary nodes already there (what the query left out) stay."""
     if len(picture.nodes) <= max_nodes:
         return
-    order = bfs_order(picture)
+    summaries = {uid for uid, node in picture.nodes.items() if node.kind == SUMMARY_KIND}
+    order = {uid: via for uid, via in bfs_order(picture).items() if uid not in summaries}
     kinds = {uid: node.kind for uid, node in picture.nodes.items()}
-    keep = max_nodes - 1
+    room = max_nodes - len(summaries)
+    keep = max(room - 1, 1)
     groups = fold(order, kinds, picture.center, keep)
-    while keep > 1 and keep + len(groups) > max_nodes:
-        keep -= keep + len(groups) - max_nodes
+    while keep > 1 and keep + len(groups) > room:
+        keep -= keep + len(groups) - room
         keep = max(keep, 1)
         groups = fold(order, kinds, picture.center, keep)
     dropped = {uid for members in groups.values() for uid in members}
@@ -86,14 +88,16 @@ def cap(picture: Picture, max_nodes: int) -> None:
                                                                    g[0][2] or "")):
         listed = "、".join(names[m] for m in members[:LISTED])
         more = "…" if len(members) > LISTED else ""
-        add_summary(picture, anchor, kind, rel_type, len(members), f"{listed}{more}")
+        add_summary(picture, anchor, kind, rel_type, len(members), f"{listed}{more}",
+                    origin="folded")
     picture.notes.append(f"节点超过上限 {max_nodes}：{len(dropped)} 个节点已折叠为汇总节点。")
 
 
 def add_summary(picture: Picture, anchor: str, kind: str, rel_type: str | None, count: int,
-                members: str = "") -> None:
-    """A summary node "+N more …" linked to `anchor`."""
-    key = f"summary:{anchor}:{kind}:{rel_type}"
+                members: str = "", *, origin: str = "left-out") -> None:
+    """A summary node "+N more …" linked to `anchor`: of nodes the query left out, or
+    (`origin` "folded") of nodes folded by the cap (two nodes, each with its own count)."""
+    key = f"summary:{origin}:{anchor}:{kind}:{rel_type}"
     details = [("折叠节点数", str(count)), ("类型", MODEL.node(kind).label_zh)]
     if members:
         details.append(("包含", members))

@@ -28,7 +28,7 @@ from typing import Any, Literal, get_args
 import networkx as nx
 import pandas as pd
 
-from graph.settings import Settings
+from graph.limits import DEFAULT_LIMITS, Limits
 from graph.store import Store
 from queries.common import InvalidInput, require_node
 from queries.network import Subgraph, neighbourhood
@@ -125,12 +125,12 @@ def write_tables(frames: dict[str, pd.DataFrame], fmt: str, out: Path, zh: bool)
 def export(store: Store, party_id: str, *, fmt: str, out: Path, hops: int = 1,
            kinds: Sequence[str] | None = None, as_of: str | None = None,
            reveal_ids: bool = False, mask_key: bytes | None = None,
-           zh: bool = False) -> list[Path]:
-    """Export the neighbourhood of `party_id` (up to the `max_results` setting's nodes)."""
+           zh: bool = False, limits: Limits = DEFAULT_LIMITS) -> list[Path]:
+    """Export the neighbourhood of `party_id` (up to `limits.max_results` nodes)."""
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
     sub = neighbourhood(store, party_id, hops=hops, kinds=kinds, as_of=as_of,
-                        max_nodes=Settings().max_results)
+                        max_nodes=limits.max_results, limits=limits)
     return export_subgraph(sub, fmt, Path(out), reveal_ids=reveal_ids, mask_key=mask_key,
                            zh=zh)
 

@@ -4,7 +4,7 @@ pyvis builds the vis-network data; the page template is ours, because pyvis 0.3.
 template loads Bootstrap from a CDN even with ``cdn_resources='in_line'``. vis-network's
 JS and CSS (bundled inside pyvis) are inlined, so the page needs no network at all.
 Physics stabilises, then stops (``stabilizationIterationsDone`` turns it off). Above the
-node cap (setting `max_nodes`) the farthest nodes are folded into summary nodes.
+node cap (`Limits.max_nodes`) the farthest nodes are folded into summary nodes.
 
 >>> from graph.memory import MemoryStore
 >>> from ingest import ingest_bundle
@@ -28,8 +28,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
 
+from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import Label
-from graph.settings import Settings
 from graph.store import Store
 from viz.cap import cap
 from viz.masking import redact_picture
@@ -69,10 +69,6 @@ def templates() -> Environment:
     return Environment(loader=PackageLoader("viz", "templates"),
                        autoescape=select_autoescape(["html"]), trim_blocks=True,
                        lstrip_blocks=True)
-
-
-def default_max_nodes(max_nodes: int | None) -> int:
-    return max_nodes if max_nodes is not None else Settings().max_nodes
 
 
 def tooltip(title: str, details: list[tuple[str, str]]) -> str:
@@ -181,11 +177,11 @@ def page_context(picture: Picture, *, masked: bool) -> dict[str, Any]:
 
 
 def render_picture(picture: Picture, *, reveal_ids: bool = False, mask_key: bytes | None = None,
-                   max_nodes: int | None = None, template: str = "page.html",
+                   max_nodes: int = DEFAULT_LIMITS.max_nodes, template: str = "page.html",
                    **extra: Any) -> str:
     """A picture as one self-contained HTML page (`template`, given `extra` context): capped,
     then ID numbers masked with the shared tokens (`mask_key`) unless `reveal_ids`."""
-    cap(picture, default_max_nodes(max_nodes))
+    cap(picture, max_nodes)
     shown = redact_picture(picture, reveal_ids=reveal_ids, key=mask_key)
     return templates().get_template(template).render(
         graph=graph_block(shown), **page_context(shown, masked=not reveal_ids), **extra)
@@ -193,38 +189,39 @@ def render_picture(picture: Picture, *, reveal_ids: bool = False, mask_key: byte
 
 def render_ego(store: Store, party_id: str, *, hops: int = 1, kinds: Sequence[str] | None = None,
                as_of: str | None = None, reveal_ids: bool = False, mask_key: bytes | None = None,
-               max_nodes: int | None = None) -> str:
+               limits: Limits = DEFAULT_LIMITS) -> str:
     """The ego network of a party as an HTML page."""
-    limit = default_max_nodes(max_nodes)
-    picture = ego_picture(store, party_id, hops=hops, kinds=kinds, as_of=as_of, max_nodes=limit)
-    return render_picture(picture, reveal_ids=reveal_ids, mask_key=mask_key, max_nodes=limit)
+    picture = ego_picture(store, party_id, hops=hops, kinds=kinds, as_of=as_of, limits=limits)
+    return render_picture(picture, reveal_ids=reveal_ids, mask_key=mask_key,
+                          max_nodes=limits.max_nodes)
 
 
 def render_accountability(store: Store, uscc: str, *, measure_id: str | None = None,
                           as_of: str | None = None, reveal_ids: bool = False,
-                          mask_key: bytes | None = None, max_nodes: int | None = None) -> str:
+                          mask_key: bytes | None = None,
+                          limits: Limits = DEFAULT_LIMITS) -> str:
     """The accountability view of a sanctioned enterprise as an HTML page."""
     picture = accountability_picture(store, uscc, measure_id=measure_id, as_of=as_of)
     return render_picture(picture, reveal_ids=reveal_ids, mask_key=mask_key,
-                          max_nodes=max_nodes)
+                          max_nodes=limits.max_nodes)
 
 
 def render_ownership(store: Store, uscc: str, *, as_of: str | None = None,
                      reveal_ids: bool = False, mask_key: bytes | None = None,
-                     max_nodes: int | None = None) -> str:
+                     limits: Limits = DEFAULT_LIMITS) -> str:
     """The ownership and control view (equity penetration) as an HTML page."""
     picture = ownership_picture(store, uscc, as_of=as_of)
     return render_picture(picture, reveal_ids=reveal_ids, mask_key=mask_key,
-                          max_nodes=max_nodes)
+                          max_nodes=limits.max_nodes)
 
 
 def render_path(store: Store, a: str, b: str, *, as_of: str | None = None,
                 kinds: Sequence[str] | None = None, max_hops: int = 6, limit: int = 10,
                 reveal_ids: bool = False, mask_key: bytes | None = None,
-                max_nodes: int | None = None) -> str:
+                limits: Limits = DEFAULT_LIMITS) -> str:
     """The paths between two parties as an HTML page."""
     picture = path_picture(store, a, b, as_of=as_of, kinds=kinds, max_hops=max_hops,
-                           limit=limit)
+                           limit=limit, limits=limits)
     return render_picture(picture, reveal_ids=reveal_ids, mask_key=mask_key,
-                          max_nodes=max_nodes)
+                          max_nodes=limits.max_nodes)
 

@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import Label
-from graph.settings import Settings
 from graph.store import Store
 from queries.accountability import accountable
 from queries.alerts import alerts
@@ -35,12 +35,14 @@ from queries.privacy import redact
 from queries.score import score
 from viz.masking import file_key
 from viz.metrics import network_metrics
-from viz.pages import default_max_nodes, render_picture
+from viz.pages import render_picture
 from viz.tables import COLUMN_ZH, TABLE_ZH, evidence_rows, subgraph_tables
 from viz.views import ego_picture
 
 #: The report's tables, in order.
 REPORT_TABLES = ("parties", "roles", "holdings", "measures", "evidence", "metrics")
+#: Hops around sanctioned parties of the summary's alerts (at most the `max_hops` limit).
+ALERT_HOPS = 2
 
 
 def own_measures(store: Store, uid: str, day: str) -> list[dict[str, Any]]:
@@ -98,18 +100,21 @@ def content_hash(data: dict[str, Any]) -> str:
 
 def report_data(store: Store, party_id: str, *, hops: int = 1,
                 kinds: Sequence[str] | None = None, as_of: str | None = None,
-                reveal_ids: bool = False, mask_key: bytes | None = None) -> dict[str, Any]:
+                reveal_ids: bool = False, mask_key: bytes | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """Everything the report shows, ID numbers masked with the shared tokens (`mask_key`)
-    unless `reveal_ids`, with the hash of what is shown."""
+    unless `reveal_ids`, with the hash of what is shown (tables of up to
+    `limits.max_results` nodes)."""
     day = as_of_date(as_of)
-    node = require_node(store, party_id)
-    sub = neighbourhood(store, node.uid, hops=hops, kinds=kinds, as_of=day,
-                        max_nodes=Settings().max_results)
+    sub = neighbourhood(store, party_id, hops=hops, kinds=kinds, as_of=day,
+                        max_nodes=limits.max_results, limits=limits)
+    node = require_node(store, sub.center)
+    warnings = alerts(store, as_of=day, k=min(ALERT_HOPS, limits.max_hops), limits=limits)
     summary: dict[str, Any] = {"party": {**party(node), "status": node.props.get("status"),
                                          "established": node.props.get("established"),
                                          "address": node.props.get("address")},
                                "measures": own_measures(store, node.uid, day),
-                               "alerts": alert_lines(alerts(store, as_of=day, k=2), node.uid)}
+                               "alerts": alert_lines(warnings, node.uid)}
     evidence: list[dict[str, Any]] = []
     if node.kind == Label.ENTERPRISE:
         answer = accountable(store, node.uid, as_of=day)
@@ -135,16 +140,16 @@ def report_data(store: Store, party_id: str, *, hops: int = 1,
 def render_report(store: Store, party_id: str, *, hops: int = 1,
                   kinds: Sequence[str] | None = None, as_of: str | None = None,
                   reveal_ids: bool = False, mask_key: bytes | None = None,
-                  max_nodes: int | None = None) -> str:
+                  limits: Limits = DEFAULT_LIMITS) -> str:
     """The report as one self-contained HTML page (the graph is interactive, offline)."""
     data = report_data(store, party_id, hops=hops, kinds=kinds, as_of=as_of,
-                       reveal_ids=reveal_ids, mask_key=mask_key)
-    limit = default_max_nodes(max_nodes)
+                       reveal_ids=reveal_ids, mask_key=mask_key, limits=limits)
     picture = ego_picture(store, party_id, hops=hops, kinds=kinds, as_of=data["as_of"],
-                          max_nodes=limit)
+                          limits=limits)
     picture.view, picture.title = "report", f"分析报告：{data['summary']['party']['name']}"
     columns = {name: list(rows[0]) if rows else [] for name, rows in data["tables"].items()}
-    return render_picture(picture, reveal_ids=reveal_ids, mask_key=mask_key, max_nodes=limit,
+    return render_picture(picture, reveal_ids=reveal_ids, mask_key=mask_key,
+                          max_nodes=limits.max_nodes,
                           template="report.html", data=data, columns=columns,
                           column_zh=COLUMN_ZH, table_zh=TABLE_ZH, table_order=REPORT_TABLES)
 

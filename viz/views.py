@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from graph.lifecycle import EVENT_ZH
+from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL, ROLE_TYPES, Label, Rel
 from graph.records import Edge
 from graph.store import Store
@@ -167,10 +168,11 @@ def finish(picture: Picture, store: Store) -> Picture:
 # --- the views ------------------------------------------------------------------------
 def ego_picture(store: Store, party_id: str, *, hops: int = 1,
                 kinds: Sequence[str] | None = None, as_of: str | None = None,
-                max_nodes: int = 500) -> Picture:
-    """A party's neighbourhood within `hops`, following relationship `kinds`."""
+                limits: Limits = DEFAULT_LIMITS) -> Picture:
+    """A party's neighbourhood within `hops`, following relationship `kinds` (at most
+    `limits.max_nodes` nodes, and no more than any answer's `max_results`)."""
     sub = neighbourhood(store, party_id, hops=hops, kinds=kinds, as_of=as_of,
-                        max_nodes=max_nodes)
+                        max_nodes=min(limits.max_nodes, limits.max_results), limits=limits)
     center = next(n for n in sub.nodes if n["id"] == sub.center)
     picture = Picture("ego", f"关系网络：{center['name']}（{hops} 度）", sub.center, sub.as_of)
     kinds_zh = kinds_zh_of(store)
@@ -304,9 +306,10 @@ def mark_control(picture: Picture, store: Store, answer: dict[str, Any]) -> None
 
 def path_picture(store: Store, a: str, b: str, *, as_of: str | None = None,
                  kinds: Sequence[str] | None = None, max_hops: int = 6,
-                 limit: int = 10) -> Picture:
+                 limit: int = 10, limits: Limits = DEFAULT_LIMITS) -> Picture:
     """The shortest connections between two parties (at most `limit` paths)."""
-    answer = paths(store, a, b, as_of=as_of, kinds=kinds, max_hops=max_hops, limit=limit)
+    answer = paths(store, a, b, as_of=as_of, kinds=kinds, max_hops=max_hops, limit=limit,
+                   limits=limits)
     first, second = answer["from"], answer["to"]
     picture = Picture("path", f"关联路径：{first['name']} ↔ {second['name']}", first["id"],
                       answer["as_of"])

@@ -37,8 +37,8 @@ async def post_check(caller: CallerDep, store: OpenStore, body: CheckBatchIn) ->
     """One answer per subject, in the order given; a subject not in the graph is answered
     "no measure applies"; one that cannot be checked gets an error item
     (`{"id", "error": {"status", "detail"}}`) and the others are still answered."""
-    if len(body.subjects) > caller.settings.max_batch:
-        raise ContentTooLarge(f"at most {caller.settings.max_batch} subjects per batch, "
+    if len(body.subjects) > caller.limits.max_batch:
+        raise ContentTooLarge(f"at most {caller.limits.max_batch} subjects per batch, "
                               f"got {len(body.subjects)}")
     await caller.audit_async(*body.subjects, as_of=iso(body.as_of), scenario=body.scenario)
     results = await caller.checks(store, body.subjects, body.scenario, iso(body.as_of))

@@ -14,7 +14,6 @@ from api.params import AsOf, K, Limit, Uscc, iso
 from api.roles import Scope
 from queries.accountability import accountable
 from queries.alerts import alerts
-from queries.network import bounded
 from queries.owners import group, owners
 from queries.score import score
 
@@ -66,6 +65,5 @@ def get_alerts(caller: CallerDep, store: ReadStore, as_of: AsOf = None, k: K = 2
     """Forbidden roles held by persons under a ban, new shells of sanctioned persons, and
     enterprises with sanctioned parties within `k` hops, with the paths."""
     caller.audit()
-    k = bounded("k", k, 1, caller.settings.max_hops)
-    limit = bounded("limit", limit, 1, caller.settings.max_results)
-    return caller.answer(alerts(store, as_of=iso(as_of), k=k, limit=limit))
+    return caller.answer(alerts(store, as_of=iso(as_of), k=k, limit=limit,
+                                limits=caller.limits))

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Query
 from api.deps import CallerDep, ReadStore, require
 from api.errors import responses
 from api.models import EntityAnswer, GraphAnswer, PathsAnswer, RelatedAnswer, SearchAnswer
-from api.params import AsOf, From, Hops, Kinds, Limit, PartyId, PathHops, To, iso
+from api.params import AsOf, From, Hops, Kinds, Limit, MaxNodes, PartyId, PathHops, To, iso
 from api.roles import Scope
 from api.subjects import by_name_only
 from queries.entity import MAX_QUERY, entity, search
-from queries.network import bounded, neighbourhood
+from queries.network import neighbourhood
 from queries.paths import paths
 from queries.related import related
 
@@ -34,9 +34,8 @@ def get_search(
     roles that see ID numbers masked, persons by name or by the exact token an answer gave
     them (no key-prefix oracle)."""
     caller.audit(f"search:{q}")
-    limit = bounded("limit", limit, 1, caller.settings.max_results)
     key = caller.resolve(q)
-    found = search(store, key, limit=limit)
+    found = search(store, key, limit=limit, limits=caller.limits)
     if not caller.policy.reveal_ids:
         found = by_name_only(found, exact=key if key != q else None)
         found["query"] = q.strip()  # a token as given, never the key it stands for
@@ -61,10 +60,8 @@ def get_related(caller: CallerDep, store: ReadStore, id: PartyId, as_of: AsOf = 
     (shared address, phone, e-mail) listed apart."""
     caller.audit(id)
     store, (id,) = caller.addressed(store, id)
-    hops = bounded("hops", hops, 1, caller.settings.max_hops)
-    limit = bounded("limit", limit, 1, caller.settings.max_results)
     return caller.answer(related(store, id, hops=hops, kinds=kinds, as_of=iso(as_of),
-                                 limit=limit))
+                                 limit=limit, limits=caller.limits))
 
 
 @router.get("/paths", response_model=PathsAnswer, responses=responses(404),
@@ -78,23 +75,19 @@ def get_paths(
     within `max_hops` is an empty answer, not an error."""
     caller.audit(from_, to)
     store, (from_, to) = caller.addressed(store, from_, to)
-    max_hops = bounded("max_hops", max_hops, 1, caller.settings.max_path_hops)
     return caller.answer(paths(store, from_, to, as_of=iso(as_of), kinds=kinds,
-                               max_hops=max_hops, limit=limit))
+                               max_hops=max_hops, limit=limit, limits=caller.limits))
 
 
 @router.get("/graph/{id}", response_model=GraphAnswer, responses=responses(404),
             summary="The neighbourhood as nodes and edges")
 def get_graph(caller: CallerDep, store: ReadStore, id: PartyId, as_of: AsOf = None,
               hops: Hops = 1, kinds: Kinds = None,
-              max_nodes: Annotated[int, Query(ge=1, le=100_000,
-                                              description="node cap")] = 500) -> Any:
+              max_nodes: MaxNodes = 500) -> Any:
     """Every node within `hops` of `id` valid (or uncertain) on the date, with the edges
     between them; above `max_nodes` the nearest are kept and the rest counted."""
     caller.audit(id)
     store, (id,) = caller.addressed(store, id)
-    hops = bounded("hops", hops, 1, caller.settings.max_hops)
-    max_nodes = bounded("max_nodes", max_nodes, 1, caller.settings.max_results)
     sub = neighbourhood(store, id, hops=hops, kinds=kinds, as_of=iso(as_of),
-                        max_nodes=max_nodes)
+                        max_nodes=max_nodes, limits=caller.limits)
     return caller.answer(sub.as_dict())

@@ -37,7 +37,7 @@ def get_disclosure(
     caller.audit()
     answer = disclosure(store, as_of=iso(as_of), since=iso(since), until=iso(until),
                         authority=authority)
-    limit = min(limit, caller.settings.max_results)
+    limit = min(limit, caller.limits.max_results)
     rows = answer["decisions"]
     answer |= {"decisions": rows[:limit], "truncated": max(0, len(rows) - limit)}
     return caller.answer(answer)

@@ -18,7 +18,6 @@ from api.errors import responses
 from api.models import ReportAnswer
 from api.params import AsOf, From, Hops, Kinds, PartyId, PathHops, To, Uscc, iso
 from api.roles import Scope
-from queries.network import bounded
 from viz.export import MEDIA_TYPES, Format, download
 from viz.pages import render_accountability, render_ego, render_ownership, render_path
 from viz.report import render_report, report_data
@@ -47,9 +46,8 @@ def get_viz_ego(caller: CallerDep, store: ReadStore, id: PartyId, as_of: AsOf = 
     the node cap the farthest nodes fold into summary nodes."""
     caller.audit(id)
     store, (id,) = caller.addressed(store, id)
-    hops = bounded("hops", hops, 1, caller.settings.max_hops)
     return HTMLResponse(render_ego(store, id, hops=hops, kinds=kinds, as_of=iso(as_of),
-                                   max_nodes=caller.settings.max_nodes, **caller.masking))
+                                   limits=caller.limits, **caller.masking))
 
 
 @router.get("/viz/accountability/{uscc}", response_class=HTMLResponse, responses=PAGE,
@@ -64,7 +62,7 @@ def get_viz_accountability(
     caller.audit(uscc)
     return HTMLResponse(render_accountability(store, uscc, measure_id=measure,
                                               as_of=iso(as_of),
-                                              max_nodes=caller.settings.max_nodes,
+                                              limits=caller.limits,
                                               **caller.masking))
 
 
@@ -76,7 +74,7 @@ def get_viz_ownership(caller: CallerDep, store: ReadStore, uscc: Uscc,
     shareholder, actual controller and beneficial owners marked."""
     caller.audit(uscc)
     return HTMLResponse(render_ownership(store, uscc, as_of=iso(as_of),
-                                         max_nodes=caller.settings.max_nodes,
+                                         limits=caller.limits,
                                          **caller.masking))
 
 
@@ -87,9 +85,8 @@ def get_viz_path(caller: CallerDep, store: ReadStore, from_: From, to: To, as_of
     """Every shortest path between `from` and `to` on the date, highlighted."""
     caller.audit(from_, to)
     store, (from_, to) = caller.addressed(store, from_, to)
-    max_hops = bounded("max_hops", max_hops, 1, caller.settings.max_path_hops)
     return HTMLResponse(render_path(store, from_, to, as_of=iso(as_of), kinds=kinds,
-                                    max_hops=max_hops, max_nodes=caller.settings.max_nodes,
+                                    max_hops=max_hops, limits=caller.limits,
                                     **caller.masking))
 
 
@@ -104,12 +101,12 @@ def get_report(
     graph, network metrics and tables, with the content hash of the data shown."""
     caller.audit(id)
     store, (id,) = caller.addressed(store, id)
-    hops = bounded("hops", hops, 1, caller.settings.max_hops)
     if fmt == "json":
-        data = report_data(store, id, hops=hops, as_of=iso(as_of), **caller.masking)
+        data = report_data(store, id, hops=hops, as_of=iso(as_of), limits=caller.limits,
+                           **caller.masking)
         return JSONResponse(jsonable_encoder(data))
     return HTMLResponse(render_report(store, id, hops=hops, as_of=iso(as_of),
-                                      max_nodes=caller.settings.max_nodes, **caller.masking))
+                                      limits=caller.limits, **caller.masking))
 
 
 @router.get("/exports/{id}", response_class=Response, responses=EXPORT,
@@ -124,8 +121,7 @@ def get_export(
     (zipped), an Excel workbook, GraphML or GEXF for Gephi, or JSON."""
     caller.audit(id)
     store, (id,) = caller.addressed(store, id)
-    hops = bounded("hops", hops, 1, caller.settings.max_hops)
     file = download(store, id, fmt=fmt, hops=hops, kinds=kinds, as_of=iso(as_of), zh=zh,
-                    **caller.masking)
+                    limits=caller.limits, **caller.masking)
     return Response(file.content, media_type=file.media_type, headers={
         "Content-Disposition": f'attachment; filename="{file.filename}"'})

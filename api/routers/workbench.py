@@ -18,7 +18,6 @@ from api.roles import Scope
 from graph.model import Label, Rel
 from queries.common import EntityNotFound
 from queries.expand import DEFAULT_PAGE, expand
-from queries.network import bounded
 from viz.ui import CSP, asset, page
 from viz.ui.palette import palette
 
@@ -65,9 +64,8 @@ def get_expand(
     """Neighbours one relationship away along `kinds`, valid (or uncertain) on the date,
     in a stable order; `more` counts what the next pages hold per relationship type."""
     caller.audit(id)
-    limit = bounded("limit", limit, 1, caller.settings.max_results)
     return caller.answer(expand(store, id, kinds=kinds, as_of=iso(as_of), offset=offset,
-                                limit=limit))
+                                limit=limit, limits=caller.limits))
 
 
 @pages.get("", response_class=HTMLResponse)
