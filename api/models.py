@@ -15,18 +15,19 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.audit import AuditEntry
 from api.params import IsoDay
-from ingest.tables import EVENTS
+from graph.lifecycle import EVENTS
+from graph.model import Label, Rel
 
 Json = dict[str, Any]
 Key = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 AsOfText = Annotated[str, Field(description="the as-of date of the answer (ISO)",
                                 examples=["2024-01-01"])]
 
-HUAXIN = {"id": "914101057123456728", "kind": "Enterprise", "name": "郑州华信商贸有限公司"}
+HUAXIN = {"id": "914101057123456728", "kind": Label.ENTERPRISE, "name": "郑州华信商贸有限公司"}
 #: Examples name synthetic persons (a valid-looking number made up for the document, in
 #: no data set), never a person of the demo data: the document is served without a key.
 SYNTHETIC_ID = "110101199003070003"
-LINA = {"id": SYNTHETIC_ID, "kind": "Person", "name": "李娜"}
+LINA = {"id": SYNTHETIC_ID, "kind": Label.PERSON, "name": "李娜"}
 #: A joint punishment decided 2021-09-01: before Order No. 36 it leaves the list by the
 #: list's own rules, so no publication window (one decided from 2026-04-01 shows
 #: repair_from decision + 1 year, ends_by_itself decision + 3 years).
@@ -288,7 +289,7 @@ class RelatedAnswer(BaseModel):
     """Parties within `hops` and how they are related; suspected relations apart."""
 
     model_config = examples({
-        "party": HUAXIN, "as_of": "2024-01-01", "hops": 2, "kinds": ["LEGAL_REPRESENTATIVE"],
+        "party": HUAXIN, "as_of": "2024-01-01", "hops": 2, "kinds": [Rel.LEGAL_REPRESENTATIVE],
         "related": [{**LINA, "distance": 1, "relations": [
             {"relation": "role", "label_zh": "法定代表人", "suspected": False, "paths": []}]}],
         "suspected": [], "truncated": 0, "complete": True})
@@ -308,7 +309,7 @@ class PathsAnswer(BaseModel):
     """Every shortest path between two parties (at most `limit`)."""
 
     model_config = examples({"from": HUAXIN, "to": LINA, "as_of": "2024-01-01",
-                             "kinds": ["LEGAL_REPRESENTATIVE"], "max_hops": 6, "length": 1,
+                             "kinds": [Rel.LEGAL_REPRESENTATIVE], "max_hops": 6, "length": 1,
                              "paths": [{"length": 1, "nodes": [HUAXIN, LINA], "edges": [],
                                         "uncertain": []}], "more": False},
                             populate_by_name=True)
@@ -369,10 +370,10 @@ class GraphAnswer(BaseModel):
 
     model_config = examples({
         "center": HUAXIN["id"], "as_of": "2024-01-01", "hops": 1,
-        "kinds": ["LEGAL_REPRESENTATIVE"], "complete": True,
+        "kinds": [Rel.LEGAL_REPRESENTATIVE], "complete": True,
         "nodes": [{**HUAXIN, "label_zh": "市场主体", "distance": 0, "props": {}},
                   {**LINA, "label_zh": "自然人", "distance": 1, "props": {}}],
-        "edges": [{"id": "7bdd844f", "type": "LEGAL_REPRESENTATIVE", "source": LINA["id"],
+        "edges": [{"id": "7bdd844f", "type": Rel.LEGAL_REPRESENTATIVE, "source": LINA["id"],
                    "target": HUAXIN["id"], "validity": "yes"}], "truncated": []})
 
     center: str
@@ -392,7 +393,7 @@ class ReportAnswer(BaseModel):
 
     model_config = examples({
         "as_of": "2024-01-01", "center": HUAXIN["id"], "hops": 1,
-        "kinds": ["LEGAL_REPRESENTATIVE"],
+        "kinds": [Rel.LEGAL_REPRESENTATIVE],
         "summary": {"party": HUAXIN, "measures": [], "alerts": []},
         "tables": {"parties": [HUAXIN], "roles": [], "holdings": [], "measures": [],
                    "evidence": [], "metrics": []},

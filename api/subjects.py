@@ -30,6 +30,7 @@ from typing import Any
 
 from api.securitydb import SecurityDB
 from graph.identifiers import identifier_key
+from graph.model import Label, Rel
 from graph.records import Node
 from graph.store import Reader
 from queries.common import key_forms
@@ -104,9 +105,9 @@ def persons_named(store: Reader, raw: Iterable[str]) -> set[str]:
     if not given:
         return set()
     forms = {form for value in given for form in key_forms(value)}
-    via = store.adjacent([identifier_key(v) for v in given], ["HAS_IDENTIFIER"], "in")
+    via = store.adjacent([identifier_key(v) for v in given], [Rel.HAS_IDENTIFIER], "in")
     named = store.kinds([*forms, *(e.source for e in via)])
-    return {uid for uid, kind in named.items() if kind == "Person"}
+    return {uid for uid, kind in named.items() if kind == Label.PERSON}
 
 
 def by_name_only(found: dict[str, Any], exact: str | None = None) -> dict[str, Any]:
@@ -114,7 +115,7 @@ def by_name_only(found: dict[str, Any], exact: str | None = None) -> dict[str, A
     extending a prefix digit by digit would spell a whole ID number), but the person
     `exact` (a token's) is kept."""
     results = [r for r in found["results"]
-               if r["kind"] != "Person" or r["match"] == "name" or r["id"] == exact]
+               if r["kind"] != Label.PERSON or r["match"] == "name" or r["id"] == exact]
     return {**found, "count": len(results), "results": results}
 
 
@@ -134,7 +135,7 @@ def third_persons_hidden(answer: dict[str, Any]) -> dict[str, Any]:
     if not answer.get("risk"):
         return answer
     risk = [{k: ({**v, "id": without_digits(v["id"])}
-                 if isinstance(v, dict) and v.get("kind") == "Person" else v)
+                 if isinstance(v, dict) and v.get("kind") == Label.PERSON else v)
              for k, v in item.items()} for item in answer["risk"]]
     return {**answer, "risk": risk}
 
@@ -148,14 +149,14 @@ def no_measure(subject_id: str, as_of: str, scenario: str | None) -> dict[str, A
     {'id': '41010519820707042X', 'kind': 'Person', 'name': ''}
     """
     uid = subject_id.strip() if is_token(subject_id) else key_forms(subject_id)[0]
-    return {"subject": {"id": uid, "kind": "Person", "name": ""}, "as_of": as_of,
+    return {"subject": {"id": uid, "kind": Label.PERSON, "name": ""}, "as_of": as_of,
             "scenario": scenario, "applies": False, "measures": [], "uncertain": [],
             "risk": []}
 
 
 def nothing_to_report(answer: dict[str, Any]) -> bool:
     """A person's check answer with no measure applying and none uncertain."""
-    return (answer["subject"].get("kind") == "Person" and not answer["applies"]
+    return (answer["subject"].get("kind") == Label.PERSON and not answer["applies"]
             and not [u for u in answer["uncertain"] if u.get("measure")] and not answer["risk"])
 
 

@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from graph.model import Label
+
 VERBS = ("check", "owners", "score")
 
 
@@ -46,7 +48,7 @@ def first_enterprise(spec: str) -> str:
     from graph import open_store
 
     store = open_store(spec)
-    return next(iter(store.uids("Enterprise")))
+    return next(iter(store.uids(Label.ENTERPRISE)))
 
 
 def main() -> None:

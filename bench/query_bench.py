@@ -52,6 +52,7 @@ import networkx as nx
 
 from graph import MODEL, MemoryStore, Settings, Store, open_store
 from graph.memory import KIND, TYPE
+from graph.model import ROLE_TYPES, Label, Rel
 from graph.neo4j.cypher import SHORTEST_PATHS, plan_key
 from graph.neo4j.cypher import gather as gather_statement
 from graph.neo4j.store import Neo4jStore
@@ -74,7 +75,6 @@ from queries.ownership import (
 )
 
 AS_OF = "2026-11-01"  # the date the generated data describe
-ROLE_TYPES = MODEL.rels_of("role")
 PATH_TYPES = rel_types(None, PARTY_KINDS)
 PATH_HOPS = 6  # `queries.paths.paths` default
 PATH_LIMIT = 11  # what `paths` asks the store for (its limit 10, plus one to say "more")
@@ -110,7 +110,7 @@ NEO4J_POOLS = {
     "hub_persons": f"MATCH (p:Person) WITH p, COUNT {{ (p)-[:{_types(ROLE_TYPES)}]->() }} AS c "
                    "ORDER BY c DESC, p.uid LIMIT $n RETURN p.uid AS uid, c",
     "hub_enterprises": "MATCH (e:Enterprise) WITH e, COUNT { (e)-["
-                       f":{_types((*ROLE_TYPES, 'HOLDS_SHARES', 'IMPOSED_ON'))}]-() }} AS c "
+                       f":{_types((*ROLE_TYPES, Rel.HOLDS_SHARES, Rel.IMPOSED_ON))}]-() }} AS c "
                        "ORDER BY c DESC, e.uid LIMIT $n RETURN e.uid AS uid, c",
     "sanctioned": "MATCH (:Measure)-[:IMPOSED_ON]->(e:Enterprise) WITH DISTINCT e "
                   "WITH e, rand() AS x ORDER BY x LIMIT $n RETURN e.uid AS uid",
@@ -139,22 +139,22 @@ def memory_pools(store: MemoryStore, n: int, hubs: int, rng: random.Random) -> P
     """The same pools as `NEO4J_POOLS`, read from the networkx graph."""
     g = store.graph
     kinds = {uid: attrs[KIND] for uid, attrs in g.nodes(data=True)}
-    enterprises = sorted(u for u, k in kinds.items() if k == "Enterprise")
-    persons = sorted(u for u, k in kinds.items() if k == "Person")
+    enterprises = sorted(u for u, k in kinds.items() if k == Label.ENTERPRISE)
+    persons = sorted(u for u, k in kinds.items() if k == Label.PERSON)
     roles, degree = {p: 0 for p in persons}, dict.fromkeys(enterprises, 0)
     holders: dict[str, set[str]] = {}
     sanctioned = set()
     for s, t, rel in g.edges(data=TYPE):
         if rel in ROLE_TYPES and s in roles:
             roles[s] += 1
-        if rel in (*ROLE_TYPES, "HOLDS_SHARES", "IMPOSED_ON"):
+        if rel in (*ROLE_TYPES, Rel.HOLDS_SHARES, Rel.IMPOSED_ON):
             for end in {s, t} & degree.keys():
                 degree[end] += 1
-        if rel == "HOLDS_SHARES":
+        if rel == Rel.HOLDS_SHARES:
             holders.setdefault(t, set()).add(s)
-        if rel == "IMPOSED_ON" and kinds[t] == "Enterprise":
+        if rel == Rel.IMPOSED_ON and kinds[t] == Label.ENTERPRISE:
             sanctioned.add(t)
-    corporate = {e: {h for h in hs if kinds[h] == "Enterprise"} for e, hs in holders.items()}
+    corporate = {e: {h for h in hs if kinds[h] == Label.ENTERPRISE} for e, hs in holders.items()}
     deep = sorted(e for e, hs in corporate.items() if any(corporate.get(h) for h in hs))
     rejoin = sorted(e for e in corporate if _splits_and_rejoins(holders, e))
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.model import MODEL
+from graph.model import MODEL, Label, Rel
 from graph.records import Edge, Node
 from graph.store import Reader
 from graph.timeline import Validity, uncertainty_reason, validity
@@ -48,8 +48,8 @@ EARLIEST = "0001-01-01"
 #: above it, with what the data-quality notes read of each enterprise on them.
 REACHED_PLAN = upward_plan(MODEL.rels_of("role"), above=CHECKED)
 #: What `accountable` reads: the same, the measures on the enterprise and their events.
-READ_PLAN = upward_plan(("IMPOSED_ON", *MODEL.rels_of("role")),
-                        {"Measure": ((("EVENT_OF",), "in"),)}, above=CHECKED)
+READ_PLAN = upward_plan((Rel.IMPOSED_ON, *MODEL.rels_of("role")),
+                        {Label.MEASURE: (((Rel.EVENT_OF,), "in"),)}, above=CHECKED)
 
 
 def measure_step(measure: Node, kind: MeasureKind | None) -> dict[str, Any]:
@@ -167,7 +167,7 @@ def reached_by(store: Reader, enterprise: Node, measure: Node, kind: MeasureKind
     candidates = (controller_candidates(store, enterprise.uid, lo, hi)
                   if "actual_controller" in kind.roles else [])
     for candidate, day in candidates:
-        if candidate.party.kind != "Person":
+        if candidate.party.kind != Label.PERSON:
             continue
         role = "actual_controller" + ("" if candidate.declared else " (derived)")
         why = list(candidate.explanation["uncertain"])
@@ -197,8 +197,8 @@ def accountable(store: Reader, uscc: str, *, measure_id: str | None = None,
     ['刘洋', '李娜']
     """
     day = as_of_date(as_of)
-    store = store.prefetch(key_forms(uscc), READ_PLAN, ["MeasureKind"])
-    enterprise = require_node(store, uscc, "Enterprise")
+    store = store.prefetch(key_forms(uscc), READ_PLAN, [Label.MEASURE_KIND])
+    enterprise = require_node(store, uscc, Label.ENTERPRISE)
     kinds = catalogue(store)
     measures = [m for m in measures_on(store, enterprise.uid)
                 if measure_id is None or m.uid == measure_id]
@@ -225,7 +225,7 @@ def propagate(store: Reader, *, as_of: str | None = None) -> list[dict[str, Any]
     day = as_of_date(as_of)
     kinds = catalogue(store)
     subjects = sorted({
-        m.props["subject"] for m in store.nodes("Measure")
+        m.props["subject"] for m in store.nodes(Label.MEASURE)
         if m.props.get("subject_kind") == "enterprise"
         and kinds.get(m.props.get("kind", "")) is not None
         and kinds[m.props["kind"]].reaches_persons

@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import MODEL
+from graph.model import MODEL, ROLE_TYPES, Label
 from graph.records import Edge, Node
 from graph.store import Reader
 from graph.timeline import possibly_valid
@@ -53,7 +53,6 @@ from queries.network import (
 )
 from queries.ownership import Candidate, controllers_on, read_upward
 
-ROLE_TYPES = MODEL.rels_of("role")
 REPRESENTS = (MODEL.role_type("legal_representative"), MODEL.role_type("principal"))
 TRIGGERS = {"founded": "新设企业", "represented": "新任法定代表人或负责人",
             "controlled": "新增控股"}
@@ -82,7 +81,7 @@ def personal_measures(checker: Checker, measures: list[Node]) -> list[Personal]:
         subject, kind = subjects.get(measure.props.get("subject", "")), checker.kind(measure)
         if subject is None:
             continue
-        if subject.kind == "Person":
+        if subject.kind == Label.PERSON:
             steps = [measure_step(measure, kind), {"step": "person", **party(subject)}]
             result.append(Personal(subject.uid, measure, kind, False, steps))
         elif kind is not None and kind.reaches_persons:
@@ -305,7 +304,7 @@ def exposure(checker: Checker, sanctioned: dict[str, list[dict[str, Any]]], k: i
         nodes = checker.nodes(walk.dist)
         for uid in sorted(walk.dist):
             counted = [v for v in views if not (v["derived"] and v["subject"] == uid)]
-            if walk.dist[uid] == 0 or nodes[uid].kind != "Enterprise" or not counted:
+            if walk.dist[uid] == 0 or nodes[uid].kind != Label.ENTERPRISE or not counted:
                 continue
             near[uid].append({
                 "party": brief(nodes[subject]), "distance": walk.dist[uid], "measures": counted,
@@ -339,7 +338,7 @@ def alerts(store: Reader, *, as_of: str | None = None, k: int = 2,
     k = bounded("k", k, 1, limits.max_hops)
     limit = bounded("limit", limit, 1, limits.max_results)
     checker = Checker(store, as_of_date(as_of))
-    measures = sorted(store.nodes("Measure"), key=lambda m: m.uid)
+    measures = sorted(store.nodes(Label.MEASURE), key=lambda m: m.uid)
     personal = personal_measures(checker, measures)
     lists = {"forbidden_roles": forbidden_roles(checker, personal),
              "new_shells": new_shells(checker, personal)}

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import MODEL
+from graph.model import MODEL, PARTIES, ROLE_TYPES, Label, Rel
 from graph.reads import Direction, Hop, Plan
 from graph.records import Edge, Node
 from graph.store import Reader
@@ -49,21 +49,24 @@ from queries.control import Tri
 from queries.data_quality import notes, with_notes
 from queries.explain import explanation
 from queries.measures import MeasureState, events_of, state
-from queries.owners import CONTROL_TYPES
-from queries.ownership import MAX_CHAIN, controllers_of_each, read_upward, share_bounds
+from queries.ownership import (
+    CONTROL_TYPES,
+    MAX_CHAIN,
+    controllers_of_each,
+    read_upward,
+    share_bounds,
+)
 
-ROLE_TYPES = MODEL.rels_of("role")
 ROLE_NAMES = {rel_type: role for role, rel_type in MODEL.roles.items()}
-SUBJECT_KINDS = ("Enterprise", "Person")
 #: Most enterprises followed downward from a batch's persons when looking for control.
 MAX_CONTROLLED = 5000
 
 Derived = tuple[Node, Node, dict[str, Any]]  # (enterprise, source measure, reached_by entry)
 
 _PARTY: Sequence[tuple[Sequence[str], Direction]] = (  # what `Checker.person_edges` reads
-    (("IMPOSED_ON", *ROLE_TYPES, "HOLDS_SHARES"), "both"),)
-_LATER: Hop = {"Enterprise": ((("IMPOSED_ON",), "in"), (CONTROL_TYPES, "out")),
-               "Measure": ((("EVENT_OF",), "in"),)}
+    ((Rel.IMPOSED_ON, *ROLE_TYPES, Rel.HOLDS_SHARES), "both"),)
+_LATER: Hop = {Label.ENTERPRISE: (((Rel.IMPOSED_ON,), "in"), (CONTROL_TYPES, "out")),
+               Label.MEASURE: (((Rel.EVENT_OF,), "in"),)}
 
 
 def read_plan(with_risk: bool) -> Plan:
@@ -72,9 +75,10 @@ def read_plan(with_risk: bool) -> Plan:
     from, the enterprises so reached (with risk: of the persons in an enterprise's roles
     and its shareholders first), and the measures' events. Holdings higher up, read for
     an enterprise's controllers, cost a round trip per level."""
-    ent: tuple[str, ...] = ("IMPOSED_ON", *ROLE_TYPES, *(("HOLDS_SHARES",) if with_risk else ()))
-    first: Hop = {"Enterprise": ((ent, "in"),), "Person": _PARTY}
-    second: Hop = {**_LATER, "Person": _PARTY} if with_risk else _LATER
+    held = (Rel.HOLDS_SHARES,) if with_risk else ()
+    ent: tuple[str, ...] = (Rel.IMPOSED_ON, *ROLE_TYPES, *held)
+    first: Hop = {Label.ENTERPRISE: ((ent, "in"),), Label.PERSON: _PARTY}
+    second: Hop = {**_LATER, Label.PERSON: _PARTY} if with_risk else _LATER
     return (first, second, _LATER, _LATER)
 
 
@@ -131,7 +135,7 @@ class Checker:
         """Measures on, roles of and holdings of `persons` (any date), in one read."""
         if not persons:
             return []
-        return self.store.adjacent(persons, ["IMPOSED_ON", *ROLE_TYPES, "HOLDS_SHARES"], "both")
+        return self.store.adjacent(persons, [Rel.IMPOSED_ON, *ROLE_TYPES, Rel.HOLDS_SHARES], "both")
 
     def controlled(self, persons: Sequence[str], edges: list[Edge]) -> dict[str, set[str]]:
         """Enterprises each person may control on some date: declared-controlled or held
@@ -168,7 +172,7 @@ class Checker:
         members = set(persons)
         roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for edge in edges:  # enterprise -> person -> role names held on some date
-            if edge.type in ROLE_TYPES and edge.type != "ACTUAL_CONTROLLER" \
+            if edge.type in ROLE_TYPES and edge.type != Rel.ACTUAL_CONTROLLER \
                     and edge.source in members:
                 roles[edge.target][edge.source].add(ROLE_NAMES[edge.type])
         controllers: dict[str, set[str]] = defaultdict(set)  # enterprise -> persons
@@ -176,7 +180,7 @@ class Checker:
             for uscc in enterprises:
                 controllers[uscc].add(person)
         candidates = sorted(set(roles) | set(controllers))
-        imposed = self.store.adjacent(candidates, ["IMPOSED_ON"], "in") if candidates else []
+        imposed = self.store.adjacent(candidates, [Rel.IMPOSED_ON], "in") if candidates else []
         loaded = self.nodes([*(e.source for e in imposed), *(e.target for e in imposed)])
         wanted: list[tuple[Node, Node, MeasureKind, set[str]]] = []
         for edge in sorted(imposed, key=lambda e: (e.target, e.source)):
@@ -208,8 +212,8 @@ def _control_steps(edges: Iterable[Edge]) -> set[tuple[str, str]]:
     Under pooled control (`queries.control`) a holding of any size may add to a bloc that
     controls, so none is left out; `reached_by` then decides."""
     return {(e.source, e.target) for e in edges
-            if e.type == "ACTUAL_CONTROLLER"
-            or (e.type == "HOLDS_SHARES" and e.props.get("direct") is not False
+            if e.type == Rel.ACTUAL_CONTROLLER
+            or (e.type == Rel.HOLDS_SHARES and e.props.get("direct") is not False
                 and share_bounds(e)[1] > 0)}
 
 
@@ -217,7 +221,7 @@ def imposed_measures(edges: Iterable[Edge]) -> dict[str, list[str]]:
     """Measure keys by subject, from IMPOSED_ON relationships."""
     result: dict[str, list[str]] = defaultdict(list)
     for edge in edges:
-        if edge.type == "IMPOSED_ON":
+        if edge.type == Rel.IMPOSED_ON:
             result[edge.target].append(edge.source)
     return result
 
@@ -321,12 +325,12 @@ def owners_and_controllers(store: Reader, enterprises: Sequence[str],
     wanted = set(enterprises)
     for edge in up.edges:
         node = up.nodes.get(edge.source)
-        if edge.type == "HOLDS_SHARES" and edge.target in wanted and node is not None \
-                and node.kind == "Person":
+        if edge.type == Rel.HOLDS_SHARES and edge.target in wanted and node is not None \
+                and node.kind == Label.PERSON:
             result[edge.target][edge.source].append("shareholder")
     for uscc, answer in controllers_of_each(up, day, enterprises).items():
         for candidate in answer.candidates:
-            if candidate.party.kind == "Person":
+            if candidate.party.kind == Label.PERSON:
                 how = "actual_controller" + ("" if candidate.status is Tri.YES
                                              else " (uncertain)")
                 result[uscc][candidate.party.uid].append(how)
@@ -340,7 +344,7 @@ def _subjects(checker: Checker, ids: Sequence[str]) -> list[Node | QueryError]:
     result: list[Node | QueryError] = []
     for raw, pair in zip(ids, keys, strict=True):
         node = next((found[k] for k in pair if k in found), None)
-        if node is None or node.kind not in SUBJECT_KINDS:
+        if node is None or node.kind not in PARTIES:
             result.append(EntityNotFound(f"no enterprise or person with key {raw!r}"))
         else:
             result.append(node)
@@ -360,13 +364,13 @@ def known_scenario(kinds: dict[str, MeasureKind], scenario: str | None) -> str |
 def _run(store: Reader, ids: Sequence[str], scenario: str | None, as_of: str | None,
          with_risk: bool) -> list[dict[str, Any] | QueryError]:
     keys = [k for i in ids for k in key_forms(i)]
-    store = store.prefetch(keys, read_plan(with_risk), ["MeasureKind"])
+    store = store.prefetch(keys, read_plan(with_risk), [Label.MEASURE_KIND])
     checker = Checker(store, as_of_date(as_of))
     scenario = known_scenario(checker.kinds, scenario)
     subjects = _subjects(checker, ids)
     found = list({s.uid: s for s in subjects if isinstance(s, Node)}.values())
-    enterprises = [s.uid for s in found if s.kind == "Enterprise"]
-    ent_edges = store.adjacent(enterprises, ["IMPOSED_ON", *ROLE_TYPES], "in") \
+    enterprises = [s.uid for s in found if s.kind == Label.ENTERPRISE]
+    ent_edges = store.adjacent(enterprises, [Rel.IMPOSED_ON, *ROLE_TYPES], "in") \
         if enterprises else []
     holders: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for edge in ent_edges if with_risk else []:
@@ -376,12 +380,12 @@ def _run(store: Reader, ids: Sequence[str], scenario: str | None, as_of: str | N
                              if with_risk and enterprises else ()):
         for person, how in persons_of.items():
             holders[uscc][person] += how
-    persons = sorted({s.uid for s in found if s.kind == "Person"}
+    persons = sorted({s.uid for s in found if s.kind == Label.PERSON}
                      | {p for by_person in holders.values() for p in by_person})
     person_edges = checker.person_edges(persons)
     own = imposed_measures([*ent_edges, *person_edges])
     loaded = checker.nodes([*persons, *(m for ms in own.values() for m in ms)])
-    persons = [p for p in persons if p in loaded and loaded[p].kind == "Person"]
+    persons = [p for p in persons if p in loaded and loaded[p].kind == Label.PERSON]
     derived = checker.derived(persons, person_edges)
     checker.events(m for ms in own.values() for m in ms)
     doubts = notes(store, enterprises, checker.day)  # read with the plan when with_risk
@@ -397,7 +401,7 @@ def _run(store: Reader, ids: Sequence[str], scenario: str | None, as_of: str | N
         if not isinstance(subject, Node):
             results.append(subject)
             continue
-        result = people[subject.uid] if subject.kind == "Person" else answer(subject)
+        result = people[subject.uid] if subject.kind == Label.PERSON else answer(subject)
         in_roles = {p: r for p, r in holders.get(subject.uid, {}).items() if p in people}
         results.append({**result, "risk": _risk(checker, subject, in_roles, people)})
     return results

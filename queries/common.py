@@ -11,7 +11,7 @@ from typing import Any
 
 from graph.identifiers import identifier_key
 from graph.law import Window, decision_date, publication_window, rule_date, version_for
-from graph.model import PROVENANCE
+from graph.model import PROVENANCE, Label, Rel
 from graph.personal import mask_id
 from graph.records import Edge, Node
 from graph.store import Reader
@@ -160,7 +160,7 @@ def _versioned(uid: str, name_zh: str, versions: str) -> MeasureKind:
 
 def catalogue(store: Reader) -> dict[str, MeasureKind]:
     """The measure-kind catalogue as loaded into the store."""
-    return {n.uid: kind_of_node(n) for n in store.nodes("MeasureKind")}
+    return {n.uid: kind_of_node(n) for n in store.nodes(Label.MEASURE_KIND)}
 
 
 def kind_of(kinds: dict[str, MeasureKind], measure: Node) -> MeasureKind | None:
@@ -199,12 +199,12 @@ def resolve(store: Reader, given: str, *kinds: str) -> tuple[Node | None, str | 
     node = next(filter(None, map(store.get_node, key_forms(given))), None)
     if node is not None and (not kinds or node.kind in kinds):
         return node, None
-    edges = store.adjacent([identifier_key(given)], ["HAS_IDENTIFIER"], "in")
+    edges = store.adjacent([identifier_key(given)], [Rel.HAS_IDENTIFIER], "in")
     parties = [n for n in store.get_nodes(e.source for e in edges).values()
                if not kinds or n.kind in kinds]
     if len(parties) > 1:
         raise AmbiguousIdentifier(given, [
-            {**party(n), "id": mask_id(n.uid) if n.kind == "Person" else n.uid}
+            {**party(n), "id": mask_id(n.uid) if n.kind == Label.PERSON else n.uid}
             for n in sorted(parties, key=lambda n: n.uid)])
     return (parties[0], given.strip()) if parties else (None, None)
 

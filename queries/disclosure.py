@@ -16,6 +16,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from graph.model import Label
 from graph.store import Reader
 from queries.common import as_of_date, catalogue, kind_of
 from queries.workdays import BeyondCalendar, WorkCalendar
@@ -51,7 +52,7 @@ def disclosure(store: Reader, *, as_of: str | None = None, since: str | None = N
     calendar = calendar or WorkCalendar()
     kinds = catalogue(store)
     rows = []
-    for measure in sorted(store.nodes("Measure"), key=lambda n: n.uid):
+    for measure in sorted(store.nodes(Label.MEASURE), key=lambda n: n.uid):
         kind = kind_of(kinds, measure)
         decided, published = measure.props.get("start"), measure.props.get("published")
         if kind is None or kind.publish_within_workdays is None \

@@ -29,7 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import MODEL, PROVENANCE
+from graph.model import MODEL, PARTIES, PROVENANCE, ROLE_TYPES, Label, Rel
 from graph.records import Edge, Node
 from graph.store import Reader, history_of, public_props
 from graph.timeline import Validity, uncertainty_reason, validity
@@ -47,8 +47,6 @@ from queries.measures import events_of, state
 from queries.network import bounded
 from queries.ownership import share_bounds
 
-PARTY_KINDS = ("Enterprise", "Person")
-ROLE_TYPES = MODEL.rels_of("role")
 #: Roles in the model's order (legal representative first).
 ROLE_RANK = {rel.role: i for i, rel in enumerate(MODEL.rels) if rel.role}
 #: Longest search text accepted.
@@ -68,7 +66,7 @@ def _match(node: Node, text: str) -> tuple[int, int, str]:
 
 def _summary(node: Node) -> dict[str, Any]:
     """A search hit: the party and the facts that tell namesakes apart."""
-    facts = ("kind", "status", "established") if node.kind == "Enterprise" else ("id_type",)
+    facts = ("kind", "status", "established") if node.kind == Label.ENTERPRISE else ("id_type",)
     extra = {("enterprise_kind" if f == "kind" else f): node.props.get(f) for f in facts}
     return {**party(node), **extra}
 
@@ -156,11 +154,11 @@ def entity(store: Reader, id: str, *, as_of: str | None = None) -> dict[str, Any
     queries.common.EntityNotFound: no enterprise or person with key 'nobody'
     """
     day = as_of_date(as_of)
-    node, resolved_from = require_resolved(store, id, *PARTY_KINDS)
-    edges = store.adjacent([node.uid], [*ROLE_TYPES, "HOLDS_SHARES", "IMPOSED_ON"], "both")
+    node, resolved_from = require_resolved(store, id, *PARTIES)
+    edges = store.adjacent([node.uid], [*ROLE_TYPES, Rel.HOLDS_SHARES, Rel.IMPOSED_ON], "both")
     nodes = {node.uid: node, **store.get_nodes({e.other(node.uid) for e in edges})}
-    links = [_relationship(e, nodes, day) for e in edges if e.type != "IMPOSED_ON"]
-    measures = sorted((nodes[e.source] for e in edges if e.type == "IMPOSED_ON"),
+    links = [_relationship(e, nodes, day) for e in edges if e.type != Rel.IMPOSED_ON]
+    measures = sorted((nodes[e.source] for e in edges if e.type == Rel.IMPOSED_ON),
                       key=lambda m: m.uid)
     events = events_of(store, [m.uid for m in measures])
     kinds = catalogue(store) if measures else {}

@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from graph.model import Label
 from graph.store import Reader
 from queries.common import as_of_date
 from queries.score import score
@@ -125,7 +126,7 @@ class Evaluation:
         """Each enterprise's row with its `change`, in key order."""
         prior = iter(self.previous or ())
         waiting = next(prior, None)
-        for uscc in self.keys if self.keys is not None else self.store.uids("Enterprise"):
+        for uscc in self.keys if self.keys is not None else self.store.uids(Label.ENTERPRISE):
             while waiting is not None and waiting["uscc"] < uscc:
                 self.gone.append(waiting["uscc"])
                 waiting = next(prior, None)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import MODEL
+from graph.model import MODEL, PARTIES, Label, Rel
 from graph.records import Edge, Node
 from graph.store import Reader, public_props
 from graph.timeline import Validity, uncertainty_reason, validity
@@ -41,8 +41,6 @@ from queries.common import InvalidInput, as_of_date, catalogue, kind_of, require
 from queries.measures import events_of, state
 
 DEFAULT_MAX_NODES = 500
-#: Enterprises and persons: the nodes related-party answers are about.
-PARTIES = MODEL.labels_of("Party")
 #: Relationships between parties: paths and exposure follow these unless told otherwise.
 PARTY_KINDS = ("role", "shareholding")
 #: Related parties add suspected links (shared address, phone, e-mail through contacts) and
@@ -97,7 +95,7 @@ def bounded(name: str, value: int, low: int, high: int) -> int:
 
 def brief(node: Node) -> dict[str, Any]:
     """Key, kind and display name (a contact shows its address, phone or e-mail)."""
-    name = node.props.get("value") if node.kind == "Contact" else None
+    name = node.props.get("value") if node.kind == Label.CONTACT else None
     return {"id": node.uid, "kind": node.kind, "name": name or node.name}
 
 
@@ -216,8 +214,8 @@ class Subgraph:
 def _measure_marks(store: Reader, nodes: Mapping[str, Node], on: str) -> dict[str, Any]:
     """Each measure node's state on `on`, and each party's own measures in force."""
     parties = [uid for uid, node in nodes.items() if node.kind in PARTIES]
-    imposed = store.adjacent(parties, ["IMPOSED_ON"], "in") if parties else []
-    ids = sorted({uid for uid, n in nodes.items() if n.kind == "Measure"}
+    imposed = store.adjacent(parties, [Rel.IMPOSED_ON], "in") if parties else []
+    ids = sorted({uid for uid, n in nodes.items() if n.kind == Label.MEASURE}
                  | {e.source for e in imposed})
     if not ids:
         return {}

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.model import EXECUTIVE_ROLES, MODEL
+from graph.model import EXECUTIVE_ROLES, MODEL, Label, Rel
 from graph.records import Edge, Node
 from graph.store import Reader
 from graph.timeline import Validity, uncertainty_reason, validity
@@ -38,7 +38,9 @@ from queries.common import as_of_date, interval, key_forms, party, provenance, r
 from queries.control import solve
 from queries.data_quality import chain_notes
 from queries.ownership import (
+    CONTROL_TYPES,
     MAX_CHAIN,
+    STATE_BODY,
     ControllerAnswer,
     Ownership,
     actual_controller,
@@ -66,9 +68,6 @@ FALLBACK_TYPES = [MODEL.role_type(r) for r in FALLBACK_ROLES]
 #: Bounds of a group walk.
 MAX_GROUP_DEPTH = MAX_CHAIN
 MAX_GROUP_SIZE = 500
-STATE_BODY = "state_body"
-#: Relationships that can make one party control another.
-CONTROL_TYPES = ("HOLDS_SHARES", "ACTUAL_CONTROLLER")
 
 
 def _bounds(low: float, high: float) -> dict[str, float]:
@@ -112,7 +111,7 @@ def _beneficial(store: Reader, uscc: str, holders: list[dict[str, Any]],
     """Natural persons with ≥ 25 % effective ownership or control; else the fallback."""
     found: dict[str, dict[str, Any]] = {}
     for h in holders:
-        if h["holder"]["kind"] != "Person":
+        if h["holder"]["kind"] != Label.PERSON:
             continue
         figures = {"ownership": h["effective"], "declared_indirect": h["declared_indirect"]}
         basis = [b for b, f in figures.items() if f and f["high"] >= BENEFICIAL_THRESHOLD]
@@ -124,7 +123,7 @@ def _beneficial(store: Reader, uscc: str, holders: list[dict[str, Any]],
                 "fallback": False, "evidence": h["paths"], "uncertain": h["uncertain"]}
     for candidate in controller["candidates"]:
         person, sure = candidate["controller"], candidate["status"] == "yes"
-        if person["kind"] != "Person":
+        if person["kind"] != Label.PERSON:
             continue
         entry = found.setdefault(person["id"], {
             "person": person, "basis": [], "effective": None, "by_high_bound_only": True,
@@ -165,7 +164,7 @@ def owners(store: Reader, uscc: str, *, as_of: str | None = None) -> dict[str, A
     """
     day = as_of_date(as_of)
     store = store.prefetch(key_forms(uscc), upward_plan(FALLBACK_TYPES))
-    enterprise = require_node(store, uscc, "Enterprise")
+    enterprise = require_node(store, uscc, Label.ENTERPRISE)
     owned = effective_ownership(store, enterprise.uid, day)
     direct_edges = holdings_into(store, [enterprise.uid], day)
     names = store.get_nodes([enterprise.uid, *owned])
@@ -201,7 +200,7 @@ class ControlLink:
     edge: Edge
 
     def as_dict(self, names: dict[str, Node]) -> dict[str, Any]:
-        evidence = (shareholding_step(self.edge, names) if self.edge.type == "HOLDS_SHARES"
+        evidence = (shareholding_step(self.edge, names) if self.edge.type == Rel.HOLDS_SHARES
                     else {"step": "declared_controller", "controller": self.controller,
                           "enterprise": self.controlled, **interval(self.edge),
                           "provenance": provenance(self.edge.props)})
@@ -231,7 +230,7 @@ def control_links(store: Reader, uids: Sequence[str], on: str,
             if edge is None or not (target in members or x in members):
                 continue
             w = solution.weigh(x, target)
-            basis = "declared" if edge.type == "ACTUAL_CONTROLLER" else w.rule
+            basis = "declared" if edge.type == Rel.ACTUAL_CONTROLLER else w.rule
             links[x, target, basis] = ControlLink(
                 x, target, basis, None if basis == "declared" else round(w.low, 4), edge)
     return [links[k] for k in sorted(links)]
@@ -247,7 +246,7 @@ def group(store: Reader, uscc: str, *, as_of: str | None = None) -> dict[str, An
     ['self', 'parent']
     """
     day = as_of_date(as_of)
-    start = require_node(store, uscc, "Enterprise")
+    start = require_node(store, uscc, Label.ENTERPRISE)
     nodes = {start.uid: start}
     members: dict[str, dict[str, Any]] = {start.uid: {"depth": 0, "relation": "self"}}
     links: dict[tuple[str, str, str], ControlLink] = {}
@@ -262,7 +261,7 @@ def group(store: Reader, uscc: str, *, as_of: str | None = None) -> dict[str, An
         nodes |= store.get_nodes(unseen) if unseen else {}
         frontier = []
         for link in found:
-            if nodes[link.controller].kind != "Enterprise":
+            if nodes[link.controller].kind != Label.ENTERPRISE:
                 continue
             upward = link.controller not in members
             new, known = ((link.controller, link.controlled) if upward

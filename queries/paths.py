@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph.limits import DEFAULT_LIMITS, Limits
+from graph.model import PARTIES
 from graph.store import Reader
 from queries.common import InvalidInput, as_of_date, party, require_node
-from queries.network import PARTIES, PARTY_KINDS, bounded, path_entry, path_nodes, rel_types
+from queries.network import PARTY_KINDS, bounded, path_entry, path_nodes, rel_types
 
 
 def paths(store: Reader, a: str, b: str, *, as_of: str | None = None,

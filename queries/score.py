@@ -35,11 +35,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from graph.model import EXECUTIVE_ROLES
+from graph.model import EXECUTIVE_ROLES, ROLE_TYPES, Label, Rel
 from graph.records import Node
 from graph.store import Reader
 from graph.timeline import possibly_valid
-from queries.check import ROLE_NAMES, ROLE_TYPES, Checker, answer_for, imposed_measures
+from queries.check import ROLE_NAMES, Checker, answer_for, imposed_measures
 from queries.common import as_of_date, party, require_node
 from queries.owners import control_links
 
@@ -117,15 +117,15 @@ def neighbourhood(checker: Checker, uscc: str) -> dict[str, tuple[float, Path]]:
     best: dict[str, tuple[float, Path]] = {uscc: (1.0, [])}
     frontier = [uscc]
     for hop in (1, 2):
-        edges = checker.store.adjacent(frontier, [*ROLE_TYPES, "HOLDS_SHARES"], "both",
+        edges = checker.store.adjacent(frontier, [*ROLE_TYPES, Rel.HOLDS_SHARES], "both",
                                        checker.day)
         members = set(frontier)
         links = [(e.target, e.source, ROLE_NAMES[e.type]) if e.target in members
                  else (e.source, e.target, ROLE_NAMES[e.type])
-                 for e in edges if e.type in ROLE_TYPES and e.type != "ACTUAL_CONTROLLER"
+                 for e in edges if e.type in ROLE_TYPES and e.type != Rel.ACTUAL_CONTROLLER
                  and possibly_valid(e.start, e.end, checker.day)]
         for link in control_links(checker.store, frontier, checker.day,
-                                  [e for e in edges if e.type != "HOLDS_SHARES"
+                                  [e for e in edges if e.type != Rel.HOLDS_SHARES
                                    or e.source in members or e.target in members]):
             if link.controlled in members:
                 links.append((link.controlled, link.controller, "controlled_by"))
@@ -149,10 +149,10 @@ def _exposure(checker: Checker, uscc: str, own_ids: set[str]) -> list[dict[str, 
     """One contribution per measure in force on a neighbour, on its strongest path."""
     near = neighbourhood(checker, uscc)
     nodes = checker.nodes([uscc, *near])
-    enterprises = [u for u in sorted(near) if nodes[u].kind == "Enterprise"]
-    persons = [u for u in sorted(near) if nodes[u].kind == "Person"]
+    enterprises = [u for u in sorted(near) if nodes[u].kind == Label.ENTERPRISE]
+    persons = [u for u in sorted(near) if nodes[u].kind == Label.PERSON]
     person_edges = checker.person_edges(persons)
-    ent_edges = checker.store.adjacent(enterprises, ["IMPOSED_ON"], "in") if enterprises else []
+    ent_edges = checker.store.adjacent(enterprises, [Rel.IMPOSED_ON], "in") if enterprises else []
     own = imposed_measures([*ent_edges, *person_edges])
     measures = checker.nodes(m for ms in own.values() for m in ms)
     derived = checker.derived(persons, person_edges)
@@ -251,9 +251,9 @@ def score(store: Reader, uscc: str, *, as_of: str | None = None) -> dict[str, An
     queries.common.EntityNotFound: no enterprise with key 'X'
     """
     day = as_of_date(as_of)
-    enterprise = require_node(store, uscc, "Enterprise")
+    enterprise = require_node(store, uscc, Label.ENTERPRISE)
     checker = Checker(store, day)
-    own_edges = store.adjacent([enterprise.uid], ["IMPOSED_ON"], "in")
+    own_edges = store.adjacent([enterprise.uid], [Rel.IMPOSED_ON], "in")
     own_ids = {e.source for e in own_edges}
     own_nodes = checker.nodes(sorted(own_ids))
     checker.events(own_nodes)

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from graph.limits import DEFAULT_LIMITS, Limits
+from graph.model import Label
 from graph.records import Node
 from graph.store import Reader
 from queries.alerts import (
@@ -105,7 +106,7 @@ class Sweep:
         """The alerts, each with its `kind`, `date` and `undated`, kind by kind in the order
         of `queries.alerts.alerts`."""
         checker = Checker(self.store, self.day)
-        measures = sorted(self.store.nodes("Measure"), key=lambda m: m.uid)
+        measures = sorted(self.store.nodes(Label.MEASURE), key=lambda m: m.uid)
         personal = personal_measures(checker, measures)
         for kind in self.kinds:
             for alert in self._found(kind, checker, measures, personal):

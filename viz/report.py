@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.limits import DEFAULT_LIMITS, Limits
+from graph.model import Label
 from graph.store import Reader
 from queries.accountability import accountable
 from queries.alerts import alerts
@@ -115,10 +116,10 @@ def report_data(store: Reader, party_id: str, *, hops: int = 1,
                                "measures": own_measures(store, node.uid, day),
                                "alerts": alert_lines(warnings, node.uid)}
     evidence: list[dict[str, Any]] = []
-    if node.kind == "Enterprise":
+    if node.kind == Label.ENTERPRISE:
         answer = accountable(store, node.uid, as_of=day)
         evidence = evidence_rows(answer)
-        summary["accountable"] = [{"id": e["person"], "kind": "Person", "name": e["name"],
+        summary["accountable"] = [{"id": e["person"], "kind": Label.PERSON, "name": e["name"],
                                    "roles": e["roles"], "measure": e["measure"],
                                    "state": e["state"]["status"], "uncertain": "reason" in e}
                                   for e in answer["reached"] + answer["uncertain"]]

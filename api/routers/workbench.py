@@ -15,6 +15,7 @@ from api.errors import responses
 from api.models import Json, examples
 from api.params import AsOf, Kinds, PartyId, iso
 from api.roles import Scope
+from graph.model import Label, Rel
 from queries.common import EntityNotFound
 from queries.expand import DEFAULT_PAGE, expand
 from viz.ui import CSP, asset, page
@@ -29,11 +30,11 @@ class ExpandAnswer(BaseModel):
     """One page of a node's neighbours along the chosen kinds (`queries.expand`)."""
 
     model_config = examples({
-        "center": {"id": "914101057123456728", "kind": "Enterprise",
+        "center": {"id": "914101057123456728", "kind": Label.ENTERPRISE,
                    "name": "郑州华信商贸有限公司", "label_zh": "市场主体", "props": {}},
-        "as_of": "2024-01-01", "kinds": ["DIRECTOR"], "offset": 0, "limit": 25, "total": 30,
+        "as_of": "2024-01-01", "kinds": [Rel.DIRECTOR], "offset": 0, "limit": 25, "total": 30,
         "nodes": [], "edges": [],
-        "more": [{"type": "DIRECTOR", "label_zh": "董事", "count": 5}], "next_offset": 25})
+        "more": [{"type": Rel.DIRECTOR, "label_zh": "董事", "count": 5}], "next_offset": 25})
 
     center: Json
     as_of: str
