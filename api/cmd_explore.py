@@ -4,7 +4,7 @@ ID numbers are masked unless `--reveal-ids`."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.table import Table
@@ -65,7 +65,9 @@ def related(
     if answer is None:
         return
     me = answer["party"]
-    for key, title in (("related", "related parties"), ("suspected", "suspected links")):
+    lists: tuple[tuple[Literal["related", "suspected"], str], ...] = (
+        ("related", "related parties"), ("suspected", "suspected links"))
+    for key, title in lists:
         table = Table(title=f"{me['name']} ({me['id']}) — {title}, as of {answer['as_of']}")
         for column in ("hops", "party", "relation", "via", "uncertain"):
             table.add_column(column)
@@ -106,8 +108,8 @@ def path(
                         f"as of {answer['as_of']}")
     table.add_column("#", justify="right")
     table.add_column("path (? = start date unknown)")
-    for i, found in enumerate(answer["paths"], 1):
-        table.add_row(str(i), path_text(found))
+    for i, path in enumerate(answer["paths"], 1):
+        table.add_row(str(i), path_text(path))
     console.print(table)
     if answer["more"]:
         console.print("[yellow]more paths of the same length exist (raise --limit)[/]")

@@ -17,13 +17,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from typing_extensions import TypedDict
+
 from graph.model import MODEL
 from graph.records import Edge, Node
 from graph.store import Store
 from graph.timeline import Validity, uncertainty_reason, validity
 from queries.common import (
     EntityNotFound,
+    Json,
     MeasureKind,
+    Party,
     as_of_date,
     catalogue,
     interval,
@@ -186,8 +190,19 @@ def reached_by(store: Store, enterprise: Node, measure: Node, kind: MeasureKind,
             "data_quality": quality}
 
 
+class AccountableAnswer(TypedDict):
+    """R1: persons reached by the enterprise's measures, with the evidence chains."""
+
+    enterprise: Party
+    as_of: str
+    measures: list[str]
+    reached: list[Json]
+    uncertain: list[Json]
+    data_quality: list[Json]
+
+
 def accountable(store: Store, uscc: str, *, measure_id: str | None = None,
-                as_of: str | None = None) -> dict[str, Any]:
+                as_of: str | None = None) -> AccountableAnswer:
     """R1: the persons reached by each measure on `uscc` that reaches persons.
 
     >>> from graph.memory import MemoryStore
@@ -204,8 +219,9 @@ def accountable(store: Store, uscc: str, *, measure_id: str | None = None,
                 if measure_id is None or m.uid == measure_id]
     if measure_id is not None and not measures:
         raise EntityNotFound(f"no measure {measure_id!r} on {enterprise.uid}")
-    answer: dict[str, Any] = {"enterprise": party(enterprise), "as_of": day, "measures": [],
-                              "reached": [], "uncertain": [], "data_quality": []}
+    answer: AccountableAnswer = {"enterprise": party(enterprise), "as_of": day,
+                                 "measures": [], "reached": [], "uncertain": [],
+                                 "data_quality": []}
     for measure in measures:
         kind = kind_of(kinds, measure)
         if kind is None or not kind.reaches_persons:
@@ -219,7 +235,7 @@ def accountable(store: Store, uscc: str, *, measure_id: str | None = None,
     return answer
 
 
-def propagate(store: Store, *, as_of: str | None = None) -> list[dict[str, Any]]:
+def propagate(store: Store, *, as_of: str | None = None) -> list[AccountableAnswer]:
     """R1 over the whole graph: every enterprise measure that reaches persons, with the
     persons it reaches (one `accountable` answer per sanctioned enterprise)."""
     day = as_of_date(as_of)

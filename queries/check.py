@@ -25,7 +25,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NotRequired, final
+
+from typing_extensions import TypedDict
 
 from graph.model import MODEL
 from graph.records import Edge, Node
@@ -36,7 +38,9 @@ from queries.accountability import REACHED_PLAN, measure_step, reached_by
 from queries.common import (
     EntityNotFound,
     InvalidInput,
+    Json,
     MeasureKind,
+    Party,
     QueryError,
     as_of_date,
     catalogue,
@@ -246,8 +250,36 @@ def _item(checker: Checker, measure: Node, subject: Node, measure_state: dict[st
     }
 
 
+@final  # so that `"error" in item` tells a batch item's kind (mypy)
+class CheckAnswer(TypedDict):
+    """Whether measures in force apply to the party for the scenario, with evidence;
+    `risk` (an enterprise's): measures on persons in its roles, information only (R2)."""
+
+    subject: Party
+    as_of: str
+    scenario: str | None
+    applies: bool
+    measures: list[Json]
+    uncertain: list[Json]
+    data_quality: list[Json]
+    risk: NotRequired[list[Json]]
+
+
+class ItemError(TypedDict):
+    status: int
+    detail: str
+
+
+@final
+class CheckError(TypedDict):
+    """A batch subject that could not be checked (e.g. unknown key: status 404)."""
+
+    id: str
+    error: ItemError
+
+
 def answer_for(checker: Checker, subject: Node, own: list[Node], derived: list[Derived],
-            scenario: str | None) -> dict[str, Any]:
+            scenario: str | None) -> CheckAnswer:
     """One party's answer from its own measures and the entries derived to it."""
     measures: list[dict[str, Any]] = []
     uncertain: list[dict[str, Any]] = []
@@ -295,7 +327,7 @@ def answer_for(checker: Checker, subject: Node, own: list[Node], derived: list[D
 
 
 def _risk(checker: Checker, enterprise: Node, holders: dict[str, list[str]],
-          answers: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+          answers: dict[str, CheckAnswer]) -> list[dict[str, Any]]:
     """Measures in force on the persons now in the enterprise's roles, holding its shares
     or possibly controlling it, other than those derived from the enterprise's own
     measures (information, not a measure: R2, R4)."""
@@ -359,7 +391,7 @@ def known_scenario(kinds: dict[str, MeasureKind], scenario: str | None) -> str |
 
 
 def _run(store: Store, ids: Sequence[str], scenario: str | None, as_of: str | None,
-         with_risk: bool) -> list[dict[str, Any] | QueryError]:
+         with_risk: bool) -> list[CheckAnswer | QueryError]:
     if len(ids) > MAX_BATCH:
         raise InvalidInput(f"at most {MAX_BATCH} parties per batch, got {len(ids)}")
     keys = [k for i in ids for k in key_forms(i)]
@@ -389,13 +421,14 @@ def _run(store: Store, ids: Sequence[str], scenario: str | None, as_of: str | No
     checker.events(m for ms in own.values() for m in ms)
     doubts = notes(store, enterprises, checker.day)  # read with the plan when with_risk
 
-    def answer(node: Node) -> dict[str, Any]:
+    def answer(node: Node) -> CheckAnswer:
         mine = sorted((loaded[m] for m in own.get(node.uid, [])), key=lambda n: n.uid)
         result = answer_for(checker, node, mine, derived.get(node.uid, []), scenario)
-        return with_notes(result, [n for n in doubts if n["enterprise"] == node.uid])
+        found = [n for n in doubts if n["enterprise"] == node.uid]
+        return {**result, "data_quality": with_notes(result["data_quality"], found)}
 
     people = {p: answer(loaded[p]) for p in persons}
-    results: list[dict[str, Any] | QueryError] = []
+    results: list[CheckAnswer | QueryError] = []
     for subject in subjects:
         if not isinstance(subject, Node):
             results.append(subject)
@@ -407,7 +440,7 @@ def _run(store: Store, ids: Sequence[str], scenario: str | None, as_of: str | No
 
 
 def check(store: Store, subject_id: str, *, scenario: str | None = None,
-          as_of: str | None = None, with_risk: bool = True) -> dict[str, Any]:
+          as_of: str | None = None, with_risk: bool = True) -> CheckAnswer:
     """The measures in force on `as_of` that apply to `scenario`, for an enterprise (its
     own) or a person (own and derived), each with its state and evidence.
 
@@ -425,7 +458,8 @@ def check(store: Store, subject_id: str, *, scenario: str | None = None,
 
 
 def check_batch(store: Store, ids: Sequence[str], *, scenario: str | None = None,
-                as_of: str | None = None, with_risk: bool = True) -> list[dict[str, Any]]:
+                as_of: str | None = None, with_risk: bool = True
+                ) -> list[CheckAnswer | CheckError]:
     """`check` for each id, in order; an unknown id answers with its own error item.
 
     >>> from graph.memory import MemoryStore

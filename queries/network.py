@@ -31,13 +31,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from typing_extensions import TypedDict
+
 from graph.model import MODEL
 from graph.records import Edge, Node
 from graph.settings import Settings
 from graph.store import Store, public_props
 from graph.timeline import Validity, uncertainty_reason, validity
 from graph.traverse import Step, Walk
-from queries.common import InvalidInput, as_of_date, catalogue, kind_of, require_node
+from queries.common import (
+    InvalidInput,
+    Json,
+    Party,
+    as_of_date,
+    catalogue,
+    kind_of,
+    require_node,
+)
 from queries.measures import events_of, state
 
 DEFAULT_MAX_NODES = 500
@@ -95,7 +105,7 @@ def bounded(name: str, value: int, low: int, high: int) -> int:
     return value
 
 
-def brief(node: Node) -> dict[str, Any]:
+def brief(node: Node) -> Party:
     """Key, kind and display name (a contact shows its address, phone or e-mail)."""
     name = node.props.get("value") if node.kind == "Contact" else None
     return {"id": node.uid, "kind": node.kind, "name": name or node.name}
@@ -189,6 +199,20 @@ def explore(store: Store, root: str, types: Sequence[str], on: str, hops: int,
     return found
 
 
+class GraphAnswer(TypedDict):
+    """Nodes and edges within `hops` of a node (for pictures); `truncated` counts what
+    the node cap left out, by kind and relationship type."""
+
+    center: str
+    as_of: str
+    hops: int
+    kinds: list[str]
+    complete: bool
+    nodes: list[Json]
+    edges: list[Json]
+    truncated: list[Json]
+
+
 @dataclass
 class Subgraph:
     """Nodes and relationships around `center` as of a date (see the module's contract)."""
@@ -202,7 +226,7 @@ class Subgraph:
     truncated: dict[tuple[str, str], int] = field(default_factory=dict)
     complete: bool = True
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> GraphAnswer:
         return {
             "center": self.center, "as_of": self.as_of, "hops": self.hops,
             "kinds": self.kinds, "complete": self.complete,

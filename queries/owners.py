@@ -27,14 +27,25 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
+
+from typing_extensions import TypedDict
 
 from graph.model import EXECUTIVE_ROLES, MODEL
 from graph.records import Edge, Node
 from graph.store import Store
 from graph.timeline import Validity, uncertainty_reason, validity
 from queries.accountability import role_step
-from queries.common import as_of_date, interval, key_forms, party, provenance, require_node
+from queries.common import (
+    Json,
+    Party,
+    as_of_date,
+    interval,
+    key_forms,
+    party,
+    provenance,
+    require_node,
+)
 from queries.control import solve
 from queries.data_quality import chain_notes
 from queries.ownership import (
@@ -153,7 +164,19 @@ def _beneficial(store: Store, uscc: str, holders: list[dict[str, Any]],
     return [fallback[p] for p in sorted(fallback)]
 
 
-def owners(store: Store, uscc: str, *, as_of: str | None = None) -> dict[str, Any]:
+class OwnersAnswer(TypedDict):
+    """Direct and indirect holders with effective shares; controllers; beneficial owners."""
+
+    enterprise: Party
+    as_of: str
+    holders: list[Json]
+    controlling_shareholder: Json | None
+    actual_controller: Json
+    beneficial_owners: list[Json]
+    data_quality: list[Json]
+
+
+def owners(store: Store, uscc: str, *, as_of: str | None = None) -> OwnersAnswer:
     """Every holder of `uscc` (direct and indirect) with direct and effective shares and
     the paths behind them; the controlling shareholder, actual controller and beneficial
     owners on `as_of`.
@@ -237,7 +260,29 @@ def control_links(store: Store, uids: Sequence[str], on: str,
     return [links[k] for k in sorted(links)]
 
 
-def group(store: Store, uscc: str, *, as_of: str | None = None) -> dict[str, Any]:
+Relation = Literal["self", "parent", "subsidiary", "affiliate"]
+
+
+class Membership(TypedDict):
+    depth: int
+    relation: Relation
+
+
+class GroupMember(Party, Membership):
+    enterprise_kind: str | None
+
+
+class GroupAnswer(TypedDict):
+    """The enterprises connected by control (R5 groups)."""
+
+    enterprise: Party
+    as_of: str
+    members: list[GroupMember]
+    edges: list[Json]
+    truncated: bool
+
+
+def group(store: Store, uscc: str, *, as_of: str | None = None) -> GroupAnswer:
     """The enterprises connected to `uscc` by control on `as_of`, with the control edges.
 
     >>> from graph.memory import MemoryStore
@@ -249,7 +294,7 @@ def group(store: Store, uscc: str, *, as_of: str | None = None) -> dict[str, Any
     day = as_of_date(as_of)
     start = require_node(store, uscc, "Enterprise")
     nodes = {start.uid: start}
-    members: dict[str, dict[str, Any]] = {start.uid: {"depth": 0, "relation": "self"}}
+    members: dict[str, Membership] = {start.uid: {"depth": 0, "relation": "self"}}
     links: dict[tuple[str, str, str], ControlLink] = {}
     frontier, truncated = [start.uid], False
     for depth in range(1, MAX_GROUP_DEPTH + 1):
@@ -272,9 +317,10 @@ def group(store: Store, uscc: str, *, as_of: str | None = None) -> dict[str, Any
                     truncated = True
                     continue
                 via = members[known]["relation"]
-                relation = ("parent" if upward and via in ("self", "parent") else
-                            "subsidiary" if not upward and via in ("self", "subsidiary")
-                            else "affiliate")
+                relation: Relation = (
+                    "parent" if upward and via in ("self", "parent") else
+                    "subsidiary" if not upward and via in ("self", "subsidiary")
+                    else "affiliate")
                 members[new] = {"depth": depth, "relation": relation}
                 frontier.append(new)
             if link.controller in members and link.controlled in members:

@@ -35,12 +35,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from typing_extensions import TypedDict
+
 from graph.model import EXECUTIVE_ROLES
 from graph.records import Node
 from graph.store import Store
 from graph.timeline import possibly_valid
 from queries.check import ROLE_NAMES, ROLE_TYPES, Checker, answer_for, imposed_measures
-from queries.common import as_of_date, party, require_node
+from queries.common import Json, Party, as_of_date, party, require_node
 from queries.owners import control_links
 
 START = 100.0
@@ -242,7 +244,19 @@ def grade_of(value: float) -> str:
     return next(grade for threshold, grade in GRADES if value >= threshold)
 
 
-def score(store: Store, uscc: str, *, as_of: str | None = None) -> dict[str, Any]:
+class ScoreAnswer(TypedDict):
+    """The transparent credit score: 100 less the contributions, grade A–D."""
+
+    enterprise: Party
+    as_of: str
+    score: float
+    grade: str
+    supervision: str
+    contributions: list[Json]
+    limits: list[str]
+
+
+def score(store: Store, uscc: str, *, as_of: str | None = None) -> ScoreAnswer:
     """The enterprise's score, grade, supervision intensity and the contributions.
 
     >>> from graph.memory import MemoryStore

@@ -30,7 +30,7 @@ from queries.accountability import accountable
 from queries.common import as_of_date, catalogue, kind_of, require_node
 from queries.measures import events_of, measures_on, state
 from queries.network import edge_entry, neighbourhood, node_entry
-from queries.owners import owners
+from queries.owners import OwnersAnswer, owners
 from queries.paths import paths
 from viz.cap import add_truncated
 from viz.picture import (
@@ -277,7 +277,7 @@ def ownership_picture(store: Store, uscc: str, *, as_of: str | None = None) -> P
     return finish(picture, store)
 
 
-def mark_control(picture: Picture, store: Store, answer: dict[str, Any]) -> None:
+def mark_control(picture: Picture, store: Store, answer: OwnersAnswer) -> None:
     """Controlling shareholder, actual controller (chain highlighted), beneficial owners."""
     controlling = answer["controlling_shareholder"]
     if controlling is not None:
