@@ -35,9 +35,9 @@ REPORT: dict[int | str, dict[str, Any]] = {200: {
                                      "example": example("report")}}}}
 EXPORT: dict[int | str, dict[str, Any]] = {200: {
     "description": "the file, as an attachment (csv: a zip of the tables)",
-    "content": {media: {"schema": {"$ref": "#/components/schemas/GraphAnswer"}
-                        if media == "application/json"
-                        else {"type": "string", "format": "binary"}}
+    "content": {media: {"schema": {"$ref": "#/components/schemas/GraphAnswer"},
+                        "example": example("export")} if media == "application/json"
+                else {"schema": {"type": "string", "format": "binary"}}
                 for media in MEDIA_TYPES.values()}}}
 
 
