@@ -4,7 +4,7 @@ ID numbers are masked unless `--reveal-ids`."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
@@ -12,7 +12,7 @@ from rich.table import Table
 from api.cliapp import AsOfOpt, JsonOpt, QueryRevealOpt, StoreOpt, app, console, present, store_from
 from api.cmd_sweep import KindOpt, RegionOpt, SinceOpt, UntilOpt, write_sweep
 from queries.alerts import alerts as alerts_query
-from queries.network import neighbourhood
+from queries.network import PathEntry, neighbourhood
 from queries.paths import paths as paths_query
 from queries.related import related as related_query
 
@@ -28,7 +28,7 @@ def split_kinds(kinds: list[str] | None) -> list[str] | None:
     return [k for item in kinds for k in item.split(",") if k.strip()]
 
 
-def path_text(path: dict[str, Any]) -> str:
+def path_text(path: PathEntry) -> str:
     """A path as text, each step's direction shown: 甲公司 ←法定代表人← 张三 →股东→ 乙公司
     (? marks an uncertain step).
 

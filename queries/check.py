@@ -51,7 +51,7 @@ from queries.common import (
 from queries.control import Tri
 from queries.data_quality import notes, with_notes
 from queries.explain import explanation
-from queries.measures import MeasureState, events_of, state
+from queries.measures import MeasureState, State, events_of, state
 from queries.owners import CONTROL_TYPES
 from queries.ownership import MAX_CHAIN, controllers_of_each, read_upward, share_bounds
 
@@ -235,7 +235,7 @@ def applies(kind: MeasureKind | None, scenario: str | None) -> bool:
     return scenario is None or (kind is not None and scenario in kind.scenarios)
 
 
-def _item(checker: Checker, measure: Node, subject: Node, measure_state: dict[str, Any],
+def _item(checker: Checker, measure: Node, subject: Node, measure_state: State,
           evidence: list[dict[str, Any]], roles: list[str] | None = None) -> dict[str, Any]:
     kind = checker.kind(measure)
     derived = roles is not None

@@ -151,8 +151,17 @@ def path_nodes(start: str, edges: Sequence[Edge]) -> list[str]:
     return keys
 
 
+class PathEntry(TypedDict):
+    """A path: its parties in order, its relationships, the indexes of uncertain steps."""
+
+    length: int
+    nodes: list[Party]
+    edges: list[Json]
+    uncertain: list[int]
+
+
 def path_entry(start: str, edges: Sequence[Edge], nodes: Mapping[str, Node],
-               on: str) -> dict[str, Any]:
+               on: str) -> PathEntry:
     """A path from `start`: its nodes, its relationships and the indexes of uncertain steps."""
     steps = [edge_entry(edge, on) for edge in edges]
     return {

@@ -16,13 +16,21 @@ from typing_extensions import TypedDict
 
 from graph.settings import Settings
 from graph.store import Store
-from queries.common import InvalidInput, Json, Party, as_of_date, party, require_node
-from queries.network import PARTIES, PARTY_KINDS, bounded, path_entry, path_nodes, rel_types
+from queries.common import InvalidInput, Party, as_of_date, party, require_node
+from queries.network import (
+    PARTIES,
+    PARTY_KINDS,
+    PathEntry,
+    bounded,
+    path_entry,
+    path_nodes,
+    rel_types,
+)
 
 #: Every shortest path between two parties (at most `limit`); `length` null: no path.
 PathsAnswer = TypedDict("PathsAnswer", {  # "from" is a keyword: the functional form
     "from": Party, "to": Party, "as_of": str, "kinds": list[str], "max_hops": int,
-    "length": int | None, "paths": list[Json], "more": bool})
+    "length": int | None, "paths": list[PathEntry], "more": bool})
 
 
 def paths(store: Store, a: str, b: str, *, as_of: str | None = None,
