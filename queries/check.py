@@ -34,7 +34,7 @@ from graph.records import Edge, Node
 from graph.store import Direction, Store
 from graph.timeline import possibly_valid
 from graph.view import Hop, Plan
-from queries.accountability import REACHED_PLAN, measure_step, reached_by
+from queries.accountability import REACHED_PLAN, Reach, Reached, measure_step, reached_by
 from queries.common import (
     EntityNotFound,
     InvalidInput,
@@ -63,7 +63,7 @@ MAX_BATCH = 1000
 #: Most enterprises followed downward from a batch's persons when looking for control.
 MAX_CONTROLLED = 5000
 
-Derived = tuple[Node, Node, dict[str, Any]]  # (enterprise, source measure, reached_by entry)
+Derived = tuple[Node, Node, Reached]  # (enterprise, source measure, reached_by entry)
 
 _PARTY: Sequence[tuple[Sequence[str], Direction]] = (  # what `Checker.person_edges` reads
     (("IMPOSED_ON", *ROLE_TYPES, "HOLDS_SHARES"), "both"),)
@@ -95,7 +95,7 @@ class Checker:
         self.limits: list[str] = []
         self._nodes: dict[str, Node] = {}
         self._events: dict[str, list[dict[str, Any]]] = {}
-        self._reached: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
+        self._reached: dict[tuple[str, str], Reach] = {}
 
     # --- cached reads -------------------------------------------------------------
     def nodes(self, uids: Iterable[str]) -> dict[str, Node]:
@@ -123,7 +123,7 @@ class Checker:
         return kind_of(self.kinds, measure)
 
     def reached(self, enterprise: Node, measure: Node,
-                kind: MeasureKind) -> dict[str, list[dict[str, Any]]]:
+                kind: MeasureKind) -> Reach:
         """`queries.accountability.reached_by`, once per enterprise measure."""
         key = (enterprise.uid, measure.uid)
         if key not in self._reached:

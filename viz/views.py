@@ -20,13 +20,13 @@ Each builder returns a `Picture` with the store's keys; masking and drawing are 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from graph.model import MODEL
 from graph.records import Edge
 from graph.store import Store
-from queries.accountability import accountable
+from queries.accountability import Reached, accountable
 from queries.common import as_of_date, catalogue, kind_of, require_node
 from queries.measures import events_of, measures_on, state
 from queries.network import edge_entry, neighbourhood, node_entry
@@ -212,7 +212,7 @@ def accountability_picture(store: Store, uscc: str, *, measure_id: str | None = 
     return finish(picture, store)
 
 
-def window_details(measure_state: dict[str, Any]) -> Details:
+def window_details(measure_state: Mapping[str, Any]) -> Details:
     """A measure's publication window and the rule applied (docs/law.md)."""
     rows = (("可申请修复日", measure_state.get("repair_from")),
             ("自动终止公示日", measure_state.get("ends_by_itself")),
@@ -220,7 +220,7 @@ def window_details(measure_state: dict[str, Any]) -> Details:
     return [(label, str(value)) for label, value in rows if value]
 
 
-def add_reached(picture: Picture, store: Store, entry: dict[str, Any],
+def add_reached(picture: Picture, store: Store, entry: Reached,
                 kinds_zh: dict[str, str]) -> None:
     """A person reached by a measure: the derived measure, and the evidence highlighted."""
     source_state = entry["state"]
