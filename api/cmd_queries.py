@@ -21,6 +21,7 @@ from api.cliapp import (
     store_from,
 )
 from queries.check import CheckAnswer, CheckError, check_batch
+from queries.common import Bounds
 from queries.owners import group as group_query
 from queries.owners import owners as owners_query
 from queries.score import score as score_query
@@ -28,7 +29,7 @@ from queries.score import score as score_query
 UsccArg = Annotated[str, typer.Argument(help="the enterprise's USCC")]
 
 
-def _bounds(value: dict[str, float] | None) -> str:
+def _bounds(value: Bounds | None) -> str:
     if value is None:
         return "—"
     low, high = value["low"], value["high"]

@@ -37,6 +37,7 @@ from graph.store import Store
 from graph.timeline import Validity, uncertainty_reason, validity
 from queries.accountability import role_step
 from queries.common import (
+    Bounds,
     Json,
     Party,
     as_of_date,
@@ -82,7 +83,21 @@ STATE_BODY = "state_body"
 CONTROL_TYPES = ("HOLDS_SHARES", "ACTUAL_CONTROLLER")
 
 
-def _bounds(low: float, high: float) -> dict[str, float]:
+class Holder(TypedDict):
+    """A direct or indirect holder: direct and effective shares (bounds: a share may be
+    a range), the declared indirect share, and the paths behind (at most `MAX_PATHS`)."""
+
+    holder: Party
+    direct: Bounds | None
+    effective: Bounds
+    declared_indirect: Bounds | None
+    paths: list[list[Json]]
+    path_count: int
+    paths_capped: bool
+    uncertain: list[str]
+
+
+def _bounds(low: float, high: float) -> Bounds:
     return {"low": round(low, 6), "high": round(high, 6)}
 
 
@@ -93,7 +108,7 @@ def _uncertain(edges: Sequence[Edge], on: str) -> list[str]:
 
 
 def _holder(node: Node, direct: list[Edge], owned: Ownership, names: dict[str, Node],
-            on: str) -> dict[str, Any]:
+            on: str) -> Holder:
     paths = owned.paths
     shown = sorted(paths, key=lambda p: (len(p), [e.eid for e in p]))[:MAX_PATHS]
     direct_bounds = [share_bounds(e) for e in direct]
@@ -118,15 +133,16 @@ def _controller(answer: ControllerAnswer) -> dict[str, Any]:
             "candidates": [c.as_dict() for c in answer.candidates]}
 
 
-def _beneficial(store: Store, uscc: str, holders: list[dict[str, Any]],
+def _beneficial(store: Store, uscc: str, holders: list[Holder],
                 controller: dict[str, Any], on: str) -> list[dict[str, Any]]:
     """Natural persons with ≥ 25 % effective ownership or control; else the fallback."""
     found: dict[str, dict[str, Any]] = {}
     for h in holders:
         if h["holder"]["kind"] != "Person":
             continue
-        figures = {"ownership": h["effective"], "declared_indirect": h["declared_indirect"]}
-        basis = [b for b, f in figures.items() if f and f["high"] >= BENEFICIAL_THRESHOLD]
+        figures = {b: f for b, f in (("ownership", h["effective"]),
+                                     ("declared_indirect", h["declared_indirect"])) if f}
+        basis = [b for b, f in figures.items() if f["high"] >= BENEFICIAL_THRESHOLD]
         if basis:
             found[h["holder"]["id"]] = {
                 "person": h["holder"], "basis": basis, "effective": h["effective"],
@@ -169,7 +185,7 @@ class OwnersAnswer(TypedDict):
 
     enterprise: Party
     as_of: str
-    holders: list[Json]
+    holders: list[Holder]
     controlling_shareholder: Json | None
     actual_controller: Json
     beneficial_owners: list[Json]
