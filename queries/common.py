@@ -66,13 +66,14 @@ class Party(TypedDict):
     name: str
 
 
-#: A figure known between two bounds (a share given as a range).
 class Bounds(TypedDict):
+    """A figure known between two bounds (a share given as a range)."""
+
     low: float
     high: float
 
 
-#: A part of an answer not (yet) declared field by field: evidence steps, states, notes.
+#: A part of an answer not (yet) declared field by field: evidence steps, notes, explanations.
 Json = dict[str, Any]
 
 
