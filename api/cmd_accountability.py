@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from api.cliapp import AsOfOpt, JsonOpt, QueryRevealOpt, StoreOpt, app, console, present, store_from
+from queries.accountability import AccountableAnswer
 from queries.accountability import accountable as accountable_query
 
 
@@ -28,7 +29,7 @@ def accountable(
         print_accountable(printed)
 
 
-def print_accountable(answer: dict[str, Any]) -> None:
+def print_accountable(answer: AccountableAnswer) -> None:
     """The persons reached, one row each (`answer` as it may be shown: see `present`)."""
     ent = answer["enterprise"]
     table = Table(title=f"{ent['name']} ({ent['id']}) — accountable persons, as of "
@@ -45,7 +46,7 @@ def print_accountable(answer: dict[str, Any]) -> None:
         console.print(f"  uncertain: {entry['name']}: {entry['reason']}")
 
 
-def print_propagation(answers: list[dict[str, Any]], as_of: str) -> None:
+def print_propagation(answers: list[AccountableAnswer], as_of: str) -> None:
     """R1 over the graph in one table: each sanctioned enterprise, measure and person."""
     table = Table(title=f"accountable persons (R1), as of {as_of}")
     for column in ("enterprise", "measure", "state on date", "person", "roles", "evidence"):

@@ -4,7 +4,7 @@ ID numbers are masked unless `--reveal-ids`."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
@@ -22,7 +22,7 @@ from api.cliapp import (
 )
 from api.cmd_sweep import KindOpt, RegionOpt, SinceOpt, UntilOpt, write_sweep
 from queries.alerts import alerts as alerts_query
-from queries.network import neighbourhood
+from queries.network import PathEntry, neighbourhood
 from queries.paths import paths as paths_query
 from queries.related import related as related_query
 
@@ -38,7 +38,7 @@ def split_kinds(kinds: list[str] | None) -> list[str] | None:
     return [k for item in kinds for k in item.split(",") if k.strip()]
 
 
-def path_text(path: dict[str, Any]) -> str:
+def path_text(path: PathEntry) -> str:
     """A path as text, each step's direction shown: 甲公司 ←法定代表人← 张三 →股东→ 乙公司
     (? marks an uncertain step).
 
@@ -75,7 +75,9 @@ def related(
     if answer is None:
         return
     me = answer["party"]
-    for key, title in (("related", "related parties"), ("suspected", "suspected links")):
+    lists: tuple[tuple[Literal["related", "suspected"], str], ...] = (
+        ("related", "related parties"), ("suspected", "suspected links"))
+    for key, title in lists:
         table = Table(title=f"{me['name']} ({me['id']}) — {title}, as of {answer['as_of']}")
         for column in ("hops", "party", "relation", "via", "uncertain"):
             table.add_column(column)
@@ -116,8 +118,8 @@ def path(
                         f"as of {answer['as_of']}")
     table.add_column("#", justify="right")
     table.add_column("path (? = start date unknown)")
-    for i, found in enumerate(answer["paths"], 1):
-        table.add_row(str(i), path_text(found))
+    for i, path in enumerate(answer["paths"], 1):
+        table.add_row(str(i), path_text(path))
     console.print(table)
     if answer["more"]:
         console.print("[yellow]more paths of the same length exist (raise --limit)[/]")

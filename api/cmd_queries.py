@@ -3,8 +3,8 @@ ID numbers are masked unless `--reveal-ids`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.table import Table
@@ -21,7 +21,8 @@ from api.cliapp import (
     present,
     store_from,
 )
-from queries.check import check_batch
+from queries.check import CheckAnswer, CheckError, check_batch
+from queries.common import Bounds
 from queries.owners import group as group_query
 from queries.owners import owners as owners_query
 from queries.score import score as score_query
@@ -29,19 +30,21 @@ from queries.score import score as score_query
 UsccArg = Annotated[str, typer.Argument(help="the enterprise's USCC")]
 
 
-def _bounds(value: dict[str, float] | None) -> str:
+def _bounds(value: Bounds | None) -> str:
     if value is None:
         return "—"
     low, high = value["low"], value["high"]
     return f"{low:g}%" if low == high else f"{low:g}–{high:g}%"
 
 
-def _name(item: dict[str, Any] | None) -> str:
+def _name(item: Mapping[str, Any] | None) -> str:
     return "—" if item is None else f"{item['name']} ({item['id']})"
 
 
-def _run(query: Callable[..., dict[str, Any]], uscc: str, store: str | None,
-         as_of: str | None, as_json: bool, reveal_ids: bool = True) -> dict[str, Any] | None:
+A = TypeVar("A")  # a query's answer
+
+def _run(query: Callable[..., A], uscc: str, store: str | None,
+         as_of: str | None, as_json: bool, reveal_ids: bool = True) -> A | None:
     """Answer `query` for one enterprise as it may be shown; print it as JSON (and return
     None) if asked."""
     with store_from(store) as db:
@@ -72,7 +75,7 @@ def check(
         raise typer.Exit(1)
 
 
-def print_check(answer: dict[str, Any]) -> None:
+def print_check(answer: CheckAnswer | CheckError) -> None:
     if "error" in answer:
         err.print(f"[red]{answer['id']}: {answer['error']['detail']}[/]")
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shlex
 import webbrowser
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -21,6 +21,7 @@ from api.cliapp import (
     present,
     store_from,
 )
+from queries.common import Party
 from queries.entity import MAX_QUERY
 from queries.entity import search as search_query
 
@@ -82,7 +83,7 @@ def ui(
         keys.revoke(key.id)
 
 
-def next_commands(store: str, main: dict[str, Any] | None) -> list[str]:
+def next_commands(store: str, main: Party | None) -> list[str]:
     """Commands to try on the demo's store, which they name (`--store`).
 
     >>> next_commands("memory:demo-out/data", {"id": "914101057123456728", "name": "华信"})[0]

@@ -33,7 +33,9 @@ from graph.identifiers import identifier_key
 from graph.model import Label, Rel
 from graph.records import Node
 from graph.store import Reader
+from queries.check import CheckAnswer, CheckError
 from queries.common import key_forms
+from queries.entity import SearchAnswer
 from queries.privacy import SEPARATOR
 
 #: The shape of a masked token: the masked key, ``~``, 8 hex digits.
@@ -110,7 +112,7 @@ def persons_named(store: Reader, raw: Iterable[str]) -> set[str]:
     return {uid for uid, kind in named.items() if kind == Label.PERSON}
 
 
-def by_name_only(found: dict[str, Any], exact: str | None = None) -> dict[str, Any]:
+def by_name_only(found: SearchAnswer, exact: str | None = None) -> SearchAnswer:
     """A search answer without the persons found by their key (a masked caller's search:
     extending a prefix digit by digit would spell a whole ID number), but the person
     `exact` (a token's) is kept."""
@@ -129,10 +131,10 @@ def without_digits(token: str) -> str:
     return "*" * len(shown) + sep + suffix if sep else "*" * len(token)
 
 
-def third_persons_hidden(answer: dict[str, Any]) -> dict[str, Any]:
+def third_persons_hidden(answer: CheckAnswer | CheckError) -> CheckAnswer | CheckError:
     """A masked check answer whose `risk` list names third persons by name, role and a
     token without digits (`without_digits`)."""
-    if not answer.get("risk"):
+    if "error" in answer or not answer.get("risk"):
         return answer
     risk = [{k: ({**v, "id": without_digits(v["id"])}
                  if isinstance(v, dict) and v.get("kind") == Label.PERSON else v)
@@ -140,7 +142,7 @@ def third_persons_hidden(answer: dict[str, Any]) -> dict[str, Any]:
     return {**answer, "risk": risk}
 
 
-def no_measure(subject_id: str, as_of: str, scenario: str | None) -> dict[str, Any]:
+def no_measure(subject_id: str, as_of: str, scenario: str | None) -> CheckAnswer:
     """The answer for a party with nothing to report: a party not in the graph, and for a
     masked caller any person with no measure applying nor uncertain (the same answer once
     masked, so the two cannot be told apart).
@@ -151,10 +153,10 @@ def no_measure(subject_id: str, as_of: str, scenario: str | None) -> dict[str, A
     uid = subject_id.strip() if is_token(subject_id) else key_forms(subject_id)[0]
     return {"subject": {"id": uid, "kind": Label.PERSON, "name": ""}, "as_of": as_of,
             "scenario": scenario, "applies": False, "measures": [], "uncertain": [],
-            "risk": []}
+            "data_quality": [], "risk": []}
 
 
-def nothing_to_report(answer: dict[str, Any]) -> bool:
+def nothing_to_report(answer: CheckAnswer) -> bool:
     """A person's check answer with no measure applying and none uncertain."""
     return (answer["subject"].get("kind") == Label.PERSON and not answer["applies"]
             and not [u for u in answer["uncertain"] if u.get("measure")] and not answer["risk"])

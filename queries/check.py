@@ -25,7 +25,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NotRequired, final
+
+from typing_extensions import TypedDict
 
 from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL, PARTIES, ROLE_TYPES, Label, Rel
@@ -33,11 +35,13 @@ from graph.reads import Direction, Hop, Plan
 from graph.records import Edge, Node
 from graph.store import Reader
 from graph.timeline import possibly_valid
-from queries.accountability import REACHED_PLAN, measure_step, reached_by
+from queries.accountability import REACHED_PLAN, Reach, Reached, measure_step, reached_by
 from queries.common import (
     EntityNotFound,
     InvalidInput,
+    Json,
     MeasureKind,
+    Party,
     QueryError,
     as_of_date,
     catalogue,
@@ -48,7 +52,7 @@ from queries.common import (
 from queries.control import Tri
 from queries.data_quality import notes, with_notes
 from queries.explain import explanation
-from queries.measures import MeasureState, events_of, state
+from queries.measures import MeasureState, State, events_of, state
 from queries.ownership import (
     CONTROL_TYPES,
     MAX_CHAIN,
@@ -61,7 +65,7 @@ ROLE_NAMES = {rel_type: role for role, rel_type in MODEL.roles.items()}
 #: Most enterprises followed downward from a batch's persons when looking for control.
 MAX_CONTROLLED = 5000
 
-Derived = tuple[Node, Node, dict[str, Any]]  # (enterprise, source measure, reached_by entry)
+Derived = tuple[Node, Node, Reached]  # (enterprise, source measure, reached_by entry)
 
 _PARTY: Sequence[tuple[Sequence[str], Direction]] = (  # what `Checker.person_edges` reads
     ((Rel.IMPOSED_ON, *ROLE_TYPES, Rel.HOLDS_SHARES), "both"),)
@@ -94,7 +98,7 @@ class Checker:
         self.limits: list[str] = []
         self._nodes: dict[str, Node] = {}
         self._events: dict[str, list[dict[str, Any]]] = {}
-        self._reached: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
+        self._reached: dict[tuple[str, str], Reach] = {}
 
     # --- cached reads -------------------------------------------------------------
     def nodes(self, uids: Iterable[str]) -> dict[str, Node]:
@@ -122,7 +126,7 @@ class Checker:
         return kind_of(self.kinds, measure)
 
     def reached(self, enterprise: Node, measure: Node,
-                kind: MeasureKind) -> dict[str, list[dict[str, Any]]]:
+                kind: MeasureKind) -> Reach:
         """`queries.accountability.reached_by`, once per enterprise measure."""
         key = (enterprise.uid, measure.uid)
         if key not in self._reached:
@@ -234,7 +238,7 @@ def applies(kind: MeasureKind | None, scenario: str | None) -> bool:
     return scenario is None or (kind is not None and scenario in kind.scenarios)
 
 
-def _item(checker: Checker, measure: Node, subject: Node, measure_state: dict[str, Any],
+def _item(checker: Checker, measure: Node, subject: Node, measure_state: State,
           evidence: list[dict[str, Any]], roles: list[str] | None = None) -> dict[str, Any]:
     kind = checker.kind(measure)
     derived = roles is not None
@@ -249,8 +253,36 @@ def _item(checker: Checker, measure: Node, subject: Node, measure_state: dict[st
     }
 
 
+@final  # so that `"error" in item` tells a batch item's kind (mypy)
+class CheckAnswer(TypedDict):
+    """Whether measures in force apply to the party for the scenario, with evidence;
+    `risk` (an enterprise's): measures on persons in its roles, information only (R2)."""
+
+    subject: Party
+    as_of: str
+    scenario: str | None
+    applies: bool
+    measures: list[Json]
+    uncertain: list[Json]
+    data_quality: list[Json]
+    risk: NotRequired[list[Json]]
+
+
+class ItemError(TypedDict):
+    status: int
+    detail: str
+
+
+@final
+class CheckError(TypedDict):
+    """A batch subject that could not be checked (e.g. unknown key: status 404)."""
+
+    id: str
+    error: ItemError
+
+
 def answer_for(checker: Checker, subject: Node, own: list[Node], derived: list[Derived],
-            scenario: str | None) -> dict[str, Any]:
+            scenario: str | None) -> CheckAnswer:
     """One party's answer from its own measures and the entries derived to it."""
     measures: list[dict[str, Any]] = []
     uncertain: list[dict[str, Any]] = []
@@ -298,7 +330,7 @@ def answer_for(checker: Checker, subject: Node, own: list[Node], derived: list[D
 
 
 def _risk(checker: Checker, enterprise: Node, holders: dict[str, list[str]],
-          answers: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+          answers: dict[str, CheckAnswer]) -> list[dict[str, Any]]:
     """Measures in force on the persons now in the enterprise's roles, holding its shares
     or possibly controlling it, other than those derived from the enterprise's own
     measures (information, not a measure: R2, R4)."""
@@ -362,7 +394,7 @@ def known_scenario(kinds: dict[str, MeasureKind], scenario: str | None) -> str |
 
 
 def _run(store: Reader, ids: Sequence[str], scenario: str | None, as_of: str | None,
-         with_risk: bool) -> list[dict[str, Any] | QueryError]:
+         with_risk: bool) -> list[CheckAnswer | QueryError]:
     keys = [k for i in ids for k in key_forms(i)]
     store = store.prefetch(keys, read_plan(with_risk), [Label.MEASURE_KIND])
     checker = Checker(store, as_of_date(as_of))
@@ -390,13 +422,14 @@ def _run(store: Reader, ids: Sequence[str], scenario: str | None, as_of: str | N
     checker.events(m for ms in own.values() for m in ms)
     doubts = notes(store, enterprises, checker.day)  # read with the plan when with_risk
 
-    def answer(node: Node) -> dict[str, Any]:
+    def answer(node: Node) -> CheckAnswer:
         mine = sorted((loaded[m] for m in own.get(node.uid, [])), key=lambda n: n.uid)
         result = answer_for(checker, node, mine, derived.get(node.uid, []), scenario)
-        return with_notes(result, [n for n in doubts if n["enterprise"] == node.uid])
+        found = [n for n in doubts if n["enterprise"] == node.uid]
+        return {**result, "data_quality": with_notes(result["data_quality"], found)}
 
     people = {p: answer(loaded[p]) for p in persons}
-    results: list[dict[str, Any] | QueryError] = []
+    results: list[CheckAnswer | QueryError] = []
     for subject in subjects:
         if not isinstance(subject, Node):
             results.append(subject)
@@ -408,7 +441,7 @@ def _run(store: Reader, ids: Sequence[str], scenario: str | None, as_of: str | N
 
 
 def check(store: Reader, subject_id: str, *, scenario: str | None = None,
-          as_of: str | None = None, with_risk: bool = True) -> dict[str, Any]:
+          as_of: str | None = None, with_risk: bool = True) -> CheckAnswer:
     """The measures in force on `as_of` that apply to `scenario`, for an enterprise (its
     own) or a person (own and derived), each with its state and evidence.
 
@@ -427,7 +460,7 @@ def check(store: Reader, subject_id: str, *, scenario: str | None = None,
 
 def check_batch(store: Reader, ids: Sequence[str], *, scenario: str | None = None,
                 as_of: str | None = None, with_risk: bool = True,
-                limits: Limits = DEFAULT_LIMITS) -> list[dict[str, Any]]:
+                limits: Limits = DEFAULT_LIMITS) -> list[CheckAnswer | CheckError]:
     """`check` for each id (at most `limits.max_batch`), in order; an unknown id answers
     with its own error item.
 

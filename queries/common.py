@@ -9,6 +9,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from typing_extensions import TypedDict
+
 from graph.identifiers import identifier_key
 from graph.law import Window, decision_date, publication_window, rule_date, version_for
 from graph.model import PROVENANCE, Label, Rel
@@ -56,7 +58,26 @@ def provenance(props: dict[str, Any]) -> dict[str, Any]:
     return {name: props.get(name) for name in PROVENANCE if props.get(name) is not None}
 
 
-def party(node: Node) -> dict[str, Any]:
+class Party(TypedDict):
+    """An enterprise or person as answers name it (a person's `id` masked for some roles)."""
+
+    id: str
+    kind: str
+    name: str
+
+
+class Bounds(TypedDict):
+    """A figure known between two bounds (a share given as a range)."""
+
+    low: float
+    high: float
+
+
+#: A part of an answer not (yet) declared field by field: evidence steps, notes, explanations.
+Json = dict[str, Any]
+
+
+def party(node: Node) -> Party:
     """A short description of an enterprise or person for answers."""
     return {"id": node.uid, "kind": node.kind, "name": node.name}
 

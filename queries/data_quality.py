@@ -56,10 +56,10 @@ def notes(store: Reader, uids: Sequence[str], on: str) -> list[dict[str, Any]]:
     return [as_note(i, kinds) for i in found]
 
 
-def with_notes(answer: dict[str, Any], found: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """`answer` with the notes `found` first in its `data_quality` (each note once)."""
-    rest = [n for n in answer["data_quality"] if n not in found]
-    return {**answer, "data_quality": [*found, *rest]}
+def with_notes(quality: Sequence[dict[str, Any]],
+               found: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An answer's `data_quality` notes with the notes `found` first (each note once)."""
+    return [*found, *(n for n in quality if n not in found)]
 
 
 def chain_notes(store: Reader, uscc: str, chain: Sequence[dict[str, Any]],

@@ -34,7 +34,7 @@ from typing import Any
 from graph.model import Label
 from graph.store import Reader
 from queries.common import as_of_date
-from queries.score import score
+from queries.score import ScoreAnswer, score
 
 #: Contributions named as the main ones of a row.
 MAIN = 3
@@ -46,7 +46,7 @@ ORDER = "ABCD"
 Row = dict[str, Any]
 
 
-def evaluated(answer: dict[str, Any]) -> Row:
+def evaluated(answer: ScoreAnswer) -> Row:
     """One enterprise's row from its score answer (contributions without their prose)."""
     contributions = [{"source": c["source"], "kind": c["kind"], "type": c["type"],
                       "points": c["points"], "flag": c["flag"]}

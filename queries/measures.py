@@ -11,7 +11,9 @@ repaired or exited without a dated event leaves the answer uncertain.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import Any, cast
+
+from typing_extensions import TypedDict
 
 from graph.law import Window
 from graph.lifecycle import ENDING_EVENTS
@@ -19,6 +21,18 @@ from graph.model import Rel
 from graph.records import Node
 from graph.store import Reader
 from queries.common import MeasureKind
+
+
+class State(TypedDict):
+    """A measure's state on a date, as answers show it (`MeasureState`)."""
+
+    status: str
+    in_force: bool | None
+    ended_on: str | None
+    reason: str
+    repair_from: str | None
+    ends_by_itself: str | None
+    rule: str | None
 
 
 @dataclass(frozen=True)
@@ -34,8 +48,8 @@ class MeasureState:
     ends_by_itself: str | None = None
     rule: str | None = None  # legal basis of the catalogue version applied
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def as_dict(self) -> State:
+        return cast(State, asdict(self))
 
 
 def early_repairs(events: list[dict[str, Any]], window: Window) -> list[dict[str, Any]]:

@@ -33,14 +33,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
+
+from typing_extensions import TypedDict
 
 from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import EXECUTIVE_ROLES, MODEL, PARTIES, Label, Rel
 from graph.records import Edge, Node
 from graph.store import Reader
 from graph.traverse import Walk
-from queries.common import as_of_date, require_node
+from queries.common import Json, Party, as_of_date, require_node
 from queries.network import (
     RELATED_KINDS,
     bounded,
@@ -229,9 +231,39 @@ def _listed_under(relation: dict[str, Any]) -> str:
     return "family" if relation["family"] else "related"
 
 
+#: The lists of a related answer a party can be listed under.
+LISTS: tuple[Literal["related", "suspected", "family"], ...] = ("related", "suspected", "family")
+
+
+class RelatedParty(Party):
+    distance: int
+    relations: list[Json]
+
+
+class SuppressedHub(Party):
+    parties: int
+    left_out: int
+
+
+class RelatedAnswer(TypedDict):
+    """Parties within `hops` and how they are related; suspected relations and family
+    apart; hubs left out of the walk."""
+
+    party: Party
+    as_of: str
+    hops: int
+    kinds: list[str]
+    related: list[RelatedParty]
+    suspected: list[RelatedParty]
+    family: list[RelatedParty]
+    truncated: int
+    complete: bool
+    suppressed_hubs: list[SuppressedHub]
+
+
 def related(store: Reader, party_id: str, *, hops: int = 2, kinds: Sequence[str] | None = None,
             as_of: str | None = None, limit: int = 200,
-            limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+            limits: Limits = DEFAULT_LIMITS) -> RelatedAnswer:
     """Parties within `hops` of `party_id` on `as_of`, each with how it is related (R5).
 
     >>> from graph.memory import MemoryStore
@@ -263,7 +295,7 @@ def related(store: Reader, party_id: str, *, hops: int = 2, kinds: Sequence[str]
         if walk.dist[uid] > 2:
             for path in walk.paths_to(uid, MAX_PATHS):
                 relations.add(uid, "indirect", path=path)
-    answer: dict[str, Any] = {
+    answer: RelatedAnswer = {
         "party": brief(center), "as_of": day, "hops": hops, "kinds": types,
         "related": [], "suspected": [], "family": [], "truncated": len(reached) - len(kept),
         "complete": found.complete,
@@ -274,7 +306,7 @@ def related(store: Reader, party_id: str, *, hops: int = 2, kinds: Sequence[str]
     }
     for uid in kept:
         items = relations.of(uid)
-        for key in ("related", "suspected", "family"):
+        for key in LISTS:
             chosen = [r for r in items if _listed_under(r) == key
                       and not (r["via"] and r["via"]["id"] in hubs)]
             if chosen:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.model import MODEL, PARTIES, Label
+from queries.accountability import AccountableAnswer
 from queries.network import Subgraph
 
 Row = dict[str, Any]
@@ -83,7 +84,7 @@ def measure_row(node: dict[str, Any], names: dict[str, str]) -> Row:
             "legal_basis": props.get("legal_basis")}
 
 
-def evidence_rows(answer: dict[str, Any]) -> list[Row]:
+def evidence_rows(answer: AccountableAnswer) -> list[Row]:
     """One row per person reached (or uncertain) in an `accountable` answer."""
     rows = []
     for entry in answer["reached"] + answer["uncertain"]:

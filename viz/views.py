@@ -20,7 +20,7 @@ Each builder returns a `Picture` with the store's keys; masking and drawing are 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from graph.lifecycle import EVENT_ZH
@@ -28,11 +28,11 @@ from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL, ROLE_TYPES, Label, Rel
 from graph.records import Edge
 from graph.store import Reader
-from queries.accountability import accountable
+from queries.accountability import Reached, accountable
 from queries.common import as_of_date, catalogue, kind_of, require_node
 from queries.measures import events_of, measures_on, state
 from queries.network import edge_entry, neighbourhood, node_entry
-from queries.owners import owners
+from queries.owners import OwnersAnswer, owners
 from queries.paths import paths
 from viz.cap import add_truncated
 from viz.picture import (
@@ -214,7 +214,7 @@ def accountability_picture(store: Reader, uscc: str, *, measure_id: str | None =
     return finish(picture, store)
 
 
-def window_details(measure_state: dict[str, Any]) -> Details:
+def window_details(measure_state: Mapping[str, Any]) -> Details:
     """A measure's publication window and the rule applied (docs/law.md)."""
     rows = (("可申请修复日", measure_state.get("repair_from")),
             ("自动终止公示日", measure_state.get("ends_by_itself")),
@@ -222,7 +222,7 @@ def window_details(measure_state: dict[str, Any]) -> Details:
     return [(label, str(value)) for label, value in rows if value]
 
 
-def add_reached(picture: Picture, store: Reader, entry: dict[str, Any],
+def add_reached(picture: Picture, store: Reader, entry: Reached,
                 kinds_zh: dict[str, str]) -> None:
     """A person reached by a measure: the derived measure, and the evidence highlighted."""
     source_state = entry["state"]
@@ -279,7 +279,7 @@ def ownership_picture(store: Reader, uscc: str, *, as_of: str | None = None) -> 
     return finish(picture, store)
 
 
-def mark_control(picture: Picture, store: Reader, answer: dict[str, Any]) -> None:
+def mark_control(picture: Picture, store: Reader, answer: OwnersAnswer) -> None:
     """Controlling shareholder, actual controller (chain highlighted), beneficial owners."""
     controlling = answer["controlling_shareholder"]
     if controlling is not None:
