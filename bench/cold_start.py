@@ -57,7 +57,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--compare", type=Path, help="another source tree's CLI, run too")
     args = parser.parse_args()
-    clis = {"": ([str(Path(sys.executable).with_name("credtrace"))], None)}
+    clis: dict[str, tuple[list[str], dict[str, str] | None]] = {
+        "": ([str(Path(sys.executable).with_name("credtrace"))], None)}
     if args.compare:
         clis[f" [{args.compare}]"] = (
             [sys.executable, "-c", "from api.cli import app; app()"],

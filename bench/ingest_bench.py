@@ -102,7 +102,8 @@ def load_in_subprocess(store_spec: str, bundle: Path, mode: str) -> dict[str, An
     child is a row-preparing worker, or the neo4j-admin importer of a bulk load.)"""
     out = subprocess.run([sys.executable, "-c", LOADER, store_spec, str(bundle), mode],
                          check=True, stdout=subprocess.PIPE, text=True)  # stderr: the log
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def main() -> None:

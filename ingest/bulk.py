@@ -25,7 +25,7 @@ from graph.model import Label
 from graph.neo4j.bulk import ARRAY_DELIMITER, ImportGroup, ImportSpool
 from graph.neo4j.store import Neo4jStore
 from graph.store import INTERNAL_PROPS, StoreError, VersionedRow, WriteResult, rounds
-from ingest.bundle import BundleError
+from ingest.errors import BundleError
 from ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress
 from ingest.runs import close_interrupted
 

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 from graph.model import Label
 from graph.store import EntityRow, Store
 from ingest import bods, ftm
-from ingest.bundle import BundleError, bundle_files, row_reader
+from ingest.bundle import bundle_files, row_reader
 from ingest.catalogue import read_catalogue
+from ingest.errors import BundleError
 from ingest.interop import Converted, first_record
 from ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress
 from ingest.runs import close_interrupted

@@ -56,7 +56,8 @@ def arose(kind: str, alert: dict[str, Any]) -> str | None:
         starts = [alert["measure"]["start"], alert["relationship"]["start"]]
         return None if None in starts else max(starts)
     if kind == "new_shells":
-        return min(t["date"] for t in alert["triggers"])
+        first: str = min(t["date"] for t in alert["triggers"])
+        return first
     dates = [m["start"] for s in alert["sanctioned"] for m in s["measures"]]
     return None if not dates or None in dates else max(dates)
 
