@@ -40,6 +40,7 @@ from urllib.parse import quote
 
 from graph import Settings, open_store
 from graph.limits import Limits
+from graph.model import Label
 from graph.neo4j.store import Neo4jStore
 from queries.check import check, check_batch
 
@@ -81,7 +82,7 @@ def free_port() -> int:
 
 def sample_ids(store: Neo4jStore, n: int) -> list[str]:
     """Random enterprises and persons, half each, shuffled."""
-    ids = [r["uid"] for label in ("Enterprise", "Person")
+    ids = [r["uid"] for label in (Label.ENTERPRISE, Label.PERSON)
            for r in store.run(SAMPLE.format(label=label), n=n // 2)]
     random.Random(42).shuffle(ids)
     return ids

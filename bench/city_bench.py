@@ -30,6 +30,7 @@ from pathlib import Path
 from api.evaluation_run import write_rows
 from api.result_files import read_jsonl
 from graph import Settings, open_store
+from graph.model import Label
 from queries.alerts import alerts
 from queries.evaluation import Evaluation
 from queries.inspections import Inspector, Plan, draw
@@ -57,7 +58,7 @@ def main() -> None:
     loaded = time.perf_counter()
     store = open_store(args.store)
     limits = Settings().limits  # as the CLI: CREDTRACE_MAX_* from the environment
-    keys = list(store.uids("Enterprise"))
+    keys = list(store.uids(Label.ENTERPRISE))
     print(f"store opened in {time.perf_counter() - loaded:.1f} s: {len(keys):,} enterprises, "
           f"RSS {rss_mib():,.0f} MiB")
     if args.limit:

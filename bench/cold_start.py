@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from graph.model import Label
+
 VERBS = ("check", "owners", "score")
 
 
@@ -46,7 +48,7 @@ def first_enterprise(spec: str) -> str:
     from graph import open_store
 
     store = open_store(spec)
-    return next(iter(store.uids("Enterprise")))
+    return next(iter(store.uids(Label.ENTERPRISE)))
 
 
 def main() -> None:
@@ -55,7 +57,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--compare", type=Path, help="another source tree's CLI, run too")
     args = parser.parse_args()
-    clis = {"": ([str(Path(sys.executable).with_name("credtrace"))], None)}
+    clis: dict[str, tuple[list[str], dict[str, str] | None]] = {
+        "": ([str(Path(sys.executable).with_name("credtrace"))], None)}
     if args.compare:
         clis[f" [{args.compare}]"] = (
             [sys.executable, "-c", "from api.cli import app; app()"],

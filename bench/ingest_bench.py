@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from graph import EntityRow, Settings, open_store
+from graph.model import Label
 from graph.neo4j.store import Neo4jStore
 from ingest.bulk import LOCAL_SCRIPT
 from ingest.generate import generate_bundle
@@ -61,11 +62,11 @@ def batched_vs_row_by_row(store: Neo4jStore, sample: int) -> dict[str, float]:
         store.run(BASELINE_MERGE, uid=row.uid, props={**row.content, **row.provenance})
     baseline = sample / (time.perf_counter() - started)
     store.clear()
-    store.upsert_nodes("Person", warm_up)
+    store.upsert_nodes(Label.PERSON, warm_up)
     store.clear()
     started = time.perf_counter()
     for i in range(0, len(batched_rows), 5000):
-        store.upsert_nodes("Person", batched_rows[i:i + 5000])
+        store.upsert_nodes(Label.PERSON, batched_rows[i:i + 5000])
     batched = len(batched_rows) / (time.perf_counter() - started)
     store.clear()
     return {"row_by_row_rows_per_s": round(baseline, 1), "batched_rows_per_s": round(batched, 1),
@@ -101,7 +102,8 @@ def load_in_subprocess(store_spec: str, bundle: Path, mode: str) -> dict[str, An
     child is a row-preparing worker, or the neo4j-admin importer of a bulk load.)"""
     out = subprocess.run([sys.executable, "-c", LOADER, store_spec, str(bundle), mode],
                          check=True, stdout=subprocess.PIPE, text=True)  # stderr: the log
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def main() -> None:

@@ -45,13 +45,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, LiteralString, cast
+from typing import Any
 
 import neo4j
 import networkx as nx
 
 from graph import MODEL, MemoryStore, Settings, Store, open_store
-from graph.memory import KIND, TYPE
+from graph.model import ROLE_TYPES, Label, Rel
 from graph.neo4j.cypher import SHORTEST_PATHS, plan_key
 from graph.neo4j.cypher import gather as gather_statement
 from graph.neo4j.store import Neo4jStore
@@ -74,7 +74,6 @@ from queries.ownership import (
 )
 
 AS_OF = "2026-11-01"  # the date the generated data describe
-ROLE_TYPES = MODEL.rels_of("role")
 PATH_TYPES = rel_types(None, PARTY_KINDS)
 PATH_HOPS = 6  # `queries.paths.paths` default
 PATH_LIMIT = 11  # what `paths` asks the store for (its limit 10, plus one to say "more")
@@ -110,7 +109,7 @@ NEO4J_POOLS = {
     "hub_persons": f"MATCH (p:Person) WITH p, COUNT {{ (p)-[:{_types(ROLE_TYPES)}]->() }} AS c "
                    "ORDER BY c DESC, p.uid LIMIT $n RETURN p.uid AS uid, c",
     "hub_enterprises": "MATCH (e:Enterprise) WITH e, COUNT { (e)-["
-                       f":{_types((*ROLE_TYPES, 'HOLDS_SHARES', 'IMPOSED_ON'))}]-() }} AS c "
+                       f":{_types((*ROLE_TYPES, Rel.HOLDS_SHARES, Rel.IMPOSED_ON))}]-() }} AS c "
                        "ORDER BY c DESC, e.uid LIMIT $n RETURN e.uid AS uid, c",
     "sanctioned": "MATCH (:Measure)-[:IMPOSED_ON]->(e:Enterprise) WITH DISTINCT e "
                   "WITH e, rand() AS x ORDER BY x LIMIT $n RETURN e.uid AS uid",
@@ -136,25 +135,26 @@ def neo4j_pools(store: Neo4jStore, n: int, hubs: int) -> Pools:
 
 
 def memory_pools(store: MemoryStore, n: int, hubs: int, rng: random.Random) -> Pools:
-    """The same pools as `NEO4J_POOLS`, read from the networkx graph."""
-    g = store.graph
-    kinds = {uid: attrs[KIND] for uid, attrs in g.nodes(data=True)}
-    enterprises = sorted(u for u, k in kinds.items() if k == "Enterprise")
-    persons = sorted(u for u, k in kinds.items() if k == "Person")
+    """The same pools as `NEO4J_POOLS`, read through the store's primitives."""
+    enterprises, persons = list(store.uids(Label.ENTERPRISE)), list(store.uids(Label.PERSON))
+    kinds = {**dict.fromkeys(enterprises, Label.ENTERPRISE), **dict.fromkeys(persons, Label.PERSON)}
     roles, degree = {p: 0 for p in persons}, dict.fromkeys(enterprises, 0)
     holders: dict[str, set[str]] = {}
     sanctioned = set()
-    for s, t, rel in g.edges(data=TYPE):
+    for s, t, rel in ((e.source, e.target, e.type)
+                      for rel_type in (*ROLE_TYPES, Rel.HOLDS_SHARES, Rel.IMPOSED_ON)
+                      for e in store.edges(rel_type)):
         if rel in ROLE_TYPES and s in roles:
             roles[s] += 1
-        if rel in (*ROLE_TYPES, "HOLDS_SHARES", "IMPOSED_ON"):
+        if rel in (*ROLE_TYPES, Rel.HOLDS_SHARES, Rel.IMPOSED_ON):
             for end in {s, t} & degree.keys():
                 degree[end] += 1
-        if rel == "HOLDS_SHARES":
+        if rel == Rel.HOLDS_SHARES:
             holders.setdefault(t, set()).add(s)
-        if rel == "IMPOSED_ON" and kinds[t] == "Enterprise":
+        if rel == Rel.IMPOSED_ON and kinds.get(t) == Label.ENTERPRISE:
             sanctioned.add(t)
-    corporate = {e: {h for h in hs if kinds[h] == "Enterprise"} for e, hs in holders.items()}
+    corporate = {e: {h for h in hs if kinds.get(h) == Label.ENTERPRISE}
+                 for e, hs in holders.items()}
     deep = sorted(e for e, hs in corporate.items() if any(corporate.get(h) for h in hs))
     rejoin = sorted(e for e in corporate if _splits_and_rejoins(holders, e))
 
@@ -359,7 +359,7 @@ RETURN [r IN relationships(p) | r.eid] AS eids
 def timed_statement(store: Neo4jStore, text: str, **params: Any) -> tuple[float, list[Any]]:
     """Wall time and records of one statement sent like `Neo4jStore.read` sends ours (an
     auto-commit read), cut off after `LEGACY_TIMEOUT` (inf)."""
-    query = neo4j.Query(cast(LiteralString, text), timeout=LEGACY_TIMEOUT)
+    query = neo4j.Query(text, timeout=LEGACY_TIMEOUT)
     started = time.perf_counter()
     try:
         with store.driver.session(database=store.database,
@@ -380,7 +380,7 @@ def prefetched_walk(store: Store, uid: str) -> dict[str, Ownership]:
 def profile(store: Neo4jStore, text: str, **params: Any) -> dict[str, Any]:
     """PROFILE of one statement: total db hits and its operators (leaves first)."""
     with store.driver.session(database=store.database) as session:
-        plan = session.run(cast(LiteralString, "PROFILE " + text), params).consume().profile
+        plan = session.run("PROFILE " + text, params).consume().profile
     operators: list[str] = []
 
     def walk(step: dict[str, Any]) -> int:
@@ -500,7 +500,7 @@ def load_memory(bundle: Path) -> MemoryStore:
     report = ingest_bundle(store, bundle, rejects_path=Path(tempfile.mkdtemp()) / "rejects.csv")
     show(f"memory store loaded from {bundle}", {
         "status": report.status, "wall_s": round(time.perf_counter() - started, 1),
-        "nodes": store.graph.number_of_nodes(), "edges": store.graph.number_of_edges(),
+        **store.counts(),
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024})
     return store
 

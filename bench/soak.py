@@ -41,6 +41,7 @@ import httpx
 from api_load import AS_OF, CLI, free_port, process_tree, server
 
 from graph import Settings, Store, open_store
+from graph.model import Label
 from graph.neo4j.store import Neo4jStore
 
 SAMPLE = "MATCH (n:{label}) WITH n, rand() AS x ORDER BY x LIMIT $n RETURN n.uid AS uid"
@@ -196,11 +197,11 @@ def run(args: argparse.Namespace) -> None:
     if not spec:
         sys.exit("give --store or set NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD")
     store = open_store(spec, settings)
-    enterprises, persons = sample(store, "Enterprise", 5000), sample(store, "Person", 5000)
-    measures = sample(store, "Measure", 200)
+    enterprises, persons = sample(store, Label.ENTERPRISE, 5000), sample(store, Label.PERSON, 5000)
+    measures = sample(store, Label.MEASURE, 200)
     counts = store.counts()
     store.close()
-    print(f"machine: {os.cpu_count()} cores; store {spec}: {counts['Enterprise']:,} "
+    print(f"machine: {os.cpu_count()} cores; store {spec}: {counts[Label.ENTERPRISE]:,} "
           f"enterprises; {args.minutes} min, {args.clients} clients, {args.workers} workers",
           flush=True)
     with tempfile.TemporaryDirectory() as tmp:

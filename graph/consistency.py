@@ -22,11 +22,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from graph.model import Rel
 from graph.records import Edge
 
 TOLERANCE = 0.01
 #: Roles of which an enterprise has one holder at a time (domain §2).
-SOLE_ROLES = frozenset({"LEGAL_REPRESENTATIVE"})
+SOLE_ROLES = frozenset({Rel.LEGAL_REPRESENTATIVE})
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.model import MODEL
+from graph.model import MODEL, Label
 from graph.reads import Direction, check_types
 from graph.records import Edge, Node
 from graph.store import Merged, Store, StoreError, T, VersionedRow
@@ -173,7 +173,7 @@ class MemoryStore(Store):
                 yield self._edge(s, t, key, attrs)
 
     def search(self, text: str, limit: int = 20) -> list[Node]:
-        parties = MODEL.labels_of("Party")
+        parties = MODEL.labels_of(Label.PARTY)
         upper = text.upper()
         hits = [
             uid for uid, attrs in self.graph.nodes(data=True)

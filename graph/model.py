@@ -1,20 +1,23 @@
 """The one declaration of credtrace's graph model.
 
-Node kinds, relationship kinds, their properties, keys and display are declared here once.
-Neo4j constraints, ingest validation, the networkx attributes and the picture legends all
-read this module; nothing else names a label or a relationship type.
+Node kinds, relationship kinds, their properties and display (Chinese names, shapes,
+colours) are declared here once; every node's key is its `uid`. The Neo4j schema, ingest
+validation, both stores and the pictures read this module. Every other module names a
+label through `Label` and a relationship type through `Rel`, never as a string
+(tests/test_vocabulary.py checks); a measure's statuses and events are in
+`graph.lifecycle`.
 
->>> MODEL.node("Enterprise").label_zh
+>>> MODEL.node(Label.ENTERPRISE).label_zh
 '市场主体'
->>> MODEL.role_type("legal_representative")
-'LEGAL_REPRESENTATIVE'
+>>> MODEL.role_type("legal_representative") == Rel.LEGAL_REPRESENTATIVE
+True
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Final, Literal
 
 PropType = Literal["str", "date", "float", "int", "bool", "list"]
 Category = Literal["role", "shareholding", "measure", "authority", "event", "suspected",
@@ -24,9 +27,46 @@ Category = Literal["role", "shareholding", "measure", "authority", "event", "sus
 PROVENANCE = ("source", "file", "line", "run_id")
 
 
+class Label:
+    """Node labels: each node kind's own label, and the shared `PARTY`."""
+
+    ENTERPRISE: Final = "Enterprise"
+    PERSON: Final = "Person"
+    PARTY: Final = "Party"
+    AUTHORITY: Final = "Authority"
+    MEASURE: Final = "Measure"
+    MEASURE_EVENT: Final = "MeasureEvent"
+    MEASURE_KIND: Final = "MeasureKind"
+    CONTACT: Final = "Contact"
+    IDENTIFIER: Final = "Identifier"
+    INGEST_RUN: Final = "IngestRun"
+
+
+class Rel:
+    """Relationship types."""
+
+    LEGAL_REPRESENTATIVE: Final = "LEGAL_REPRESENTATIVE"
+    PRINCIPAL: Final = "PRINCIPAL"
+    DIRECTOR: Final = "DIRECTOR"
+    SUPERVISOR: Final = "SUPERVISOR"
+    MANAGER: Final = "MANAGER"
+    CFO: Final = "CFO"
+    BOARD_SECRETARY: Final = "BOARD_SECRETARY"
+    ACTUAL_CONTROLLER: Final = "ACTUAL_CONTROLLER"
+    DIRECTLY_RESPONSIBLE: Final = "DIRECTLY_RESPONSIBLE"
+    HOLDS_SHARES: Final = "HOLDS_SHARES"
+    IMPOSED_ON: Final = "IMPOSED_ON"
+    DETERMINED_BY: Final = "DETERMINED_BY"
+    EVENT_OF: Final = "EVENT_OF"
+    FAMILY: Final = "FAMILY"
+    ASSOCIATE: Final = "ASSOCIATE"
+    HAS_IDENTIFIER: Final = "HAS_IDENTIFIER"
+    HAS_CONTACT: Final = "HAS_CONTACT"
+
+
 @dataclass(frozen=True)
 class Prop:
-    """A declared property: its name, type and whether it is personal data."""
+    """A declared property: its name, type, Chinese name and whether it is personal data."""
 
     name: str
     type: PropType = "str"
@@ -52,7 +92,11 @@ class NodeKind:
 
 @dataclass(frozen=True)
 class RelKind:
-    """A relationship type with its endpoints' labels, category and display."""
+    """A relationship type with its endpoints' labels, category and display.
+
+    Each type has a colour of its own, so every role can be told apart in a picture, and
+    none is the evidence orange.
+    """
 
     name: str
     category: Category
@@ -74,7 +118,7 @@ class Model:
 
     nodes: tuple[NodeKind, ...]
     rels: tuple[RelKind, ...]
-    shared_labels: tuple[str, ...] = field(default=("Party",))
+    shared_labels: tuple[str, ...] = field(default=(Label.PARTY,))
 
     def node(self, name: str) -> NodeKind:
         for kind in self.nodes:
@@ -113,33 +157,35 @@ class Model:
                 for label in labels}
 
 
-def _role(name: str, role: str, zh: str, colour: str, source: str = "Person") -> RelKind:
-    return RelKind(name, "role", source, "Enterprise", zh, colour, role=role)
+def _role(name: str, role: str, zh: str, colour: str, source: str = Label.PERSON) -> RelKind:
+    return RelKind(name, "role", source, Label.ENTERPRISE, zh, colour, role=role)
 
 
 MODEL = Model(
     nodes=(
         NodeKind(
-            "Enterprise", "市场主体", "#1f77b4", "box",
+            Label.ENTERPRISE, "市场主体", "#1f77b4", "box",
             (
                 Prop("name", label_zh="名称"), Prop("kind", label_zh="类型"),
                 Prop("status", label_zh="状态"), Prop("established", "date", "成立日期"),
                 Prop("address", label_zh="地址"), Prop("phone", label_zh="电话"),
                 Prop("email", label_zh="邮箱"),
             ),
-            labels=("Party",),
+            labels=(Label.PARTY,),
         ),
         NodeKind(
-            "Person", "自然人", "#2ca02c", "dot",
+            Label.PERSON, "自然人", "#2ca02c", "dot",
             (
                 Prop("name", label_zh="姓名"), Prop("id_type", label_zh="证件类型"),
                 Prop("id_number", label_zh="证件号码", personal=True),
             ),
-            labels=("Party",),
+            labels=(Label.PARTY,),
         ),
-        NodeKind("Authority", "认定部门", "#7f7f7f", "triangle", (Prop("name", label_zh="名称"),)),
         NodeKind(
-            "Measure", "惩戒措施", "#d62728", "diamond",
+            Label.AUTHORITY, "认定部门", "#7f7f7f", "triangle", (Prop("name", label_zh="名称"),),
+        ),
+        NodeKind(
+            Label.MEASURE, "惩戒措施", "#d62728", "diamond",
             (
                 Prop("kind", label_zh="措施类型"), Prop("conduct_date", "date", "行为日期"),
                 Prop("start", "date", "起始日期"), Prop("end", "date", "终止日期"),
@@ -153,14 +199,14 @@ MODEL = Model(
             ),
         ),
         NodeKind(
-            "MeasureEvent", "程序事件", "#ff7f0e", "star",
+            Label.MEASURE_EVENT, "程序事件", "#ff7f0e", "star",
             (
                 Prop("measure_id", label_zh="措施编号"), Prop("event", label_zh="事件"),
                 Prop("date", "date", "日期"), Prop("note", label_zh="说明"),
             ),
         ),
         NodeKind(
-            "MeasureKind", "措施种类", "#9467bd", "ellipse",
+            Label.MEASURE_KIND, "措施种类", "#9467bd", "ellipse",
             (
                 Prop("name_zh", label_zh="名称"), Prop("reaches_persons", "bool", "及于个人"),
                 Prop("roles", "list", "及于角色"), Prop("scenarios", "list", "适用场景"),
@@ -169,15 +215,15 @@ MODEL = Model(
             ),
         ),
         NodeKind(
-            "Contact", "联系信息", "#bcbd22", "square",
+            Label.CONTACT, "联系信息", "#bcbd22", "square",
             (Prop("field", label_zh="类别"), Prop("value", label_zh="值")),
         ),
         NodeKind(
-            "Identifier", "标识符", "#aec7e8", "text",
+            Label.IDENTIFIER, "标识符", "#aec7e8", "text",
             (Prop("value", label_zh="值"),),
         ),
         NodeKind(
-            "IngestRun", "导入批次", "#17becf", "hexagon",
+            Label.INGEST_RUN, "导入批次", "#17becf", "hexagon",
             (
                 Prop("started", label_zh="开始"), Prop("finished", label_zh="结束"),
                 Prop("status", label_zh="状态"), Prop("path", label_zh="路径"),
@@ -187,17 +233,17 @@ MODEL = Model(
         ),
     ),
     rels=(
-        _role("LEGAL_REPRESENTATIVE", "legal_representative", "法定代表人", "#d62728"),
-        _role("PRINCIPAL", "principal", "主要负责人", "#e377c2"),
-        _role("DIRECTOR", "director", "董事", "#8c564b"),
-        _role("SUPERVISOR", "supervisor", "监事", "#8c564b"),
-        _role("MANAGER", "manager", "经理", "#8c564b"),
-        _role("CFO", "cfo", "财务负责人", "#8c564b"),
-        _role("BOARD_SECRETARY", "board_secretary", "董事会秘书", "#8c564b"),
-        _role("ACTUAL_CONTROLLER", "actual_controller", "实际控制人", "#9467bd", "Party"),
-        _role("DIRECTLY_RESPONSIBLE", "directly_responsible", "直接责任人", "#ff7f0e"),
+        _role(Rel.LEGAL_REPRESENTATIVE, "legal_representative", "法定代表人", "#d62728"),
+        _role(Rel.PRINCIPAL, "principal", "主要负责人", "#e377c2"),
+        _role(Rel.DIRECTOR, "director", "董事", "#8c564b"),
+        _role(Rel.SUPERVISOR, "supervisor", "监事", "#17becf"),
+        _role(Rel.MANAGER, "manager", "经理", "#2ca02c"),
+        _role(Rel.CFO, "cfo", "财务负责人", "#6b6ecf"),
+        _role(Rel.BOARD_SECRETARY, "board_secretary", "董事会秘书", "#a55194"),
+        _role(Rel.ACTUAL_CONTROLLER, "actual_controller", "实际控制人", "#9467bd", Label.PARTY),
+        _role(Rel.DIRECTLY_RESPONSIBLE, "directly_responsible", "直接责任人", "#8c6d31"),
         RelKind(
-            "HOLDS_SHARES", "shareholding", "Party", "Enterprise", "股东", "#1f77b4",
+            Rel.HOLDS_SHARES, "shareholding", Label.PARTY, Label.ENTERPRISE, "股东", "#1f77b4",
             (
                 Prop("percentage", "float", "持股比例"), Prop("pct_min", "float", "最低比例"),
                 Prop("pct_max", "float", "最高比例"), Prop("capital", "float", "出资额"),
@@ -205,22 +251,26 @@ MODEL = Model(
                 Prop("declared_indirect", "float", "申报间接比例"),
             ),
         ),
-        RelKind("IMPOSED_ON", "measure", "Measure", "Party", "惩戒对象", "#d62728"),
-        RelKind("DETERMINED_BY", "authority", "Measure", "Authority", "认定部门", "#7f7f7f"),
-        RelKind("EVENT_OF", "event", "MeasureEvent", "Measure", "程序事件", "#ff7f0e"),
-        RelKind("FAMILY", "family", "Person", "Person", "亲属", "#e7969c",
+        RelKind(Rel.IMPOSED_ON, "measure", Label.MEASURE, Label.PARTY, "惩戒对象", "#393b79"),
+        RelKind(Rel.DETERMINED_BY, "authority", Label.MEASURE, Label.AUTHORITY, "认定部门",
+                "#7f7f7f"),
+        RelKind(Rel.EVENT_OF, "event", Label.MEASURE_EVENT, Label.MEASURE, "程序事件", "#e7ba52"),
+        RelKind(Rel.FAMILY, "family", Label.PERSON, Label.PERSON, "亲属", "#e7969c",
                 (Prop("relation", label_zh="关系"),)),
-        RelKind("ASSOCIATE", "family", "Party", "Party", "关联人", "#ce6dbd",
+        RelKind(Rel.ASSOCIATE, "family", Label.PARTY, Label.PARTY, "关联人", "#ce6dbd",
                 (Prop("relation", label_zh="关系"),)),
-        RelKind("HAS_IDENTIFIER", "identifier", "Party", "Identifier", "标识符", "#aec7e8"),
+        RelKind(Rel.HAS_IDENTIFIER, "identifier", Label.PARTY, Label.IDENTIFIER, "标识符",
+                "#aec7e8"),
         RelKind(
-            "HAS_CONTACT", "suspected", "Enterprise", "Contact", "登记联系信息", "#bcbd22",
-            (Prop("field"),),
+            Rel.HAS_CONTACT, "suspected", Label.ENTERPRISE, Label.CONTACT, "登记联系信息",
+            "#bcbd22", (Prop("field"),),
         ),
     ),
 )
 
-#: Roles that make a person accountable for every measure reaching persons (domain R1).
-RESPONSIBILITY_ROLES = ("legal_representative", "principal", "actual_controller")
+#: Relationship types of the roles, in the model's order.
+ROLE_TYPES = MODEL.rels_of("role")
+#: Node kinds that are parties (enterprises and persons).
+PARTIES = MODEL.labels_of(Label.PARTY)
 #: Senior managers, counted as executives.
 EXECUTIVE_ROLES = ("director", "supervisor", "manager", "cfo", "board_secretary")

@@ -21,10 +21,11 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 from pathlib import Path
 
+from graph.model import Label
 from graph.neo4j.bulk import ARRAY_DELIMITER, ImportGroup, ImportSpool
 from graph.neo4j.store import Neo4jStore
 from graph.store import INTERNAL_PROPS, StoreError, VersionedRow, WriteResult, rounds
-from ingest.bundle import BundleError
+from ingest.errors import BundleError
 from ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress
 from ingest.runs import close_interrupted
 
@@ -114,8 +115,8 @@ def carry_runs(store: Neo4jStore, spool: ImportSpool) -> None:
     rows = [VersionedRow(n.uid, {k: v for k, v in n.props.items() if k not in INTERNAL_PROPS},
                          str(n.props.get("fp", "")),
                          history=tuple(n.props.get("history") or ()))
-            for n in store.nodes("IngestRun")]
-    spool.merge(None, "IngestRun", rows, edges=False)
+            for n in store.nodes(Label.INGEST_RUN)]
+    spool.merge(None, Label.INGEST_RUN, rows, edges=False)
 
 
 def ingest_bulk(store: Neo4jStore, *, source: str, path: str,
@@ -126,7 +127,7 @@ def ingest_bulk(store: Neo4jStore, *, source: str, path: str,
     """Load into an empty database through `importer` (see the module); `load` feeds the
     tables to the ingestor, `say` hears each phase's end
     with its duration."""
-    held = {kind: n for kind, n in store.counts().items() if n and kind != "IngestRun"}
+    held = {kind: n for kind, n in store.counts().items() if n and kind != Label.INGEST_RUN}
     if held:
         raise BundleError(
             "a bulk load needs an empty database, and this one holds "

@@ -16,13 +16,14 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import groupby, islice
 
 from graph.consistency import Inconsistency, over_allocations, sole_role_overlaps
+from graph.model import Rel
 from graph.records import Edge
 from graph.store import Reader, VersionedRow
 
 #: The rule judging each relationship type.
 RULES: dict[str, Callable[[Iterable[Edge]], list[Inconsistency]]] = {
-    "HOLDS_SHARES": over_allocations,
-    "LEGAL_REPRESENTATIVE": sole_role_overlaps,
+    Rel.HOLDS_SHARES: over_allocations,
+    Rel.LEGAL_REPRESENTATIVE: sole_role_overlaps,
 }
 #: The warning kind (summary group) of each inconsistency.
 KINDS = {"over_100": "holders over 100%", "sole_role_overlap": "overlapping legal representatives"}

@@ -36,11 +36,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from graph.lifecycle import DECISIONS, ENDING_EVENTS
+from graph.model import Rel
 from graph.store import Reader
 
-#: Events that end a measure (each can happen once).
-ENDING = ("repaired", "exited", "objection_upheld")
-DECISIONS = ("objection_upheld", "objection_rejected")
 #: Same-day order: a filing comes before its decision, a decision before an end.
 _RANK = {"objection_filed": 0, "objection_upheld": 1, "objection_rejected": 1,
          "repaired": 2, "exited": 2}
@@ -99,9 +98,9 @@ def one_objection_at_a_time(event: Event, start: str | None, earlier: list[Event
 
 def ends_once(event: Event, start: str | None, earlier: list[Event],
               today: str) -> str | None:
-    if event.name in ENDING or event.name == "objection_filed":
-        ended = [e for e in _ordered(earlier) if e.name in ENDING]
-        if ended and (event.name in ENDING or ended[0].day <= event.day):
+    if event.name in ENDING_EVENTS or event.name == "objection_filed":
+        ended = [e for e in _ordered(earlier) if e.name in ENDING_EVENTS]
+        if ended and (event.name in ENDING_EVENTS or ended[0].day <= event.day):
             return f"the measure already ended: {ended[0].name} on {ended[0].day}"
     return None
 
@@ -134,9 +133,9 @@ class DueProcess:
         event's `EVENT_OF` (key ``measure#event#date``, dated) judged, and remembered when
         admitted."""
         for rel_type, row in edges:
-            if rel_type == "IMPOSED_ON":
+            if rel_type == Rel.IMPOSED_ON:
                 self.learn_measure(row.source, row.props.get("start"))
-            elif rel_type == "EVENT_OF":
+            elif rel_type == Rel.EVENT_OF:
                 measure_id, day = row.target, row.props["start"]
                 name = row.source[len(measure_id) + 1:-len(day) - 1]
                 reason = self.judge(measure_id, name, day)
@@ -167,7 +166,7 @@ class DueProcess:
             if measure_id not in self._starts:
                 node = store.get_node(measure_id)
                 self._starts[measure_id] = node.props.get("start") if node else None
-            edges = store.adjacent([measure_id], ["EVENT_OF"], "in")
+            edges = store.adjacent([measure_id], [Rel.EVENT_OF], "in")
             nodes = store.get_nodes(e.source for e in edges)
             events = [Event(n.props["event"], n.props["date"]) for n in nodes.values()
                       if n.props.get("event") in _RANK and n.props.get("date")]

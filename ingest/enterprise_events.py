@@ -23,12 +23,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from graph.model import Label, Rel
 from graph.store import EntityRow, edge_key
 from ingest.fields import FieldError, choice, parse_bool, parse_date, required, split_list, text
 from ingest.tables import Writes, person_key, uscc
 
-FILE = "enterprise_events.csv"
-COLUMNS = ("event_id", "enterprise", "event", "date")
 EVENTS = ("licence_revoked", "ordered_closed", "bankruptcy_liquidation",
           "serious_violation_list")
 
@@ -54,17 +53,17 @@ def enterprise_event(row: dict[str, str], *, kinds: tuple[str, ...]) -> Writes:
         if text(flag) else None,
         "responsible": named or None,
     }
-    edges = [("IMPOSED_ON", EntityRow(edge_key("IMPOSED_ON", event_id, enterprise),
+    edges = [(Rel.IMPOSED_ON, EntityRow(edge_key(Rel.IMPOSED_ON, event_id, enterprise),
                                       {"start": day, "end": None},
                                       source=event_id, target=enterprise))]
-    nodes = [("Measure", EntityRow(event_id, content))]
+    nodes = [(Label.MEASURE, EntityRow(event_id, content))]
     if authority:
-        nodes.insert(0, ("Authority", EntityRow(authority, {"name": authority})))
-        edges.append(("DETERMINED_BY", EntityRow(edge_key("DETERMINED_BY", event_id, authority),
+        nodes.insert(0, (Label.AUTHORITY, EntityRow(authority, {"name": authority})))
+        edges.append((Rel.DETERMINED_BY, EntityRow(edge_key(Rel.DETERMINED_BY, event_id, authority),
                                                  {}, source=event_id, target=authority)))
     return Writes(key=event_id, nodes=nodes, edges=edges,
-                  refs=[("Enterprise", enterprise, "enterprise"),
-                        *(("Person", p, "responsible_persons") for p in named)])
+                  refs=[(Label.ENTERPRISE, enterprise, "enterprise"),
+                        *((Label.PERSON, p, "responsible_persons") for p in named)])
 
 
 def make_enterprise_event(kinds: set[str]) -> Callable[[dict[str, str]], Writes]:

@@ -28,17 +28,11 @@ from typing import Any
 from ingest.catalogue import read_catalogue
 from ingest.enterprise_events import EVENTS
 from ingest.identifiers import REGIONS, ZHENGZHOU, Region, Sex, make_ric, make_uscc
+from ingest.tables import TABLE_COLUMNS
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "enterprises": ("uscc", "name", "kind", "status", "established", "address", "phone",
-                    "email"),
-    "persons": ("person_id", "name", "id_type"),
-    "roles": ("enterprise", "person", "role", "start", "end"),
-    "shareholdings": ("enterprise", "holder", "holder_kind", "percentage", "start", "end"),
-    "measures": ("measure_id", "subject", "subject_kind", "kind", "conduct_date", "start", "end",
-                 "authority", "legal_basis", "status"),
-    "measure_events": ("measure_id", "event", "date", "note"),
-}
+#: The tables generated, each with the bundle's required columns.
+GENERATED = ("enterprises", "persons", "roles", "shareholdings", "measures", "measure_events")
+COLUMNS = {name: TABLE_COLUMNS[name].required for name in GENERATED}
 PROGRESS_EVERY = 10_000
 
 ELSEWHERE = tuple(r for r in REGIONS if r not in ZHENGZHOU)

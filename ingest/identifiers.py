@@ -17,8 +17,6 @@ from typing import Literal, NamedTuple
 from stdnum import numdb
 from stdnum.cn import ric, uscc
 
-from graph.personal import mask_id  # noqa: F401 (moved to graph: queries mask too)
-
 Sex = Literal["male", "female"]
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

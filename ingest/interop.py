@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ingest.bundle import BundleError
+from ingest.errors import BundleError
 from ingest.fields import FieldError
 from ingest.identifiers import IdentifierError, validate_ric, validate_uscc
 from ingest.pipeline import Ingestor, Reject, TableCounts
@@ -104,8 +104,8 @@ def iso_day(value: Any, field: str) -> str:
         return ""
     if not isinstance(value, str):
         raise FieldError(field, repr(value), "expected a date YYYY-MM-DD")
-    value = value.strip()
-    return value[:10] if len(value) > 10 and value[10] == "T" else value
+    text = value.strip()
+    return text[:10] if len(text) > 10 and text[10] == "T" else text
 
 
 def is_partial_date(value: str) -> bool:

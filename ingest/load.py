@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from graph.model import Label
 from graph.store import EntityRow, Store
 from ingest import bods, ftm
-from ingest.bundle import BundleError, bundle_files, row_reader
+from ingest.bundle import bundle_files, row_reader
 from ingest.catalogue import read_catalogue
+from ingest.errors import BundleError
 from ingest.interop import Converted, first_record
 from ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress
 from ingest.runs import close_interrupted
@@ -39,7 +41,7 @@ def load_catalogue(ingestor: Ingestor, catalogue: dict[str, dict[str, object]]) 
     """Write the measure-kind catalogue as `MeasureKind` nodes."""
     prov = {"source": ingestor.report.source, "run_id": ingestor.report.run_id}
     rows = [EntityRow(kind, dict(props), prov) for kind, props in catalogue.items()]
-    ingestor.report.writes += ingestor.store.upsert_nodes("MeasureKind", rows)
+    ingestor.report.writes += ingestor.store.upsert_nodes(Label.MEASURE_KIND, rows)
 
 
 @dataclass(frozen=True)

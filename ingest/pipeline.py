@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from graph.model import MODEL
+from graph.model import MODEL, Label
 from graph.store import EntityRow, Reader, VersionedRow, Writer, WriteResult
 from ingest.doubtful import DoubtfulFacts
 from ingest.due_process import DueProcess
@@ -31,7 +31,7 @@ from ingest.tables import Table
 
 BATCH_ROWS = 5000
 #: Node kinds that rows refer to; their keys are remembered for the whole run.
-REFERABLE = frozenset({"Enterprise", "Person", "Measure"})
+REFERABLE = frozenset({Label.ENTERPRISE, Label.PERSON, Label.MEASURE})
 Rows = Iterable[tuple[int, dict[str, str]]]
 Progress = Callable[[str, int], None]
 
@@ -181,7 +181,7 @@ class Ingestor:
         content = {"started": r.started, "finished": r.finished or None, "status": r.status,
                    "path": r.path, "format": r.source, "rejects": r.rejected,
                    "counts": json.dumps(counts, ensure_ascii=False)}
-        self.store.upsert_nodes("IngestRun", [EntityRow(r.run_id, content,
+        self.store.upsert_nodes(Label.INGEST_RUN, [EntityRow(r.run_id, content,
                                                         {"source": r.source, "run_id": r.run_id})])
         self.store.flush()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from graph.law import decision_date, publication_window, rule_date, version_for, versions_of
+from graph.model import Label
 from graph.store import Reader
 
 
@@ -23,10 +24,10 @@ def repair_refusal(store: Reader, measure_id: str, day: str) -> str | None:
     except ValueError:
         return None
     measure = store.get_node(measure_id)
-    if measure is None or measure.kind != "Measure":
+    if measure is None or measure.kind != Label.MEASURE:
         return None
     kind = store.get_node(measure.props.get("kind") or "")
-    if kind is None or kind.kind != "MeasureKind":
+    if kind is None or kind.kind != Label.MEASURE_KIND:
         return None
     decided, versions = decision_date(measure.props), versions_of(kind.props)
     dated_by = versions[-1].get("dated_by") if versions else None

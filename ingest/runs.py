@@ -6,7 +6,7 @@ API serialises its own writes; do not start two `credtrace ingest` on one store 
 
 from __future__ import annotations
 
-from graph.model import PROVENANCE
+from graph.model import PROVENANCE, Label
 from graph.store import EntityRow, Reader, Writer, public_props
 
 INTERRUPTED = "failed"
@@ -25,7 +25,7 @@ def close_interrupted(store: Writer, current: str | None = None) -> list[str]:
     """
     if not isinstance(store, Reader):
         return []
-    stale = [run for run in store.nodes("IngestRun")
+    stale = [run for run in store.nodes(Label.INGEST_RUN)
              if run.props.get("status") == "running" and run.uid != current]
     if not stale:
         return []
@@ -34,6 +34,6 @@ def close_interrupted(store: Writer, current: str | None = None) -> list[str]:
         props = public_props(run.props)
         provenance = {name: props.pop(name, None) for name in PROVENANCE}
         rows.append(EntityRow(run.uid, props | {"status": INTERRUPTED}, provenance))
-    store.upsert_nodes("IngestRun", rows)
+    store.upsert_nodes(Label.INGEST_RUN, rows)
     store.flush()
     return [run.uid for run in stale]

@@ -15,7 +15,8 @@ from functools import partial
 from typing import Any
 
 from graph.identifiers import identifier_key
-from graph.model import MODEL
+from graph.lifecycle import EVENTS, STATUSES
+from graph.model import MODEL, Label, Rel
 from graph.store import EntityRow, edge_key
 from ingest.fields import (
     FieldError,
@@ -34,8 +35,6 @@ from ingest.sectors import codes, sector
 from ingest.vocabulary import canonical
 
 ID_TYPES = ("ric", "passport", "other")
-MEASURE_STATUSES = ("active", "under_objection", "repaired", "exited", "expired")
-EVENTS = ("objection_filed", "objection_upheld", "objection_rejected", "repaired", "exited")
 CONTACT_FIELDS = ("address", "phone", "email")
 _BESIDE_WIDE = re.compile(r" (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) ")
 
@@ -100,9 +99,9 @@ def add_identifiers(writes: Writes, party: str, given: list[str]) -> None:
     forms.discard("id:")
     forms.discard(identifier_key(party))  # the key itself resolves directly
     for uid in sorted(forms):
-        writes.nodes.append(("Identifier", EntityRow(uid, {"value": uid[3:]})))
-        writes.edges.append(("HAS_IDENTIFIER", EntityRow(
-            edge_key("HAS_IDENTIFIER", party, uid), {}, source=party, target=uid)))
+        writes.nodes.append((Label.IDENTIFIER, EntityRow(uid, {"value": uid[3:]})))
+        writes.edges.append((Rel.HAS_IDENTIFIER, EntityRow(
+            edge_key(Rel.HAS_IDENTIFIER, party, uid), {}, source=party, target=uid)))
 
 
 def from_vocabulary(writes: Writes, row: dict[str, str], name: str, vocabulary: str,
@@ -138,12 +137,13 @@ def enterprise(row: dict[str, str]) -> Writes:
         content[name] = value or raw
         if value:
             contact = f"{name}:{value}"
-            writes.nodes.append(("Contact", EntityRow(contact, {"field": name, "value": value})))
-            writes.edges.append(("HAS_CONTACT", EntityRow(
-                edge_key("HAS_CONTACT", key, contact), {"field": name}, source=key,
+            found = {"field": name, "value": value}
+            writes.nodes.append((Label.CONTACT, EntityRow(contact, found)))
+            writes.edges.append((Rel.HAS_CONTACT, EntityRow(
+                edge_key(Rel.HAS_CONTACT, key, contact), {"field": name}, source=key,
                 target=contact,
             )))
-    writes.nodes.insert(0, ("Enterprise", EntityRow(key, content)))
+    writes.nodes.insert(0, (Label.ENTERPRISE, EntityRow(key, content)))
     old_number = [key[8:17]] if ":" not in key else []  # the organisation code in a USCC
     add_identifiers(writes, key, [*old_number, *split_list(row.get("identifiers"))])
     return writes
@@ -164,7 +164,7 @@ def person(row: dict[str, str]) -> Writes:
                                for w in result.warnings)
     content = {"name": required(row.get("name"), "name"), "id_type": id_type,
                "id_number": id_number}
-    writes.nodes.append(("Person", EntityRow(key, content)))
+    writes.nodes.append((Label.PERSON, EntityRow(key, content)))
     add_identifiers(writes, key, split_list(row.get("identifiers")))
     return writes
 
@@ -198,7 +198,7 @@ def role(row: dict[str, str]) -> Writes:
         key=uid,
         edges=[(rel_type, EntityRow(uid, {"start": start, "end": end},
                                     source=who, target=ent))],
-        refs=[("Enterprise", ent, "enterprise"), (holder_label, who, "person")],
+        refs=[(Label.ENTERPRISE, ent, "enterprise"), (holder_label, who, "person")],
     )
 
 
@@ -206,8 +206,8 @@ def holder_key(row: dict[str, str]) -> tuple[str, str]:
     """The holder's key and label from `holder` and `holder_kind`."""
     kind = choice(row.get("holder_kind") or "person", "holder_kind", ("person", "enterprise"))
     if kind == "enterprise":
-        return uscc(row.get("holder"), "holder"), "Enterprise"
-    return person_key(row.get("holder"), "holder"), "Person"
+        return uscc(row.get("holder"), "holder"), Label.ENTERPRISE
+    return person_key(row.get("holder"), "holder"), Label.PERSON
 
 
 def shareholding(row: dict[str, str]) -> Writes:
@@ -243,12 +243,12 @@ def shareholding(row: dict[str, str]) -> Writes:
         "interest": text(row.get("interest")), "direct": direct, "declared_indirect": declared,
     }
     # a declared indirect figure and a direct holding of the same parties are two facts
-    uid = edge_key("HOLDS_SHARES", holder, ent, start, *(["indirect"] if direct is False else []))
+    uid = edge_key(Rel.HOLDS_SHARES, holder, ent, start, *(["indirect"] if direct is False else []))
     return Writes(
         key=uid,
-        edges=[("HOLDS_SHARES", EntityRow(uid, content,
+        edges=[(Rel.HOLDS_SHARES, EntityRow(uid, content,
                                           source=holder, target=ent))],
-        refs=[("Enterprise", ent, "enterprise"), (label, holder, "holder")],
+        refs=[(Label.ENTERPRISE, ent, "enterprise"), (label, holder, "holder")],
     )
 
 
@@ -267,15 +267,15 @@ def relation(row: dict[str, str]) -> Writes:
     if found is None:
         raise FieldError("relation", term, "unknown relation; add it to "
                          "ingest/data/relation_words.csv")
-    rel_type = "FAMILY" if found in FAMILY_RELATIONS else "ASSOCIATE"
+    rel_type = Rel.FAMILY if found in FAMILY_RELATIONS else Rel.ASSOCIATE
     ends = []
     for name in ("person", "relative"):
         kind = choice(row.get(f"{name}_kind") or "person", f"{name}_kind",
                       ("person", "enterprise"))
-        if kind == "enterprise" and rel_type == "FAMILY":
+        if kind == "enterprise" and rel_type == Rel.FAMILY:
             raise FieldError(f"{name}_kind", kind, "a family link joins two persons")
-        ends.append((uscc(row.get(name), name), "Enterprise") if kind == "enterprise"
-                    else (person_key(row.get(name), name), "Person"))
+        ends.append((uscc(row.get(name), name), Label.ENTERPRISE) if kind == "enterprise"
+                    else (person_key(row.get(name), name), Label.PERSON))
     (who, who_label), (other, other_label) = ends
     if who == other:
         raise FieldError("relative", other, "a party is not its own relative")
@@ -295,9 +295,9 @@ def measure(row: dict[str, str], *, kinds: tuple[str, ...]) -> Writes:
     subject_kind = choice(row.get("subject_kind") or "enterprise", "subject_kind",
                           ("enterprise", "person"))
     if subject_kind == "enterprise":
-        subject, label = uscc(row.get("subject"), "subject"), "Enterprise"
+        subject, label = uscc(row.get("subject"), "subject"), Label.ENTERPRISE
     else:
-        subject, label = person_key(row.get("subject"), "subject"), "Person"
+        subject, label = person_key(row.get("subject"), "subject"), Label.PERSON
     kind = choice(row.get("kind"), "kind", kinds)
     conduct = parse_date(row.get("conduct_date"), "conduct_date")
     start, end = parse_interval(row.get("start"), row.get("end"))
@@ -307,13 +307,13 @@ def measure(row: dict[str, str], *, kinds: tuple[str, ...]) -> Writes:
     content = {
         "kind": kind, "conduct_date": conduct, "start": start, "end": end,
         "authority": authority, "legal_basis": text(row.get("legal_basis")),
-        "status": choice(row.get("status") or "active", "status", MEASURE_STATUSES),
+        "status": choice(row.get("status") or "active", "status", STATUSES),
         "subject": subject, "subject_kind": subject_kind,
         "published": parse_date(row.get("published"), "published"),  # optional column
         "sector": sector(row.get("sector")),  # optional column (行业/领域)
     }
-    imposed = edge_key("IMPOSED_ON", measure_id, subject)
-    determined = edge_key("DETERMINED_BY", measure_id, authority)
+    imposed = edge_key(Rel.IMPOSED_ON, measure_id, subject)
+    determined = edge_key(Rel.DETERMINED_BY, measure_id, authority)
     doubtful = content["sector"] is not None and content["sector"] not in codes()
     return Writes(
         warnings=[("sector", "not in ingest/data/sectors.csv: kept, no sector rule "
@@ -321,12 +321,12 @@ def measure(row: dict[str, str], *, kinds: tuple[str, ...]) -> Writes:
                     "unknown sector")]
         if doubtful else [],
         key=measure_id,
-        nodes=[("Authority", EntityRow(authority, {"name": authority})),
-               ("Measure", EntityRow(measure_id, content))],
+        nodes=[(Label.AUTHORITY, EntityRow(authority, {"name": authority})),
+               (Label.MEASURE, EntityRow(measure_id, content))],
         edges=[
-            ("IMPOSED_ON", EntityRow(imposed, {"start": start, "end": end},
+            (Rel.IMPOSED_ON, EntityRow(imposed, {"start": start, "end": end},
                                      source=measure_id, target=subject)),
-            ("DETERMINED_BY", EntityRow(determined, {}, source=measure_id, target=authority)),
+            (Rel.DETERMINED_BY, EntityRow(determined, {}, source=measure_id, target=authority)),
         ],
         refs=[(label, subject, "subject")],
     )
@@ -346,11 +346,47 @@ def event(row: dict[str, str]) -> Writes:
     content = {"measure_id": measure_id, "event": name, "date": day, "note": text(row.get("note"))}
     return Writes(
         key=uid,
-        nodes=[("MeasureEvent", EntityRow(uid, content))],
-        edges=[("EVENT_OF", EntityRow(edge_key("EVENT_OF", uid, measure_id), {"start": day},
+        nodes=[(Label.MEASURE_EVENT, EntityRow(uid, content))],
+        edges=[(Rel.EVENT_OF, EntityRow(edge_key(Rel.EVENT_OF, uid, measure_id), {"start": day},
                                       source=uid, target=measure_id))],
-        refs=[("Measure", measure_id, "measure_id")],
+        refs=[(Label.MEASURE, measure_id, "measure_id")],
     )
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A table's columns in file order: those a file must have, then those it may have (an
+    absent one reads as empty)."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return (*self.required, *self.optional)
+
+
+#: The bundle's tables in load order (parties before the relationships that refer to them)
+#: and their columns: the one declaration the importer, the generator and the tests read.
+TABLE_COLUMNS: dict[str, Columns] = {
+    "enterprises": Columns(("uscc", "name", "kind", "status", "established", *CONTACT_FIELDS),
+                           ("identifiers",)),
+    "persons": Columns(("person_id", "name", "id_type"), ("identifiers",)),
+    "roles": Columns(("enterprise", "person", "role", "start", "end")),
+    "shareholdings": Columns(("enterprise", "holder", "holder_kind", "percentage", "start",
+                              "end"),
+                             ("pct_min", "pct_max", "capital", "interest", "direct",
+                              "declared_indirect")),
+    "relations": Columns(("person", "relative", "relation", "start", "end"),
+                         ("person_kind", "relative_kind")),
+    "measures": Columns(("measure_id", "subject", "subject_kind", "kind", "conduct_date",
+                         "start", "end", "authority", "legal_basis", "status"),
+                        ("published", "sector")),
+    "enterprise_events": Columns(("event_id", "enterprise", "event", "date"),
+                                 ("roles_on", "personally_responsible", "responsible_persons",
+                                  "authority", "legal_basis")),
+    "measure_events": Columns(("measure_id", "event", "date", "note")),
+}
 
 
 @dataclass(frozen=True)
@@ -358,34 +394,25 @@ class Table:
     """A bundle table: file name, required columns and its converter."""
 
     name: str
-    columns: tuple[str, ...]
     convert: Callable[[dict[str, str]], Writes]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return TABLE_COLUMNS[self.name].required
 
     @property
     def file(self) -> str:
         return f"{self.name}.csv"
 
 
-def enterprise_events_table(measure_kinds: set[str]) -> Table:
-    """`enterprise_events.csv` (statutory consequences for persons; docs/law.md)."""
-    from ingest.enterprise_events import COLUMNS, make_enterprise_event  # uses this module
-
-    return Table("enterprise_events", COLUMNS, make_enterprise_event(measure_kinds))
-
-
 def tables(measure_kinds: set[str]) -> tuple[Table, ...]:
-    """The tables in load order (parties before the relationships that refer to them)."""
-    return (
-        Table("enterprises", ("uscc", "name", "kind", "status", "established", "address",
-                              "phone", "email"), enterprise),
-        Table("persons", ("person_id", "name", "id_type"), person),
-        Table("roles", ("enterprise", "person", "role", "start", "end"), role),
-        Table("shareholdings", ("enterprise", "holder", "holder_kind", "percentage", "start",
-                                "end"), shareholding),
-        Table("relations", ("person", "relative", "relation", "start", "end"), relation),
-        Table("measures", ("measure_id", "subject", "subject_kind", "kind", "conduct_date",
-                           "start", "end", "authority", "legal_basis", "status"),
-              make_measure(measure_kinds)),
-        enterprise_events_table(measure_kinds),
-        Table("measure_events", ("measure_id", "event", "date", "note"), event),
-    )
+    """The tables in load order (`TABLE_COLUMNS`' order)."""
+    from ingest.enterprise_events import make_enterprise_event  # it uses this module
+
+    converters: dict[str, Callable[[dict[str, str]], Writes]] = {
+        "enterprises": enterprise, "persons": person, "roles": role,
+        "shareholdings": shareholding, "relations": relation,
+        "measures": make_measure(measure_kinds),
+        "enterprise_events": make_enterprise_event(measure_kinds), "measure_events": event,
+    }
+    return tuple(Table(name, converters[name]) for name in TABLE_COLUMNS)

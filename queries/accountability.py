@@ -15,15 +15,19 @@ Derived measures never reach the person's other enterprises (R2).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired
 
-from graph.model import MODEL
+from typing_extensions import TypedDict
+
+from graph.model import MODEL, Label, Rel
 from graph.records import Edge, Node
 from graph.store import Reader
 from graph.timeline import Validity, uncertainty_reason, validity
 from queries.common import (
     EntityNotFound,
+    Json,
     MeasureKind,
+    Party,
     as_of_date,
     catalogue,
     interval,
@@ -36,7 +40,7 @@ from queries.common import (
 from queries.control import Tri
 from queries.data_quality import CHECKED, chain_notes
 from queries.explain import explanation
-from queries.measures import events_of, measures_on, state
+from queries.measures import State, events_of, measures_on, state
 from queries.ownership import Candidate, controllers_on, overlaps, read_upward, upward_plan
 from queries.statutory import responsibility
 
@@ -48,8 +52,8 @@ EARLIEST = "0001-01-01"
 #: above it, with what the data-quality notes read of each enterprise on them.
 REACHED_PLAN = upward_plan(MODEL.rels_of("role"), above=CHECKED)
 #: What `accountable` reads: the same, the measures on the enterprise and their events.
-READ_PLAN = upward_plan(("IMPOSED_ON", *MODEL.rels_of("role")),
-                        {"Measure": ((("EVENT_OF",), "in"),)}, above=CHECKED)
+READ_PLAN = upward_plan((Rel.IMPOSED_ON, *MODEL.rels_of("role")),
+                        {Label.MEASURE: (((Rel.EVENT_OF,), "in"),)}, above=CHECKED)
 
 
 def measure_step(measure: Node, kind: MeasureKind | None) -> dict[str, Any]:
@@ -117,9 +121,34 @@ def controller_candidates(store: Reader, uscc: str, lo: str,
     return [found[uid] for uid in sorted(found)]
 
 
+class Reached(TypedDict):
+    """A person a measure reaches (R1), through which roles, with the measure's state and
+    the evidence chain; `reason`: why it is uncertain."""
+
+    person: str
+    name: str
+    roles: list[str]
+    measure: str
+    kind: str
+    derived: bool
+    state: State
+    evidence: list[Json]
+    explanation: Json
+    reason: NotRequired[str]
+
+
+class Reach(TypedDict):
+    """What one enterprise measure reaches: persons for certain, uncertain ones, and the
+    doubtful data met on the way."""
+
+    reached: list[Reached]
+    uncertain: list[Reached]
+    data_quality: list[Json]
+
+
 def reached_by(store: Reader, enterprise: Node, measure: Node, kind: MeasureKind,
                as_of: str, *, events: list[dict[str, Any]] | None = None,
-               ) -> dict[str, list[dict[str, Any]]]:
+               ) -> Reach:
     """Persons reached by one measure on one enterprise, and the uncertain cases: every
     person who may be responsible is in one of the two lists, with the reason when
     uncertain.
@@ -131,8 +160,8 @@ def reached_by(store: Reader, enterprise: Node, measure: Node, kind: MeasureKind
         events = events_of(store, [measure.uid])[measure.uid]
     source_state = state(measure.props, events, as_of, kind)
     lo, hi = conduct_window(enterprise, measure, as_of)
-    found: dict[str, dict[str, Any]] = {}
-    uncertain: list[dict[str, Any]] = []
+    found: dict[str, Reached] = {}
+    uncertain: list[Reached] = []
 
     def add(person: Node, role: str, chain: list[dict[str, Any]], rule: str,
             inputs: dict[str, Any], reasons: list[str]) -> None:
@@ -140,7 +169,7 @@ def reached_by(store: Reader, enterprise: Node, measure: Node, kind: MeasureKind
         if not responsible:
             return
         reasons = reasons or ([doubt] if doubt else [])
-        entry: dict[str, Any] = {"person": person.uid, "name": person.name, "roles": [role],
+        entry: Reached = {"person": person.uid, "name": person.name, "roles": [role],
                  "measure": measure.uid, "kind": kind.kind, "derived": True,
                  "state": source_state.as_dict(),
                  "evidence": [*head, *chain, {"step": "person", **party(person)}],
@@ -167,7 +196,7 @@ def reached_by(store: Reader, enterprise: Node, measure: Node, kind: MeasureKind
     candidates = (controller_candidates(store, enterprise.uid, lo, hi)
                   if "actual_controller" in kind.roles else [])
     for candidate, day in candidates:
-        if candidate.party.kind != "Person":
+        if candidate.party.kind != Label.PERSON:
             continue
         role = "actual_controller" + ("" if candidate.declared else " (derived)")
         why = list(candidate.explanation["uncertain"])
@@ -186,8 +215,19 @@ def reached_by(store: Reader, enterprise: Node, measure: Node, kind: MeasureKind
             "data_quality": quality}
 
 
+class AccountableAnswer(TypedDict):
+    """R1: persons reached by the enterprise's measures, with the evidence chains."""
+
+    enterprise: Party
+    as_of: str
+    measures: list[str]
+    reached: list[Reached]
+    uncertain: list[Reached]
+    data_quality: list[Json]
+
+
 def accountable(store: Reader, uscc: str, *, measure_id: str | None = None,
-                as_of: str | None = None) -> dict[str, Any]:
+                as_of: str | None = None) -> AccountableAnswer:
     """R1: the persons reached by each measure on `uscc` that reaches persons.
 
     >>> from graph.memory import MemoryStore
@@ -197,15 +237,16 @@ def accountable(store: Reader, uscc: str, *, measure_id: str | None = None,
     ['刘洋', '李娜']
     """
     day = as_of_date(as_of)
-    store = store.prefetch(key_forms(uscc), READ_PLAN, ["MeasureKind"])
-    enterprise = require_node(store, uscc, "Enterprise")
+    store = store.prefetch(key_forms(uscc), READ_PLAN, [Label.MEASURE_KIND])
+    enterprise = require_node(store, uscc, Label.ENTERPRISE)
     kinds = catalogue(store)
     measures = [m for m in measures_on(store, enterprise.uid)
                 if measure_id is None or m.uid == measure_id]
     if measure_id is not None and not measures:
         raise EntityNotFound(f"no measure {measure_id!r} on {enterprise.uid}")
-    answer: dict[str, Any] = {"enterprise": party(enterprise), "as_of": day, "measures": [],
-                              "reached": [], "uncertain": [], "data_quality": []}
+    answer: AccountableAnswer = {"enterprise": party(enterprise), "as_of": day,
+                                 "measures": [], "reached": [], "uncertain": [],
+                                 "data_quality": []}
     for measure in measures:
         kind = kind_of(kinds, measure)
         if kind is None or not kind.reaches_persons:
@@ -219,13 +260,13 @@ def accountable(store: Reader, uscc: str, *, measure_id: str | None = None,
     return answer
 
 
-def propagate(store: Reader, *, as_of: str | None = None) -> list[dict[str, Any]]:
+def propagate(store: Reader, *, as_of: str | None = None) -> list[AccountableAnswer]:
     """R1 over the whole graph: every enterprise measure that reaches persons, with the
     persons it reaches (one `accountable` answer per sanctioned enterprise)."""
     day = as_of_date(as_of)
     kinds = catalogue(store)
     subjects = sorted({
-        m.props["subject"] for m in store.nodes("Measure")
+        m.props["subject"] for m in store.nodes(Label.MEASURE)
         if m.props.get("subject_kind") == "enterprise"
         and kinds.get(m.props.get("kind", "")) is not None
         and kinds[m.props["kind"]].reaches_persons

@@ -31,14 +31,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from typing_extensions import TypedDict
+
 from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import MODEL
+from graph.model import MODEL, ROLE_TYPES, Label
 from graph.records import Edge, Node
 from graph.store import Reader
 from graph.timeline import possibly_valid
 from queries.accountability import measure_step, role_step
 from queries.check import Checker
-from queries.common import MeasureKind, as_of_date, party
+from queries.common import Json, MeasureKind, as_of_date, party
 from queries.control import Tri
 from queries.explain import explanation
 from queries.measures import MeasureState, state
@@ -53,7 +55,6 @@ from queries.network import (
 )
 from queries.ownership import Candidate, controllers_on, read_upward
 
-ROLE_TYPES = MODEL.rels_of("role")
 REPRESENTS = (MODEL.role_type("legal_representative"), MODEL.role_type("principal"))
 TRIGGERS = {"founded": "新设企业", "represented": "新任法定代表人或负责人",
             "controlled": "新增控股"}
@@ -82,7 +83,7 @@ def personal_measures(checker: Checker, measures: list[Node]) -> list[Personal]:
         subject, kind = subjects.get(measure.props.get("subject", "")), checker.kind(measure)
         if subject is None:
             continue
-        if subject.kind == "Person":
+        if subject.kind == Label.PERSON:
             steps = [measure_step(measure, kind), {"step": "person", **party(subject)}]
             result.append(Personal(subject.uid, measure, kind, False, steps))
         elif kind is not None and kind.reaches_persons:
@@ -305,7 +306,7 @@ def exposure(checker: Checker, sanctioned: dict[str, list[dict[str, Any]]], k: i
         nodes = checker.nodes(walk.dist)
         for uid in sorted(walk.dist):
             counted = [v for v in views if not (v["derived"] and v["subject"] == uid)]
-            if walk.dist[uid] == 0 or nodes[uid].kind != "Enterprise" or not counted:
+            if walk.dist[uid] == 0 or nodes[uid].kind != Label.ENTERPRISE or not counted:
                 continue
             near[uid].append({
                 "party": brief(nodes[subject]), "distance": walk.dist[uid], "measures": counted,
@@ -321,8 +322,27 @@ def exposure(checker: Checker, sanctioned: dict[str, list[dict[str, Any]]], k: i
     return entries, complete
 
 
+class AlertCounts(TypedDict):
+    forbidden_roles: int
+    new_shells: int
+    exposure: int
+
+
+class AlertsAnswer(TypedDict):
+    """R4 early warnings: forbidden roles, new shells, exposure within k hops; each list
+    cut at `limit`, `truncated` counting what was left out."""
+
+    as_of: str
+    k: int
+    forbidden_roles: list[Json]
+    new_shells: list[Json]
+    exposure: list[Json]
+    truncated: AlertCounts
+    complete: bool
+
+
 def alerts(store: Reader, *, as_of: str | None = None, k: int = 2,
-           limit: int = 500, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+           limit: int = 500, limits: Limits = DEFAULT_LIMITS) -> AlertsAnswer:
     """R4 alerts on `as_of`: forbidden roles, new shells and exposure within `k` hops.
 
     >>> from graph.memory import MemoryStore
@@ -339,14 +359,16 @@ def alerts(store: Reader, *, as_of: str | None = None, k: int = 2,
     k = bounded("k", k, 1, limits.max_hops)
     limit = bounded("limit", limit, 1, limits.max_results)
     checker = Checker(store, as_of_date(as_of))
-    measures = sorted(store.nodes("Measure"), key=lambda m: m.uid)
+    measures = sorted(store.nodes(Label.MEASURE), key=lambda m: m.uid)
     personal = personal_measures(checker, measures)
-    lists = {"forbidden_roles": forbidden_roles(checker, personal),
-             "new_shells": new_shells(checker, personal)}
-    sanctioned = sanctioned_parties(checker, measures, personal)
-    lists["exposure"], complete = exposure(checker, sanctioned, k, limits)
+    roles, shells = forbidden_roles(checker, personal), new_shells(checker, personal)
+    near, complete = exposure(checker, sanctioned_parties(checker, measures, personal), k,
+                              limits)
     return {
-        "as_of": checker.day, "k": k, **{name: items[:limit] for name, items in lists.items()},
-        "truncated": {name: max(len(items) - limit, 0) for name, items in lists.items()},
+        "as_of": checker.day, "k": k, "forbidden_roles": roles[:limit],
+        "new_shells": shells[:limit], "exposure": near[:limit],
+        "truncated": {"forbidden_roles": max(len(roles) - limit, 0),
+                      "new_shells": max(len(shells) - limit, 0),
+                      "exposure": max(len(near) - limit, 0)},
         "complete": complete,
     }

@@ -25,19 +25,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NotRequired, final
+
+from typing_extensions import TypedDict
 
 from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import MODEL
+from graph.model import MODEL, PARTIES, ROLE_TYPES, Label, Rel
 from graph.reads import Direction, Hop, Plan
 from graph.records import Edge, Node
 from graph.store import Reader
 from graph.timeline import possibly_valid
-from queries.accountability import REACHED_PLAN, measure_step, reached_by
+from queries.accountability import REACHED_PLAN, Reach, Reached, measure_step, reached_by
 from queries.common import (
     EntityNotFound,
     InvalidInput,
+    Json,
     MeasureKind,
+    Party,
     QueryError,
     as_of_date,
     catalogue,
@@ -48,22 +52,25 @@ from queries.common import (
 from queries.control import Tri
 from queries.data_quality import notes, with_notes
 from queries.explain import explanation
-from queries.measures import MeasureState, events_of, state
-from queries.owners import CONTROL_TYPES
-from queries.ownership import MAX_CHAIN, controllers_of_each, read_upward, share_bounds
+from queries.measures import MeasureState, State, events_of, state
+from queries.ownership import (
+    CONTROL_TYPES,
+    MAX_CHAIN,
+    controllers_of_each,
+    read_upward,
+    share_bounds,
+)
 
-ROLE_TYPES = MODEL.rels_of("role")
 ROLE_NAMES = {rel_type: role for role, rel_type in MODEL.roles.items()}
-SUBJECT_KINDS = ("Enterprise", "Person")
 #: Most enterprises followed downward from a batch's persons when looking for control.
 MAX_CONTROLLED = 5000
 
-Derived = tuple[Node, Node, dict[str, Any]]  # (enterprise, source measure, reached_by entry)
+Derived = tuple[Node, Node, Reached]  # (enterprise, source measure, reached_by entry)
 
 _PARTY: Sequence[tuple[Sequence[str], Direction]] = (  # what `Checker.person_edges` reads
-    (("IMPOSED_ON", *ROLE_TYPES, "HOLDS_SHARES"), "both"),)
-_LATER: Hop = {"Enterprise": ((("IMPOSED_ON",), "in"), (CONTROL_TYPES, "out")),
-               "Measure": ((("EVENT_OF",), "in"),)}
+    ((Rel.IMPOSED_ON, *ROLE_TYPES, Rel.HOLDS_SHARES), "both"),)
+_LATER: Hop = {Label.ENTERPRISE: (((Rel.IMPOSED_ON,), "in"), (CONTROL_TYPES, "out")),
+               Label.MEASURE: (((Rel.EVENT_OF,), "in"),)}
 
 
 def read_plan(with_risk: bool) -> Plan:
@@ -72,9 +79,10 @@ def read_plan(with_risk: bool) -> Plan:
     from, the enterprises so reached (with risk: of the persons in an enterprise's roles
     and its shareholders first), and the measures' events. Holdings higher up, read for
     an enterprise's controllers, cost a round trip per level."""
-    ent: tuple[str, ...] = ("IMPOSED_ON", *ROLE_TYPES, *(("HOLDS_SHARES",) if with_risk else ()))
-    first: Hop = {"Enterprise": ((ent, "in"),), "Person": _PARTY}
-    second: Hop = {**_LATER, "Person": _PARTY} if with_risk else _LATER
+    held = (Rel.HOLDS_SHARES,) if with_risk else ()
+    ent: tuple[str, ...] = (Rel.IMPOSED_ON, *ROLE_TYPES, *held)
+    first: Hop = {Label.ENTERPRISE: ((ent, "in"),), Label.PERSON: _PARTY}
+    second: Hop = {**_LATER, Label.PERSON: _PARTY} if with_risk else _LATER
     return (first, second, _LATER, _LATER)
 
 
@@ -90,7 +98,7 @@ class Checker:
         self.limits: list[str] = []
         self._nodes: dict[str, Node] = {}
         self._events: dict[str, list[dict[str, Any]]] = {}
-        self._reached: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
+        self._reached: dict[tuple[str, str], Reach] = {}
 
     # --- cached reads -------------------------------------------------------------
     def nodes(self, uids: Iterable[str]) -> dict[str, Node]:
@@ -118,7 +126,7 @@ class Checker:
         return kind_of(self.kinds, measure)
 
     def reached(self, enterprise: Node, measure: Node,
-                kind: MeasureKind) -> dict[str, list[dict[str, Any]]]:
+                kind: MeasureKind) -> Reach:
         """`queries.accountability.reached_by`, once per enterprise measure."""
         key = (enterprise.uid, measure.uid)
         if key not in self._reached:
@@ -131,7 +139,7 @@ class Checker:
         """Measures on, roles of and holdings of `persons` (any date), in one read."""
         if not persons:
             return []
-        return self.store.adjacent(persons, ["IMPOSED_ON", *ROLE_TYPES, "HOLDS_SHARES"], "both")
+        return self.store.adjacent(persons, [Rel.IMPOSED_ON, *ROLE_TYPES, Rel.HOLDS_SHARES], "both")
 
     def controlled(self, persons: Sequence[str], edges: list[Edge]) -> dict[str, set[str]]:
         """Enterprises each person may control on some date: declared-controlled or held
@@ -168,7 +176,7 @@ class Checker:
         members = set(persons)
         roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for edge in edges:  # enterprise -> person -> role names held on some date
-            if edge.type in ROLE_TYPES and edge.type != "ACTUAL_CONTROLLER" \
+            if edge.type in ROLE_TYPES and edge.type != Rel.ACTUAL_CONTROLLER \
                     and edge.source in members:
                 roles[edge.target][edge.source].add(ROLE_NAMES[edge.type])
         controllers: dict[str, set[str]] = defaultdict(set)  # enterprise -> persons
@@ -176,7 +184,7 @@ class Checker:
             for uscc in enterprises:
                 controllers[uscc].add(person)
         candidates = sorted(set(roles) | set(controllers))
-        imposed = self.store.adjacent(candidates, ["IMPOSED_ON"], "in") if candidates else []
+        imposed = self.store.adjacent(candidates, [Rel.IMPOSED_ON], "in") if candidates else []
         loaded = self.nodes([*(e.source for e in imposed), *(e.target for e in imposed)])
         wanted: list[tuple[Node, Node, MeasureKind, set[str]]] = []
         for edge in sorted(imposed, key=lambda e: (e.target, e.source)):
@@ -208,8 +216,8 @@ def _control_steps(edges: Iterable[Edge]) -> set[tuple[str, str]]:
     Under pooled control (`queries.control`) a holding of any size may add to a bloc that
     controls, so none is left out; `reached_by` then decides."""
     return {(e.source, e.target) for e in edges
-            if e.type == "ACTUAL_CONTROLLER"
-            or (e.type == "HOLDS_SHARES" and e.props.get("direct") is not False
+            if e.type == Rel.ACTUAL_CONTROLLER
+            or (e.type == Rel.HOLDS_SHARES and e.props.get("direct") is not False
                 and share_bounds(e)[1] > 0)}
 
 
@@ -217,7 +225,7 @@ def imposed_measures(edges: Iterable[Edge]) -> dict[str, list[str]]:
     """Measure keys by subject, from IMPOSED_ON relationships."""
     result: dict[str, list[str]] = defaultdict(list)
     for edge in edges:
-        if edge.type == "IMPOSED_ON":
+        if edge.type == Rel.IMPOSED_ON:
             result[edge.target].append(edge.source)
     return result
 
@@ -230,7 +238,7 @@ def applies(kind: MeasureKind | None, scenario: str | None) -> bool:
     return scenario is None or (kind is not None and scenario in kind.scenarios)
 
 
-def _item(checker: Checker, measure: Node, subject: Node, measure_state: dict[str, Any],
+def _item(checker: Checker, measure: Node, subject: Node, measure_state: State,
           evidence: list[dict[str, Any]], roles: list[str] | None = None) -> dict[str, Any]:
     kind = checker.kind(measure)
     derived = roles is not None
@@ -245,8 +253,36 @@ def _item(checker: Checker, measure: Node, subject: Node, measure_state: dict[st
     }
 
 
+@final  # so that `"error" in item` tells a batch item's kind (mypy)
+class CheckAnswer(TypedDict):
+    """Whether measures in force apply to the party for the scenario, with evidence;
+    `risk` (an enterprise's): measures on persons in its roles, information only (R2)."""
+
+    subject: Party
+    as_of: str
+    scenario: str | None
+    applies: bool
+    measures: list[Json]
+    uncertain: list[Json]
+    data_quality: list[Json]
+    risk: NotRequired[list[Json]]
+
+
+class ItemError(TypedDict):
+    status: int
+    detail: str
+
+
+@final
+class CheckError(TypedDict):
+    """A batch subject that could not be checked (e.g. unknown key: status 404)."""
+
+    id: str
+    error: ItemError
+
+
 def answer_for(checker: Checker, subject: Node, own: list[Node], derived: list[Derived],
-            scenario: str | None) -> dict[str, Any]:
+            scenario: str | None) -> CheckAnswer:
     """One party's answer from its own measures and the entries derived to it."""
     measures: list[dict[str, Any]] = []
     uncertain: list[dict[str, Any]] = []
@@ -294,7 +330,7 @@ def answer_for(checker: Checker, subject: Node, own: list[Node], derived: list[D
 
 
 def _risk(checker: Checker, enterprise: Node, holders: dict[str, list[str]],
-          answers: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+          answers: dict[str, CheckAnswer]) -> list[dict[str, Any]]:
     """Measures in force on the persons now in the enterprise's roles, holding its shares
     or possibly controlling it, other than those derived from the enterprise's own
     measures (information, not a measure: R2, R4)."""
@@ -321,12 +357,12 @@ def owners_and_controllers(store: Reader, enterprises: Sequence[str],
     wanted = set(enterprises)
     for edge in up.edges:
         node = up.nodes.get(edge.source)
-        if edge.type == "HOLDS_SHARES" and edge.target in wanted and node is not None \
-                and node.kind == "Person":
+        if edge.type == Rel.HOLDS_SHARES and edge.target in wanted and node is not None \
+                and node.kind == Label.PERSON:
             result[edge.target][edge.source].append("shareholder")
     for uscc, answer in controllers_of_each(up, day, enterprises).items():
         for candidate in answer.candidates:
-            if candidate.party.kind == "Person":
+            if candidate.party.kind == Label.PERSON:
                 how = "actual_controller" + ("" if candidate.status is Tri.YES
                                              else " (uncertain)")
                 result[uscc][candidate.party.uid].append(how)
@@ -340,7 +376,7 @@ def _subjects(checker: Checker, ids: Sequence[str]) -> list[Node | QueryError]:
     result: list[Node | QueryError] = []
     for raw, pair in zip(ids, keys, strict=True):
         node = next((found[k] for k in pair if k in found), None)
-        if node is None or node.kind not in SUBJECT_KINDS:
+        if node is None or node.kind not in PARTIES:
             result.append(EntityNotFound(f"no enterprise or person with key {raw!r}"))
         else:
             result.append(node)
@@ -358,15 +394,15 @@ def known_scenario(kinds: dict[str, MeasureKind], scenario: str | None) -> str |
 
 
 def _run(store: Reader, ids: Sequence[str], scenario: str | None, as_of: str | None,
-         with_risk: bool) -> list[dict[str, Any] | QueryError]:
+         with_risk: bool) -> list[CheckAnswer | QueryError]:
     keys = [k for i in ids for k in key_forms(i)]
-    store = store.prefetch(keys, read_plan(with_risk), ["MeasureKind"])
+    store = store.prefetch(keys, read_plan(with_risk), [Label.MEASURE_KIND])
     checker = Checker(store, as_of_date(as_of))
     scenario = known_scenario(checker.kinds, scenario)
     subjects = _subjects(checker, ids)
     found = list({s.uid: s for s in subjects if isinstance(s, Node)}.values())
-    enterprises = [s.uid for s in found if s.kind == "Enterprise"]
-    ent_edges = store.adjacent(enterprises, ["IMPOSED_ON", *ROLE_TYPES], "in") \
+    enterprises = [s.uid for s in found if s.kind == Label.ENTERPRISE]
+    ent_edges = store.adjacent(enterprises, [Rel.IMPOSED_ON, *ROLE_TYPES], "in") \
         if enterprises else []
     holders: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for edge in ent_edges if with_risk else []:
@@ -376,35 +412,36 @@ def _run(store: Reader, ids: Sequence[str], scenario: str | None, as_of: str | N
                              if with_risk and enterprises else ()):
         for person, how in persons_of.items():
             holders[uscc][person] += how
-    persons = sorted({s.uid for s in found if s.kind == "Person"}
+    persons = sorted({s.uid for s in found if s.kind == Label.PERSON}
                      | {p for by_person in holders.values() for p in by_person})
     person_edges = checker.person_edges(persons)
     own = imposed_measures([*ent_edges, *person_edges])
     loaded = checker.nodes([*persons, *(m for ms in own.values() for m in ms)])
-    persons = [p for p in persons if p in loaded and loaded[p].kind == "Person"]
+    persons = [p for p in persons if p in loaded and loaded[p].kind == Label.PERSON]
     derived = checker.derived(persons, person_edges)
     checker.events(m for ms in own.values() for m in ms)
     doubts = notes(store, enterprises, checker.day)  # read with the plan when with_risk
 
-    def answer(node: Node) -> dict[str, Any]:
+    def answer(node: Node) -> CheckAnswer:
         mine = sorted((loaded[m] for m in own.get(node.uid, [])), key=lambda n: n.uid)
         result = answer_for(checker, node, mine, derived.get(node.uid, []), scenario)
-        return with_notes(result, [n for n in doubts if n["enterprise"] == node.uid])
+        found = [n for n in doubts if n["enterprise"] == node.uid]
+        return {**result, "data_quality": with_notes(result["data_quality"], found)}
 
     people = {p: answer(loaded[p]) for p in persons}
-    results: list[dict[str, Any] | QueryError] = []
+    results: list[CheckAnswer | QueryError] = []
     for subject in subjects:
         if not isinstance(subject, Node):
             results.append(subject)
             continue
-        result = people[subject.uid] if subject.kind == "Person" else answer(subject)
+        result = people[subject.uid] if subject.kind == Label.PERSON else answer(subject)
         in_roles = {p: r for p, r in holders.get(subject.uid, {}).items() if p in people}
         results.append({**result, "risk": _risk(checker, subject, in_roles, people)})
     return results
 
 
 def check(store: Reader, subject_id: str, *, scenario: str | None = None,
-          as_of: str | None = None, with_risk: bool = True) -> dict[str, Any]:
+          as_of: str | None = None, with_risk: bool = True) -> CheckAnswer:
     """The measures in force on `as_of` that apply to `scenario`, for an enterprise (its
     own) or a person (own and derived), each with its state and evidence.
 
@@ -423,7 +460,7 @@ def check(store: Reader, subject_id: str, *, scenario: str | None = None,
 
 def check_batch(store: Reader, ids: Sequence[str], *, scenario: str | None = None,
                 as_of: str | None = None, with_risk: bool = True,
-                limits: Limits = DEFAULT_LIMITS) -> list[dict[str, Any]]:
+                limits: Limits = DEFAULT_LIMITS) -> list[CheckAnswer | CheckError]:
     """`check` for each id (at most `limits.max_batch`), in order; an unknown id answers
     with its own error item.
 

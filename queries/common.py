@@ -9,9 +9,11 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from typing_extensions import TypedDict
+
 from graph.identifiers import identifier_key
 from graph.law import Window, decision_date, publication_window, rule_date, version_for
-from graph.model import PROVENANCE
+from graph.model import PROVENANCE, Label, Rel
 from graph.personal import mask_id
 from graph.records import Edge, Node
 from graph.store import Reader
@@ -56,7 +58,26 @@ def provenance(props: dict[str, Any]) -> dict[str, Any]:
     return {name: props.get(name) for name in PROVENANCE if props.get(name) is not None}
 
 
-def party(node: Node) -> dict[str, Any]:
+class Party(TypedDict):
+    """An enterprise or person as answers name it (a person's `id` masked for some roles)."""
+
+    id: str
+    kind: str
+    name: str
+
+
+class Bounds(TypedDict):
+    """A figure known between two bounds (a share given as a range)."""
+
+    low: float
+    high: float
+
+
+#: A part of an answer not (yet) declared field by field: evidence steps, notes, explanations.
+Json = dict[str, Any]
+
+
+def party(node: Node) -> Party:
     """A short description of an enterprise or person for answers."""
     return {"id": node.uid, "kind": node.kind, "name": node.name}
 
@@ -160,7 +181,7 @@ def _versioned(uid: str, name_zh: str, versions: str) -> MeasureKind:
 
 def catalogue(store: Reader) -> dict[str, MeasureKind]:
     """The measure-kind catalogue as loaded into the store."""
-    return {n.uid: kind_of_node(n) for n in store.nodes("MeasureKind")}
+    return {n.uid: kind_of_node(n) for n in store.nodes(Label.MEASURE_KIND)}
 
 
 def kind_of(kinds: dict[str, MeasureKind], measure: Node) -> MeasureKind | None:
@@ -199,12 +220,12 @@ def resolve(store: Reader, given: str, *kinds: str) -> tuple[Node | None, str | 
     node = next(filter(None, map(store.get_node, key_forms(given))), None)
     if node is not None and (not kinds or node.kind in kinds):
         return node, None
-    edges = store.adjacent([identifier_key(given)], ["HAS_IDENTIFIER"], "in")
+    edges = store.adjacent([identifier_key(given)], [Rel.HAS_IDENTIFIER], "in")
     parties = [n for n in store.get_nodes(e.source for e in edges).values()
                if not kinds or n.kind in kinds]
     if len(parties) > 1:
         raise AmbiguousIdentifier(given, [
-            {**party(n), "id": mask_id(n.uid) if n.kind == "Person" else n.uid}
+            {**party(n), "id": mask_id(n.uid) if n.kind == Label.PERSON else n.uid}
             for n in sorted(parties, key=lambda n: n.uid)])
     return (parties[0], given.strip()) if parties else (None, None)
 

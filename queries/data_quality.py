@@ -18,9 +18,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph.consistency import Inconsistency, over_allocations, sole_role_overlaps
+from graph.model import Label, Rel
 from graph.store import Reader
 
-CHECKED = ("HOLDS_SHARES", "LEGAL_REPRESENTATIVE")
+CHECKED = (Rel.HOLDS_SHARES, Rel.LEGAL_REPRESENTATIVE)
 
 
 def inconsistencies(store: Reader, uids: Sequence[str], on: str) -> list[Inconsistency]:
@@ -28,7 +29,7 @@ def inconsistencies(store: Reader, uids: Sequence[str], on: str) -> list[Inconsi
     if not uids:
         return []
     edges = store.adjacent(list(uids), list(CHECKED), "in")
-    found = over_allocations(e for e in edges if e.type == "HOLDS_SHARES")
+    found = over_allocations(e for e in edges if e.type == Rel.HOLDS_SHARES)
     found += sole_role_overlaps(edges)
     return [i for i in found if i.covers(on)]
 
@@ -40,7 +41,7 @@ def as_note(found: Inconsistency, kinds: Mapping[str, str]) -> dict[str, Any]:
     masked like one), and one sentence."""
     over = None if found.total is None else round(found.total - 100.0, 4)
     facts = [{**{k: v for k, v in f.items() if k != "key"},  # unseen: masked as a person
-              "party_kind": kinds.get(f["party"], "Person").lower()} for f in found.facts]
+              "party_kind": kinds.get(f["party"], Label.PERSON).lower()} for f in found.facts]
     return {"kind": found.kind, "enterprise": found.enterprise, "from": found.start,
             "until": found.end, "total": found.total, "over_by": over, "facts": facts,
             "note": found.describe()}
@@ -55,10 +56,10 @@ def notes(store: Reader, uids: Sequence[str], on: str) -> list[dict[str, Any]]:
     return [as_note(i, kinds) for i in found]
 
 
-def with_notes(answer: dict[str, Any], found: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """`answer` with the notes `found` first in its `data_quality` (each note once)."""
-    rest = [n for n in answer["data_quality"] if n not in found]
-    return {**answer, "data_quality": [*found, *rest]}
+def with_notes(quality: Sequence[dict[str, Any]],
+               found: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An answer's `data_quality` notes with the notes `found` first (each note once)."""
+    return [*found, *(n for n in quality if n not in found)]
 
 
 def chain_notes(store: Reader, uscc: str, chain: Sequence[dict[str, Any]],

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import Any
+from typing import Any, NotRequired
 
+from typing_extensions import TypedDict
+
+from graph.model import Label
 from graph.store import Reader
-from queries.common import as_of_date, catalogue, kind_of
+from queries.common import Json, as_of_date, catalogue, kind_of
 from queries.workdays import BeyondCalendar, WorkCalendar
 
 
@@ -34,9 +37,24 @@ def _selected(props: dict[str, Any], since: str | None, until: str | None,
                 or (authority is not None and props.get("authority") != authority))
 
 
+class DisclosureAnswer(TypedDict):
+    """Decisions against their working-day publication deadlines (双公示 7 working days,
+    the market regulator's registration information 20), with counts; the API adds
+    `truncated` when it cuts the list."""
+
+    as_of: str
+    since: str | None
+    until: str | None
+    authority: str | None
+    decisions: list[Json]
+    counts: dict[str, int]
+    by_deadline: dict[str, int]
+    truncated: NotRequired[int]
+
+
 def disclosure(store: Reader, *, as_of: str | None = None, since: str | None = None,
                until: str | None = None, authority: str | None = None,
-               calendar: WorkCalendar | None = None) -> dict[str, Any]:
+               calendar: WorkCalendar | None = None) -> DisclosureAnswer:
     """Every decision with a publication deadline (decided from `since` to `until`,
     inclusive; of `authority` if given), its deadline in working days, and counts by
     status and by deadline.
@@ -51,7 +69,7 @@ def disclosure(store: Reader, *, as_of: str | None = None, since: str | None = N
     calendar = calendar or WorkCalendar()
     kinds = catalogue(store)
     rows = []
-    for measure in sorted(store.nodes("Measure"), key=lambda n: n.uid):
+    for measure in sorted(store.nodes(Label.MEASURE), key=lambda n: n.uid):
         kind = kind_of(kinds, measure)
         decided, published = measure.props.get("start"), measure.props.get("published")
         if kind is None or kind.publish_within_workdays is None \

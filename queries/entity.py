@@ -26,16 +26,20 @@ Personal data is in the answer; masking is the caller's job (`queries.privacy`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, NotRequired, cast
+
+from typing_extensions import TypedDict
 
 from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import MODEL, PROVENANCE
+from graph.model import MODEL, PARTIES, PROVENANCE, ROLE_TYPES, Label, Rel
 from graph.records import Edge, Node
 from graph.store import Reader, history_of, public_props
 from graph.timeline import Validity, uncertainty_reason, validity
 from queries.accountability import measure_step
 from queries.common import (
     InvalidInput,
+    Json,
+    Party,
     as_of_date,
     catalogue,
     kind_of,
@@ -47,8 +51,6 @@ from queries.measures import events_of, state
 from queries.network import bounded
 from queries.ownership import share_bounds
 
-PARTY_KINDS = ("Enterprise", "Person")
-ROLE_TYPES = MODEL.rels_of("role")
 #: Roles in the model's order (legal representative first).
 ROLE_RANK = {rel.role: i for i, rel in enumerate(MODEL.rels) if rel.role}
 #: Longest search text accepted.
@@ -66,15 +68,52 @@ def _match(node: Node, text: str) -> tuple[int, int, str]:
     return 2, node.name.find(text), "name"
 
 
+class SearchHit(Party):
+    """A search hit: the party, the facts that tell namesakes apart, what matched."""
+
+    enterprise_kind: NotRequired[str | None]
+    status: NotRequired[str | None]
+    established: NotRequired[str | None]
+    id_type: NotRequired[str | None]
+    match: Literal["key", "name"]
+
+
+class SearchAnswer(TypedDict):
+    """Parties whose name contains the text or whose key starts with it."""
+
+    query: str
+    count: int
+    results: list[SearchHit]
+
+
+class History(TypedDict):
+    count: int
+    versions: list[Json]
+
+
+class EntityAnswer(Party):
+    """One enterprise or person: properties, roles and shareholdings (both directions),
+    measures with their state on the date, provenance and versions."""
+
+    resolved_from: str | None
+    as_of: str
+    properties: Json
+    roles: list[Json]
+    shareholdings: list[Json]
+    measures: list[Json]
+    provenance: Json
+    history: History
+
+
 def _summary(node: Node) -> dict[str, Any]:
     """A search hit: the party and the facts that tell namesakes apart."""
-    facts = ("kind", "status", "established") if node.kind == "Enterprise" else ("id_type",)
+    facts = ("kind", "status", "established") if node.kind == Label.ENTERPRISE else ("id_type",)
     extra = {("enterprise_kind" if f == "kind" else f): node.props.get(f) for f in facts}
     return {**party(node), **extra}
 
 
 def search(store: Reader, q: str, *, limit: int = 20,
-           limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+           limits: Limits = DEFAULT_LIMITS) -> SearchAnswer:
     """Enterprises and persons whose name contains `q` or whose key starts with it.
 
     >>> from graph.memory import MemoryStore
@@ -91,7 +130,8 @@ def search(store: Reader, q: str, *, limit: int = 20,
     ranked = sorted((_match(n, text), n.uid, n) for n in store.search(text, limit))
     return {
         "query": text, "count": len(ranked),
-        "results": [{**_summary(n), "match": how} for (_, _, how), _, n in ranked],
+        "results": [cast(SearchHit, {**_summary(n), "match": how})
+                    for (_, _, how), _, n in ranked],
     }
 
 
@@ -126,7 +166,7 @@ def _order(entry: dict[str, Any]) -> tuple[Any, ...]:
             entry["enterprise"]["id"], entry["holder"]["id"], entry["start"] or "")
 
 
-def versions(props: dict[str, Any]) -> dict[str, Any]:
+def versions(props: dict[str, Any]) -> History:
     """How many versions a record has had, and which fields each later version changed.
 
     >>> import json
@@ -147,7 +187,7 @@ def versions(props: dict[str, Any]) -> dict[str, Any]:
     return {"count": len(result), "versions": result}
 
 
-def entity(store: Reader, id: str, *, as_of: str | None = None) -> dict[str, Any]:
+def entity(store: Reader, id: str, *, as_of: str | None = None) -> EntityAnswer:
     """The enterprise or person `id` with its roles, shareholdings and measures on `as_of`.
 
     >>> from graph.memory import MemoryStore
@@ -156,11 +196,11 @@ def entity(store: Reader, id: str, *, as_of: str | None = None) -> dict[str, Any
     queries.common.EntityNotFound: no enterprise or person with key 'nobody'
     """
     day = as_of_date(as_of)
-    node, resolved_from = require_resolved(store, id, *PARTY_KINDS)
-    edges = store.adjacent([node.uid], [*ROLE_TYPES, "HOLDS_SHARES", "IMPOSED_ON"], "both")
+    node, resolved_from = require_resolved(store, id, *PARTIES)
+    edges = store.adjacent([node.uid], [*ROLE_TYPES, Rel.HOLDS_SHARES, Rel.IMPOSED_ON], "both")
     nodes = {node.uid: node, **store.get_nodes({e.other(node.uid) for e in edges})}
-    links = [_relationship(e, nodes, day) for e in edges if e.type != "IMPOSED_ON"]
-    measures = sorted((nodes[e.source] for e in edges if e.type == "IMPOSED_ON"),
+    links = [_relationship(e, nodes, day) for e in edges if e.type != Rel.IMPOSED_ON]
+    measures = sorted((nodes[e.source] for e in edges if e.type == Rel.IMPOSED_ON),
                       key=lambda m: m.uid)
     events = events_of(store, [m.uid for m in measures])
     kinds = catalogue(store) if measures else {}

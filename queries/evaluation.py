@@ -31,9 +31,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from graph.model import Label
 from graph.store import Reader
 from queries.common import as_of_date
-from queries.score import score
+from queries.score import ScoreAnswer, score
 
 #: Contributions named as the main ones of a row.
 MAIN = 3
@@ -45,7 +46,7 @@ ORDER = "ABCD"
 Row = dict[str, Any]
 
 
-def evaluated(answer: dict[str, Any]) -> Row:
+def evaluated(answer: ScoreAnswer) -> Row:
     """One enterprise's row from its score answer (contributions without their prose)."""
     contributions = [{"source": c["source"], "kind": c["kind"], "type": c["type"],
                       "points": c["points"], "flag": c["flag"]}
@@ -125,7 +126,7 @@ class Evaluation:
         """Each enterprise's row with its `change`, in key order."""
         prior = iter(self.previous or ())
         waiting = next(prior, None)
-        for uscc in self.keys if self.keys is not None else self.store.uids("Enterprise"):
+        for uscc in self.keys if self.keys is not None else self.store.uids(Label.ENTERPRISE):
             while waiting is not None and waiting["uscc"] < uscc:
                 self.gone.append(waiting["uscc"])
                 waiting = next(prior, None)

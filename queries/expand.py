@@ -26,13 +26,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+
+from typing_extensions import TypedDict
 
 from graph.limits import DEFAULT_LIMITS, Limits
 from graph.model import MODEL
 from graph.records import Edge
 from graph.store import Reader
-from queries.common import as_of_date, require_node
+from queries.common import Json, as_of_date, require_node
 from queries.network import (
     TYPE_RANK,
     _measure_marks,
@@ -49,9 +50,25 @@ def _first_type(edges: Sequence[Edge]) -> str:
     return min((edge.type for edge in edges), key=lambda t: TYPE_RANK[t])
 
 
+class ExpandAnswer(TypedDict):
+    """One page of a node's neighbours along the chosen kinds; `more` counts what the
+    next pages hold per relationship type."""
+
+    center: Json
+    as_of: str
+    kinds: list[str]
+    offset: int
+    limit: int
+    total: int
+    nodes: list[Json]
+    edges: list[Json]
+    more: list[Json]
+    next_offset: int | None
+
+
 def expand(store: Reader, party_id: str, *, kinds: Sequence[str] | None = None,
            as_of: str | None = None, offset: int = 0, limit: int = DEFAULT_PAGE,
-           limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+           limits: Limits = DEFAULT_LIMITS) -> ExpandAnswer:
     """One page of the neighbours of `party_id` along `kinds`, valid (or uncertain) on
     `as_of`, with the relationships that join each to it."""
     offset = bounded("offset", offset, 0, 10_000_000)

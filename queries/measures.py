@@ -11,14 +11,28 @@ repaired or exited without a dated event leaves the answer uncertain.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import Any, cast
+
+from typing_extensions import TypedDict
 
 from graph.law import Window
+from graph.lifecycle import ENDING_EVENTS
+from graph.model import Rel
 from graph.records import Node
 from graph.store import Reader
 from queries.common import MeasureKind
 
-ENDING_EVENTS = {"repaired": "repaired", "exited": "exited", "objection_upheld": "objection_upheld"}
+
+class State(TypedDict):
+    """A measure's state on a date, as answers show it (`MeasureState`)."""
+
+    status: str
+    in_force: bool | None
+    ended_on: str | None
+    reason: str
+    repair_from: str | None
+    ends_by_itself: str | None
+    rule: str | None
 
 
 @dataclass(frozen=True)
@@ -26,8 +40,7 @@ class MeasureState:
     """Whether a measure is in force on a date, and why; with its publication window
     (repair possible from, ends by itself on) where the catalogue gives one."""
 
-    status: str  # active, under_objection, repaired, exited, objection_upheld, expired,
-    #              not_started, uncertain
+    status: str  # one of graph.lifecycle.STATES
     in_force: bool | None
     ended_on: str | None = None
     reason: str = ""
@@ -35,8 +48,8 @@ class MeasureState:
     ends_by_itself: str | None = None
     rule: str | None = None  # legal basis of the catalogue version applied
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def as_dict(self) -> State:
+        return cast(State, asdict(self))
 
 
 def early_repairs(events: list[dict[str, Any]], window: Window) -> list[dict[str, Any]]:
@@ -84,8 +97,8 @@ def _state(props: dict[str, Any], events: list[dict[str, Any]], on: str,
     by_itself = window.ends_on
     for event in past:
         if event["event"] in ENDING_EVENTS and (by_itself is None or event["date"] < by_itself):
-            name = ENDING_EVENTS[event["event"]]
-            return MeasureState(name, False, event["date"], f"{event['event']} on {event['date']}")
+            return MeasureState(event["event"], False, event["date"],
+                                f"{event['event']} on {event['date']}")
     if by_itself is not None and on >= by_itself and (end is None or by_itself < end):
         return MeasureState("expired", False, by_itself,
                             f"ended by itself on {by_itself} ({window.basis or 'catalogue'})")
@@ -110,7 +123,7 @@ def _state(props: dict[str, Any], events: list[dict[str, Any]], on: str,
 def events_of(store: Reader, measure_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Due-process events per measure."""
     result: dict[str, list[dict[str, Any]]] = {m: [] for m in measure_ids}
-    edges = store.adjacent(measure_ids, ["EVENT_OF"], "in")
+    edges = store.adjacent(measure_ids, [Rel.EVENT_OF], "in")
     nodes = store.get_nodes(e.source for e in edges)
     for edge in edges:
         node = nodes[edge.source]
@@ -122,5 +135,5 @@ def events_of(store: Reader, measure_ids: list[str]) -> dict[str, list[dict[str,
 
 def measures_on(store: Reader, subject: str) -> list[Node]:
     """Measures imposed directly on `subject` (any date)."""
-    edges = store.adjacent([subject], ["IMPOSED_ON"], "in")
+    edges = store.adjacent([subject], [Rel.IMPOSED_ON], "in")
     return sorted(store.get_nodes(e.source for e in edges).values(), key=lambda n: n.uid)

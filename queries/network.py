@@ -31,18 +31,26 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from typing_extensions import TypedDict
+
 from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import MODEL
+from graph.model import MODEL, PARTIES, Label, Rel
 from graph.records import Edge, Node
 from graph.store import Reader, public_props
 from graph.timeline import Validity, uncertainty_reason, validity
 from graph.traverse import Step, Walk
-from queries.common import InvalidInput, as_of_date, catalogue, kind_of, require_node
+from queries.common import (
+    InvalidInput,
+    Json,
+    Party,
+    as_of_date,
+    catalogue,
+    kind_of,
+    require_node,
+)
 from queries.measures import events_of, state
 
 DEFAULT_MAX_NODES = 500
-#: Enterprises and persons: the nodes related-party answers are about.
-PARTIES = MODEL.labels_of("Party")
 #: Relationships between parties: paths and exposure follow these unless told otherwise.
 PARTY_KINDS = ("role", "shareholding")
 #: Related parties add suspected links (shared address, phone, e-mail through contacts) and
@@ -95,9 +103,9 @@ def bounded(name: str, value: int, low: int, high: int) -> int:
     return value
 
 
-def brief(node: Node) -> dict[str, Any]:
+def brief(node: Node) -> Party:
     """Key, kind and display name (a contact shows its address, phone or e-mail)."""
-    name = node.props.get("value") if node.kind == "Contact" else None
+    name = node.props.get("value") if node.kind == Label.CONTACT else None
     return {"id": node.uid, "kind": node.kind, "name": name or node.name}
 
 
@@ -141,8 +149,17 @@ def path_nodes(start: str, edges: Sequence[Edge]) -> list[str]:
     return keys
 
 
+class PathEntry(TypedDict):
+    """A path: its parties in order, its relationships, the indexes of uncertain steps."""
+
+    length: int
+    nodes: list[Party]
+    edges: list[Json]
+    uncertain: list[int]
+
+
 def path_entry(start: str, edges: Sequence[Edge], nodes: Mapping[str, Node],
-               on: str) -> dict[str, Any]:
+               on: str) -> PathEntry:
     """A path from `start`: its nodes, its relationships and the indexes of uncertain steps."""
     steps = [edge_entry(edge, on) for edge in edges]
     return {
@@ -189,6 +206,20 @@ def explore(store: Reader, root: str, types: Sequence[str], on: str, hops: int,
     return found
 
 
+class GraphAnswer(TypedDict):
+    """Nodes and edges within `hops` of a node (for pictures); `truncated` counts what
+    the node cap left out, by kind and relationship type."""
+
+    center: str
+    as_of: str
+    hops: int
+    kinds: list[str]
+    complete: bool
+    nodes: list[Json]
+    edges: list[Json]
+    truncated: list[Json]
+
+
 @dataclass
 class Subgraph:
     """Nodes and relationships around `center` as of a date (see the module's contract)."""
@@ -202,7 +233,7 @@ class Subgraph:
     truncated: dict[tuple[str, str], int] = field(default_factory=dict)
     complete: bool = True
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> GraphAnswer:
         return {
             "center": self.center, "as_of": self.as_of, "hops": self.hops,
             "kinds": self.kinds, "complete": self.complete,
@@ -216,8 +247,8 @@ class Subgraph:
 def _measure_marks(store: Reader, nodes: Mapping[str, Node], on: str) -> dict[str, Any]:
     """Each measure node's state on `on`, and each party's own measures in force."""
     parties = [uid for uid, node in nodes.items() if node.kind in PARTIES]
-    imposed = store.adjacent(parties, ["IMPOSED_ON"], "in") if parties else []
-    ids = sorted({uid for uid, n in nodes.items() if n.kind == "Measure"}
+    imposed = store.adjacent(parties, [Rel.IMPOSED_ON], "in") if parties else []
+    ids = sorted({uid for uid, n in nodes.items() if n.kind == Label.MEASURE}
                  | {e.source for e in imposed})
     if not ids:
         return {}

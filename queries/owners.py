@@ -27,18 +27,32 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from graph.model import EXECUTIVE_ROLES, MODEL
+from typing_extensions import TypedDict
+
+from graph.model import EXECUTIVE_ROLES, MODEL, Label, Rel
 from graph.records import Edge, Node
 from graph.store import Reader
 from graph.timeline import Validity, uncertainty_reason, validity
 from queries.accountability import role_step
-from queries.common import as_of_date, interval, key_forms, party, provenance, require_node
+from queries.common import (
+    Bounds,
+    Json,
+    Party,
+    as_of_date,
+    interval,
+    key_forms,
+    party,
+    provenance,
+    require_node,
+)
 from queries.control import solve
 from queries.data_quality import chain_notes
 from queries.ownership import (
+    CONTROL_TYPES,
     MAX_CHAIN,
+    STATE_BODY,
     ControllerAnswer,
     Ownership,
     actual_controller,
@@ -66,12 +80,23 @@ FALLBACK_TYPES = [MODEL.role_type(r) for r in FALLBACK_ROLES]
 #: Bounds of a group walk.
 MAX_GROUP_DEPTH = MAX_CHAIN
 MAX_GROUP_SIZE = 500
-STATE_BODY = "state_body"
-#: Relationships that can make one party control another.
-CONTROL_TYPES = ("HOLDS_SHARES", "ACTUAL_CONTROLLER")
 
 
-def _bounds(low: float, high: float) -> dict[str, float]:
+class Holder(TypedDict):
+    """A direct or indirect holder: direct and effective shares (bounds: a share may be
+    a range), the declared indirect share, and the paths behind (at most `MAX_PATHS`)."""
+
+    holder: Party
+    direct: Bounds | None
+    effective: Bounds
+    declared_indirect: Bounds | None
+    paths: list[list[Json]]
+    path_count: int
+    paths_capped: bool
+    uncertain: list[str]
+
+
+def _bounds(low: float, high: float) -> Bounds:
     return {"low": round(low, 6), "high": round(high, 6)}
 
 
@@ -82,7 +107,7 @@ def _uncertain(edges: Sequence[Edge], on: str) -> list[str]:
 
 
 def _holder(node: Node, direct: list[Edge], owned: Ownership, names: dict[str, Node],
-            on: str) -> dict[str, Any]:
+            on: str) -> Holder:
     paths = owned.paths
     shown = sorted(paths, key=lambda p: (len(p), [e.eid for e in p]))[:MAX_PATHS]
     direct_bounds = [share_bounds(e) for e in direct]
@@ -107,15 +132,16 @@ def _controller(answer: ControllerAnswer) -> dict[str, Any]:
             "candidates": [c.as_dict() for c in answer.candidates]}
 
 
-def _beneficial(store: Reader, uscc: str, holders: list[dict[str, Any]],
+def _beneficial(store: Reader, uscc: str, holders: list[Holder],
                 controller: dict[str, Any], on: str) -> list[dict[str, Any]]:
     """Natural persons with ≥ 25 % effective ownership or control; else the fallback."""
     found: dict[str, dict[str, Any]] = {}
     for h in holders:
-        if h["holder"]["kind"] != "Person":
+        if h["holder"]["kind"] != Label.PERSON:
             continue
-        figures = {"ownership": h["effective"], "declared_indirect": h["declared_indirect"]}
-        basis = [b for b, f in figures.items() if f and f["high"] >= BENEFICIAL_THRESHOLD]
+        figures = {b: f for b, f in (("ownership", h["effective"]),
+                                     ("declared_indirect", h["declared_indirect"])) if f}
+        basis = [b for b, f in figures.items() if f["high"] >= BENEFICIAL_THRESHOLD]
         if basis:
             found[h["holder"]["id"]] = {
                 "person": h["holder"], "basis": basis, "effective": h["effective"],
@@ -124,7 +150,7 @@ def _beneficial(store: Reader, uscc: str, holders: list[dict[str, Any]],
                 "fallback": False, "evidence": h["paths"], "uncertain": h["uncertain"]}
     for candidate in controller["candidates"]:
         person, sure = candidate["controller"], candidate["status"] == "yes"
-        if person["kind"] != "Person":
+        if person["kind"] != Label.PERSON:
             continue
         entry = found.setdefault(person["id"], {
             "person": person, "basis": [], "effective": None, "by_high_bound_only": True,
@@ -153,7 +179,19 @@ def _beneficial(store: Reader, uscc: str, holders: list[dict[str, Any]],
     return [fallback[p] for p in sorted(fallback)]
 
 
-def owners(store: Reader, uscc: str, *, as_of: str | None = None) -> dict[str, Any]:
+class OwnersAnswer(TypedDict):
+    """Direct and indirect holders with effective shares; controllers; beneficial owners."""
+
+    enterprise: Party
+    as_of: str
+    holders: list[Holder]
+    controlling_shareholder: Json | None
+    actual_controller: Json
+    beneficial_owners: list[Json]
+    data_quality: list[Json]
+
+
+def owners(store: Reader, uscc: str, *, as_of: str | None = None) -> OwnersAnswer:
     """Every holder of `uscc` (direct and indirect) with direct and effective shares and
     the paths behind them; the controlling shareholder, actual controller and beneficial
     owners on `as_of`.
@@ -165,7 +203,7 @@ def owners(store: Reader, uscc: str, *, as_of: str | None = None) -> dict[str, A
     """
     day = as_of_date(as_of)
     store = store.prefetch(key_forms(uscc), upward_plan(FALLBACK_TYPES))
-    enterprise = require_node(store, uscc, "Enterprise")
+    enterprise = require_node(store, uscc, Label.ENTERPRISE)
     owned = effective_ownership(store, enterprise.uid, day)
     direct_edges = holdings_into(store, [enterprise.uid], day)
     names = store.get_nodes([enterprise.uid, *owned])
@@ -201,7 +239,7 @@ class ControlLink:
     edge: Edge
 
     def as_dict(self, names: dict[str, Node]) -> dict[str, Any]:
-        evidence = (shareholding_step(self.edge, names) if self.edge.type == "HOLDS_SHARES"
+        evidence = (shareholding_step(self.edge, names) if self.edge.type == Rel.HOLDS_SHARES
                     else {"step": "declared_controller", "controller": self.controller,
                           "enterprise": self.controlled, **interval(self.edge),
                           "provenance": provenance(self.edge.props)})
@@ -231,13 +269,35 @@ def control_links(store: Reader, uids: Sequence[str], on: str,
             if edge is None or not (target in members or x in members):
                 continue
             w = solution.weigh(x, target)
-            basis = "declared" if edge.type == "ACTUAL_CONTROLLER" else w.rule
+            basis = "declared" if edge.type == Rel.ACTUAL_CONTROLLER else w.rule
             links[x, target, basis] = ControlLink(
                 x, target, basis, None if basis == "declared" else round(w.low, 4), edge)
     return [links[k] for k in sorted(links)]
 
 
-def group(store: Reader, uscc: str, *, as_of: str | None = None) -> dict[str, Any]:
+Relation = Literal["self", "parent", "subsidiary", "affiliate"]
+
+
+class Membership(TypedDict):
+    depth: int
+    relation: Relation
+
+
+class GroupMember(Party, Membership):
+    enterprise_kind: str | None
+
+
+class GroupAnswer(TypedDict):
+    """The enterprises connected by control (R5 groups)."""
+
+    enterprise: Party
+    as_of: str
+    members: list[GroupMember]
+    edges: list[Json]
+    truncated: bool
+
+
+def group(store: Reader, uscc: str, *, as_of: str | None = None) -> GroupAnswer:
     """The enterprises connected to `uscc` by control on `as_of`, with the control edges.
 
     >>> from graph.memory import MemoryStore
@@ -247,9 +307,9 @@ def group(store: Reader, uscc: str, *, as_of: str | None = None) -> dict[str, An
     ['self', 'parent']
     """
     day = as_of_date(as_of)
-    start = require_node(store, uscc, "Enterprise")
+    start = require_node(store, uscc, Label.ENTERPRISE)
     nodes = {start.uid: start}
-    members: dict[str, dict[str, Any]] = {start.uid: {"depth": 0, "relation": "self"}}
+    members: dict[str, Membership] = {start.uid: {"depth": 0, "relation": "self"}}
     links: dict[tuple[str, str, str], ControlLink] = {}
     frontier, truncated = [start.uid], False
     for depth in range(1, MAX_GROUP_DEPTH + 1):
@@ -262,7 +322,7 @@ def group(store: Reader, uscc: str, *, as_of: str | None = None) -> dict[str, An
         nodes |= store.get_nodes(unseen) if unseen else {}
         frontier = []
         for link in found:
-            if nodes[link.controller].kind != "Enterprise":
+            if nodes[link.controller].kind != Label.ENTERPRISE:
                 continue
             upward = link.controller not in members
             new, known = ((link.controller, link.controlled) if upward
@@ -272,9 +332,10 @@ def group(store: Reader, uscc: str, *, as_of: str | None = None) -> dict[str, An
                     truncated = True
                     continue
                 via = members[known]["relation"]
-                relation = ("parent" if upward and via in ("self", "parent") else
-                            "subsidiary" if not upward and via in ("self", "subsidiary")
-                            else "affiliate")
+                relation: Relation = (
+                    "parent" if upward and via in ("self", "parent") else
+                    "subsidiary" if not upward and via in ("self", "subsidiary")
+                    else "affiliate")
                 members[new] = {"depth": depth, "relation": relation}
                 frontier.append(new)
             if link.controller in members and link.controlled in members:

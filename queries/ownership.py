@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graph.consistency import over_allocations
+from graph.model import Label, Rel
 from graph.reads import Direction, Hop, Plan
 from graph.records import Edge, Node
 from graph.store import Reader
@@ -37,22 +38,23 @@ CONTROL_MAJORITY = MAJORITY
 CONTROL_LARGEST = LARGEST
 STATE_BODY = "state_body"
 MAX_CHAIN = 12
-#: What ownership and control chains climb: holdings into, and declared controllers of,
-#: an enterprise.
-UPWARD = ("HOLDS_SHARES", "ACTUAL_CONTROLLER")
+#: Relationships that can make one party control another, so what ownership and control
+#: chains climb: holdings into, and declared controllers of, an enterprise.
+CONTROL_TYPES = (Rel.HOLDS_SHARES, Rel.ACTUAL_CONTROLLER)
 
 
 def upward_plan(first: Sequence[str], also: Hop | None = None,
                 above: Sequence[str] = ()) -> Plan:
     """A `Reader.prefetch` plan for a query walking chains up from one enterprise: `first`
-    and `UPWARD` relationships into it, then `UPWARD` ones (and `above`) level by level to
-    `MAX_CHAIN` (and `also` from whatever the hop before reached). Persons are asked too:
-    a walk asks every holder, and learns from the answer that nobody holds a person."""
-    up: Sequence[tuple[Sequence[str], Direction]] = ((UPWARD, "in"),)
+    and `CONTROL_TYPES` relationships into it, then `CONTROL_TYPES` ones (and `above`) level
+    by level to `MAX_CHAIN` (and `also` from whatever the hop before reached). Persons are
+    asked too: a walk asks every holder, and learns from the answer that nobody holds a
+    person."""
+    up: Sequence[tuple[Sequence[str], Direction]] = ((CONTROL_TYPES, "in"),)
     upper: Sequence[tuple[Sequence[str], Direction]] = (
-        (tuple(dict.fromkeys((*UPWARD, *above))), "in"),)
-    later: Hop = {"Enterprise": upper, "Person": up, **(also or {})}
-    return ({"Enterprise": (((*UPWARD, *first), "in"),)}, *[later] * (MAX_CHAIN - 1))
+        (tuple(dict.fromkeys((*CONTROL_TYPES, *above))), "in"),)
+    later: Hop = {Label.ENTERPRISE: upper, Label.PERSON: up, **(also or {})}
+    return ({Label.ENTERPRISE: (((*CONTROL_TYPES, *first), "in"),)}, *[later] * (MAX_CHAIN - 1))
 
 
 def share_bounds(edge: Edge) -> tuple[float, float]:
@@ -74,7 +76,7 @@ def holdings_into(store: Reader, uids: list[str], on: str, *,
                   declared: bool = False) -> list[Edge]:
     """Shareholdings into any of `uids` that may hold on `on`, in a stable order: the links
     of ownership chains, or with `declared=True` only the declared indirect figures."""
-    edges = store.adjacent(uids, ["HOLDS_SHARES"], "in", on)
+    edges = store.adjacent(uids, [Rel.HOLDS_SHARES], "in", on)
     edges = [e for e in edges if (e.props.get("direct") is False) == declared]
     return sorted(edges, key=lambda e: (e.target, e.source, e.eid))
 
@@ -224,7 +226,7 @@ def read_upward(store: Reader, uscc: str | Sequence[str], lo: str,
     for _ in range(MAX_CHAIN):
         if not frontier:
             break
-        found = store.adjacent(frontier, UPWARD, "in", lo if lo == hi else None)
+        found = store.adjacent(frontier, CONTROL_TYPES, "in", lo if lo == hi else None)
         fresh = [e for e in found if overlaps(e, lo, hi) and e.props.get("direct") is not False]
         edges.update((e.eid, e) for e in fresh)
         frontier = sorted({e.source for e in fresh} - seen)
@@ -251,7 +253,7 @@ def control_graph(up: Upward, day: str) -> ControlGraph:
         if valid is Validity.NO:
             continue
         doubt = None if valid is Validity.YES else uncertainty_reason(edge.start, edge.end, day)
-        if edge.type == "ACTUAL_CONTROLLER":
+        if edge.type == Rel.ACTUAL_CONTROLLER:
             why = doubt and f"declared controller {name(edge.source)}: {doubt}"
             declared.append(Declaration(edge.source, edge.target, doubt is None, edge, why))
             continue
@@ -323,7 +325,7 @@ class ControllerAnswer:
 
 
 def _step(edge: Edge, names: dict[str, Node]) -> dict[str, Any]:
-    if edge.type == "HOLDS_SHARES":
+    if edge.type == Rel.HOLDS_SHARES:
         return shareholding_step(edge, names)
     who = names.get(edge.source)
     return {"step": "declared_controller", "enterprise": edge.target,
@@ -395,8 +397,8 @@ def controllers_in(up: Upward, solution: Solution, root: str) -> ControllerAnswe
         node = up.nodes.get(x)
         if node is None:
             continue
-        above = solution.controllers(x) if node.kind == "Enterprise" else []
-        ends = ("person" if node.kind == "Person" else
+        above = solution.controllers(x) if node.kind == Label.ENTERPRISE else []
+        ends = ("person" if node.kind == Label.PERSON else
                 STATE_BODY if node.props.get("kind") == STATE_BODY else "no_further")
         if ends == "no_further" and above:
             if any(solution.status(z, x) is Tri.YES for z in above):

@@ -11,17 +11,24 @@ not connectors, and contacts (shared address, phone, e-mail) join in only when t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+
+from typing_extensions import TypedDict
 
 from graph.limits import DEFAULT_LIMITS, Limits
+from graph.model import PARTIES
 from graph.store import Reader
-from queries.common import InvalidInput, as_of_date, party, require_node
-from queries.network import PARTIES, PARTY_KINDS, bounded, path_entry, path_nodes, rel_types
+from queries.common import InvalidInput, Party, as_of_date, party, require_node
+from queries.network import PARTY_KINDS, PathEntry, bounded, path_entry, path_nodes, rel_types
+
+#: Every shortest path between two parties (at most `limit`); `length` null: no path.
+PathsAnswer = TypedDict("PathsAnswer", {  # "from" is a keyword: the functional form
+    "from": Party, "to": Party, "as_of": str, "kinds": list[str], "max_hops": int,
+    "length": int | None, "paths": list[PathEntry], "more": bool})
 
 
 def paths(store: Reader, a: str, b: str, *, as_of: str | None = None,
           kinds: Sequence[str] | None = None, max_hops: int = 6,
-          limit: int = 10, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+          limit: int = 10, limits: Limits = DEFAULT_LIMITS) -> PathsAnswer:
     """All shortest paths (equal length, at most `limit`) between parties `a` and `b`.
 
     No path within `max_hops` is an answer, not an error: ``paths == []``, ``length None``.

@@ -54,6 +54,7 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
+from graph.model import Label
 from graph.personal import is_citizen_id, mask_id
 
 T = TypeVar("T")
@@ -164,9 +165,9 @@ def person_ids(answer: Any) -> set[str]:
         kind = item.get("kind")
         for name in ("id", "uid"):
             if isinstance(item.get(name), str):
-                if kind == "Person":
+                if kind == Label.PERSON:
                     found.add(item[name])
-                elif kind == "Enterprise":
+                elif kind == Label.ENTERPRISE:
                     enterprises.add(item[name])
         found.update(item[f] for f in PERSON_FIELDS if isinstance(item.get(f), str))
         found.update(item[f] for f, kind_field in KINDED_FIELDS.items()

@@ -33,16 +33,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
+
+from typing_extensions import TypedDict
 
 from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import EXECUTIVE_ROLES, MODEL
+from graph.model import EXECUTIVE_ROLES, MODEL, PARTIES, Label, Rel
 from graph.records import Edge, Node
 from graph.store import Reader
 from graph.traverse import Walk
-from queries.common import as_of_date, require_node
+from queries.common import Json, Party, as_of_date, require_node
 from queries.network import (
-    PARTIES,
     RELATED_KINDS,
     bounded,
     brief,
@@ -55,7 +56,7 @@ from queries.ownership import ControllerAnswer, actual_controller
 REPRESENTATIVE = {MODEL.role_type("legal_representative"), MODEL.role_type("principal")}
 OFFICER = REPRESENTATIVE | {MODEL.role_type(r) for r in EXECUTIVE_ROLES}
 CONTROLLER = {MODEL.role_type("actual_controller")}
-SHARES = {"HOLDS_SHARES"}
+SHARES = {Rel.HOLDS_SHARES}
 #: What a party holding relationships into both sides makes them, first match wins.
 SHARED = (("shared_legal_representative", REPRESENTATIVE), ("shared_controller", CONTROLLER),
           ("shared_executive", OFFICER), ("shared_shareholder", SHARES))
@@ -85,7 +86,7 @@ HUB_CONTACT_PARTIES = 50
 
 def shared_relation(via: Node, first: Edge, second: Edge) -> str:
     """The relation of two parties both attached to `via`, `first` the centre's link."""
-    if via.kind == "Contact":
+    if via.kind == Label.CONTACT:
         return f"shared_{via.props.get('field')}"
     pair = {first.type, second.type}
     via_holds = (first.source == via.uid, second.source == via.uid)
@@ -115,7 +116,7 @@ class Relations:
             path: Sequence[Edge] = (), chain: list[dict[str, Any]] | None = None,
             reasons: Iterable[str] = (), **extra: Any) -> None:
         shown = path_entry(self.center, path, self.nodes, self.day) if path else None
-        suspected = shown is not None and any(n["kind"] == "Contact" for n in shown["nodes"])
+        suspected = shown is not None and any(n["kind"] == Label.CONTACT for n in shown["nodes"])
         family = any(e.type in FAMILY_TYPES for e in path)
         label = label or RELATIONS[name]
         entry = self.found[party].setdefault((name, label, via.uid if via else "", suspected,
@@ -161,7 +162,7 @@ def _neighbours(walk: Walk, center: str, parties: set[str], relations: Relations
                 word = first.props.get("relation") or ""  # what the target is to the source
                 if first.target == center:
                     word = INVERSE.get(word, word)
-                relations.add(via, "family" if rel.name == "FAMILY" else "associate",
+                relations.add(via, "family" if rel.name == Rel.FAMILY else "associate",
                               label=FAMILY_LABELS.get(word, word), path=[first], kin=word)
             else:
                 relations.add(via, "shareholding", path=[first])
@@ -183,7 +184,7 @@ def _on_chain(answer: ControllerAnswer, uid: str) -> list[dict[str, Any]] | None
 def _control(store: Reader, center: Node, kept: Sequence[str], relations: Relations) -> None:
     """`control` and derived `shared_controller` relations between the centre and `kept`."""
     nodes, day = relations.nodes, relations.day
-    companies = [uid for uid in (center.uid, *kept) if nodes[uid].kind == "Enterprise"]
+    companies = [uid for uid in (center.uid, *kept) if nodes[uid].kind == Label.ENTERPRISE]
     answers = {uid: actual_controller(store, uid, day) for uid in companies}
     mine = answers.get(center.uid)
     for uid in kept:
@@ -208,7 +209,7 @@ def _hubs(store: Reader, walk: Walk, nodes: Mapping[str, Node]) -> tuple[dict[st
                                                                         set[str]]:
     """Hub contacts in the walk (with their number of parties) and the nodes the walk
     reached only through them."""
-    contacts = {uid for uid in walk.dist if nodes[uid].kind == "Contact"}
+    contacts = {uid for uid in walk.dist if nodes[uid].kind == Label.CONTACT}
     degree: dict[str, int] = defaultdict(int)
     if contacts:
         for edge in store.adjacent(sorted(contacts), MODEL.rels_of("suspected"), "both"):
@@ -230,9 +231,39 @@ def _listed_under(relation: dict[str, Any]) -> str:
     return "family" if relation["family"] else "related"
 
 
+#: The lists of a related answer a party can be listed under.
+LISTS: tuple[Literal["related", "suspected", "family"], ...] = ("related", "suspected", "family")
+
+
+class RelatedParty(Party):
+    distance: int
+    relations: list[Json]
+
+
+class SuppressedHub(Party):
+    parties: int
+    left_out: int
+
+
+class RelatedAnswer(TypedDict):
+    """Parties within `hops` and how they are related; suspected relations and family
+    apart; hubs left out of the walk."""
+
+    party: Party
+    as_of: str
+    hops: int
+    kinds: list[str]
+    related: list[RelatedParty]
+    suspected: list[RelatedParty]
+    family: list[RelatedParty]
+    truncated: int
+    complete: bool
+    suppressed_hubs: list[SuppressedHub]
+
+
 def related(store: Reader, party_id: str, *, hops: int = 2, kinds: Sequence[str] | None = None,
             as_of: str | None = None, limit: int = 200,
-            limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+            limits: Limits = DEFAULT_LIMITS) -> RelatedAnswer:
     """Parties within `hops` of `party_id` on `as_of`, each with how it is related (R5).
 
     >>> from graph.memory import MemoryStore
@@ -264,7 +295,7 @@ def related(store: Reader, party_id: str, *, hops: int = 2, kinds: Sequence[str]
         if walk.dist[uid] > 2:
             for path in walk.paths_to(uid, MAX_PATHS):
                 relations.add(uid, "indirect", path=path)
-    answer: dict[str, Any] = {
+    answer: RelatedAnswer = {
         "party": brief(center), "as_of": day, "hops": hops, "kinds": types,
         "related": [], "suspected": [], "family": [], "truncated": len(reached) - len(kept),
         "complete": found.complete,
@@ -275,7 +306,7 @@ def related(store: Reader, party_id: str, *, hops: int = 2, kinds: Sequence[str]
     }
     for uid in kept:
         items = relations.of(uid)
-        for key in ("related", "suspected", "family"):
+        for key in LISTS:
             chosen = [r for r in items if _listed_under(r) == key
                       and not (r["via"] and r["via"]["id"] in hubs)]
             if chosen:

@@ -33,14 +33,16 @@ True
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NotRequired
 
-from graph.model import EXECUTIVE_ROLES
+from typing_extensions import TypedDict
+
+from graph.model import EXECUTIVE_ROLES, ROLE_TYPES, Label, Rel
 from graph.records import Node
 from graph.store import Reader
 from graph.timeline import possibly_valid
-from queries.check import ROLE_NAMES, ROLE_TYPES, Checker, answer_for, imposed_measures
-from queries.common import as_of_date, party, require_node
+from queries.check import ROLE_NAMES, Checker, answer_for, imposed_measures
+from queries.common import Party, as_of_date, party, require_node
 from queries.owners import control_links
 
 START = 100.0
@@ -83,9 +85,29 @@ def _years(start: str, day: str) -> float:
     return max((date.fromisoformat(day) - date.fromisoformat(start)).days, 0) / 365.25
 
 
-def _own(checker: Checker, measures: list[Node]) -> list[dict[str, Any]]:
+class Link(TypedDict):
+    link: str
+    party: Party
+
+
+class Contribution(TypedDict):
+    """Points taken off the score (negative: given back) and why: an own measure, one on a
+    party nearby (`exposure`, with the path), a cap or floor, or a grade cap."""
+
+    source: str
+    kind: str | None
+    points: float
+    type: str
+    flag: str | None
+    explanation: str
+    party: NotRequired[Party]
+    hops: NotRequired[int]
+    path: NotRequired[list[Link]]
+
+
+def _own(checker: Checker, measures: list[Node]) -> list[Contribution]:
     """One contribution per own measure that has started by the as-of date."""
-    result = []
+    result: list[Contribution] = []
     for measure in measures:
         current = checker.state(measure)
         if current.status == "not_started":
@@ -117,15 +139,15 @@ def neighbourhood(checker: Checker, uscc: str) -> dict[str, tuple[float, Path]]:
     best: dict[str, tuple[float, Path]] = {uscc: (1.0, [])}
     frontier = [uscc]
     for hop in (1, 2):
-        edges = checker.store.adjacent(frontier, [*ROLE_TYPES, "HOLDS_SHARES"], "both",
+        edges = checker.store.adjacent(frontier, [*ROLE_TYPES, Rel.HOLDS_SHARES], "both",
                                        checker.day)
         members = set(frontier)
         links = [(e.target, e.source, ROLE_NAMES[e.type]) if e.target in members
                  else (e.source, e.target, ROLE_NAMES[e.type])
-                 for e in edges if e.type in ROLE_TYPES and e.type != "ACTUAL_CONTROLLER"
+                 for e in edges if e.type in ROLE_TYPES and e.type != Rel.ACTUAL_CONTROLLER
                  and possibly_valid(e.start, e.end, checker.day)]
         for link in control_links(checker.store, frontier, checker.day,
-                                  [e for e in edges if e.type != "HOLDS_SHARES"
+                                  [e for e in edges if e.type != Rel.HOLDS_SHARES
                                    or e.source in members or e.target in members]):
             if link.controlled in members:
                 links.append((link.controlled, link.controller, "controlled_by"))
@@ -145,19 +167,19 @@ def neighbourhood(checker: Checker, uscc: str) -> dict[str, tuple[float, Path]]:
     return best
 
 
-def _exposure(checker: Checker, uscc: str, own_ids: set[str]) -> list[dict[str, Any]]:
+def _exposure(checker: Checker, uscc: str, own_ids: set[str]) -> list[Contribution]:
     """One contribution per measure in force on a neighbour, on its strongest path."""
     near = neighbourhood(checker, uscc)
     nodes = checker.nodes([uscc, *near])
-    enterprises = [u for u in sorted(near) if nodes[u].kind == "Enterprise"]
-    persons = [u for u in sorted(near) if nodes[u].kind == "Person"]
+    enterprises = [u for u in sorted(near) if nodes[u].kind == Label.ENTERPRISE]
+    persons = [u for u in sorted(near) if nodes[u].kind == Label.PERSON]
     person_edges = checker.person_edges(persons)
-    ent_edges = checker.store.adjacent(enterprises, ["IMPOSED_ON"], "in") if enterprises else []
+    ent_edges = checker.store.adjacent(enterprises, [Rel.IMPOSED_ON], "in") if enterprises else []
     own = imposed_measures([*ent_edges, *person_edges])
     measures = checker.nodes(m for ms in own.values() for m in ms)
     derived = checker.derived(persons, person_edges)
     checker.events(measures)
-    best: dict[str, dict[str, Any]] = {}
+    best: dict[str, Contribution] = {}
     for uid in sorted(near):
         weight, path = near[uid]
         mine = sorted((measures[m] for m in own.get(uid, [])), key=lambda n: n.uid)
@@ -187,7 +209,7 @@ def _exposure(checker: Checker, uscc: str, own_ids: set[str]) -> list[dict[str, 
     return list(best.values())
 
 
-def _bound(contributions: list[dict[str, Any]], counted: list[dict[str, Any]], limit: float,
+def _bound(contributions: list[Contribution], counted: list[Contribution], limit: float,
            source: str, explanation: str) -> None:
     """Append a contribution giving back what `counted` deducts beyond `limit`."""
     deducted = round(sum(c["points"] for c in counted), 2)
@@ -207,7 +229,7 @@ def ceiling(grade: str) -> float:
     return START if index == 0 else round(GRADES[index - 1][0] - 0.01, 2)
 
 
-def _cap(checker: Checker, measures: list[Node], value: float) -> dict[str, Any] | None:
+def _cap(checker: Checker, measures: list[Node], value: float) -> Contribution | None:
     """The contribution that brings `value` down to the worst grade cap of an own measure
     in force (catalogue `grade_cap` of the version applied), if it is above it."""
     capped = []
@@ -242,7 +264,19 @@ def grade_of(value: float) -> str:
     return next(grade for threshold, grade in GRADES if value >= threshold)
 
 
-def score(store: Reader, uscc: str, *, as_of: str | None = None) -> dict[str, Any]:
+class ScoreAnswer(TypedDict):
+    """The transparent credit score: 100 less the contributions, grade A–D."""
+
+    enterprise: Party
+    as_of: str
+    score: float
+    grade: str
+    supervision: str
+    contributions: list[Contribution]
+    limits: list[str]
+
+
+def score(store: Reader, uscc: str, *, as_of: str | None = None) -> ScoreAnswer:
     """The enterprise's score, grade, supervision intensity and the contributions.
 
     >>> from graph.memory import MemoryStore
@@ -251,9 +285,9 @@ def score(store: Reader, uscc: str, *, as_of: str | None = None) -> dict[str, An
     queries.common.EntityNotFound: no enterprise with key 'X'
     """
     day = as_of_date(as_of)
-    enterprise = require_node(store, uscc, "Enterprise")
+    enterprise = require_node(store, uscc, Label.ENTERPRISE)
     checker = Checker(store, day)
-    own_edges = store.adjacent([enterprise.uid], ["IMPOSED_ON"], "in")
+    own_edges = store.adjacent([enterprise.uid], [Rel.IMPOSED_ON], "in")
     own_ids = {e.source for e in own_edges}
     own_nodes = checker.nodes(sorted(own_ids))
     checker.events(own_nodes)

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from graph.limits import DEFAULT_LIMITS, Limits
+from graph.model import Label
 from graph.records import Node
 from graph.store import Reader
 from queries.alerts import (
@@ -55,7 +56,8 @@ def arose(kind: str, alert: dict[str, Any]) -> str | None:
         starts = [alert["measure"]["start"], alert["relationship"]["start"]]
         return None if None in starts else max(starts)
     if kind == "new_shells":
-        return min(t["date"] for t in alert["triggers"])
+        first: str = min(t["date"] for t in alert["triggers"])
+        return first
     dates = [m["start"] for s in alert["sanctioned"] for m in s["measures"]]
     return None if not dates or None in dates else max(dates)
 
@@ -105,7 +107,7 @@ class Sweep:
         """The alerts, each with its `kind`, `date` and `undated`, kind by kind in the order
         of `queries.alerts.alerts`."""
         checker = Checker(self.store, self.day)
-        measures = sorted(self.store.nodes("Measure"), key=lambda m: m.uid)
+        measures = sorted(self.store.nodes(Label.MEASURE), key=lambda m: m.uid)
         personal = personal_measures(checker, measures)
         for kind in self.kinds:
             for alert in self._found(kind, checker, measures, personal):

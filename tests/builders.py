@@ -17,22 +17,10 @@ from pathlib import Path
 from graph import Store
 from ingest import IngestReport, ingest_bundle
 from ingest.identifiers import make_ric, make_uscc
+from ingest.tables import TABLE_COLUMNS
 
-COLUMNS = {
-    "enterprises": ("uscc", "name", "kind", "status", "established", "address", "phone",
-                    "email", "identifiers"),
-    "persons": ("person_id", "name", "id_type", "identifiers"),
-    "roles": ("enterprise", "person", "role", "start", "end"),
-    "shareholdings": ("enterprise", "holder", "holder_kind", "percentage", "start", "end",
-                      "pct_min", "pct_max"),
-    "measures": ("measure_id", "subject", "subject_kind", "kind", "conduct_date", "start",
-                 "end", "authority", "legal_basis", "status", "published", "sector"),
-    "measure_events": ("measure_id", "event", "date", "note"),
-    "enterprise_events": ("event_id", "enterprise", "event", "date", "roles_on",
-                          "personally_responsible", "responsible_persons", "authority"),
-    "relations": ("person", "relative", "relation", "start", "end", "person_kind",
-                  "relative_kind"),
-}
+#: Every table with all its columns, required and optional (`ingest.tables.TABLE_COLUMNS`).
+COLUMNS = {name: columns.all for name, columns in TABLE_COLUMNS.items()}
 
 
 @dataclass

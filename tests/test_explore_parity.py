@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from graph import MemoryStore, Store
+from graph.model import PARTIES
 from ingest import ingest_bundle
 from queries.alerts import alerts
-from queries.network import PARTIES, neighbourhood, rel_types
+from queries.network import neighbourhood, rel_types
 from queries.paths import paths
 from queries.related import related
 from tests.conftest import EXAMPLE

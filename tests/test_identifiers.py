@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
 import ingest.identifiers as ids
+from graph.personal import mask_id
 from ingest.identifiers import (
     REGIONS,
     USCC_ALPHABET,
@@ -15,7 +16,6 @@ from ingest.identifiers import (
     Sex,
     make_ric,
     make_uscc,
-    mask_id,
     org_code_check_char,
     uscc_check_char,
     validate_ric,

@@ -13,7 +13,9 @@ from typing import Any
 
 from graph.model import MODEL
 from graph.store import Reader
+from queries.accountability import AccountableAnswer
 from queries.alerts import alerts
+from queries.common import Party
 from viz.pages import render_accountability, render_ego, render_ownership, render_path
 from viz.report import write_report
 
@@ -32,14 +34,14 @@ class Output:
 class DemoResult:
     """What the demo found and wrote."""
 
-    main: dict[str, Any] | None
+    main: Party | None
     alerts: dict[str, int]
     outputs: list[Output]
 
 
-def main_enterprise(answers: list[dict[str, Any]]) -> dict[str, Any] | None:
+def main_enterprise(answers: list[AccountableAnswer]) -> AccountableAnswer | None:
     """The `propagate` answer whose measures reach the most persons in force."""
-    def weight(answer: dict[str, Any]) -> tuple[int, int, str]:
+    def weight(answer: AccountableAnswer) -> tuple[int, int, str]:
         in_force = sum(1 for e in answer["reached"] if e["state"]["in_force"])
         return -in_force, -len(answer["reached"]), answer["enterprise"]["id"]
 
@@ -47,7 +49,7 @@ def main_enterprise(answers: list[dict[str, Any]]) -> dict[str, Any] | None:
     return min(reaching, key=weight) if reaching else None
 
 
-def linked_enterprise(store: Reader, answer: dict[str, Any],
+def linked_enterprise(store: Reader, answer: AccountableAnswer,
                       shells: list[dict[str, Any]]) -> str | None:
     """A new shell of a person the measure reached, else another enterprise where such a
     person holds a role or shares (first by key)."""
@@ -61,7 +63,7 @@ def linked_enterprise(store: Reader, answer: dict[str, Any],
     return min(others) if others else None
 
 
-def write_demo(store: Reader, out: Path, answers: list[dict[str, Any]],
+def write_demo(store: Reader, out: Path, answers: list[AccountableAnswer],
                as_of: str | None = None, *, reveal_ids: bool = False,
                mask_key: bytes | None = None) -> DemoResult:
     """R4 alerts, then the report and pages of the main sanctioned enterprise (ID numbers

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from graph.model import Label
 from graph.records import Node
 from queries.network import Subgraph
 from queries.privacy import masked, redact
@@ -66,5 +67,5 @@ def file_key(node: Node, *, reveal_ids: bool, key: bytes | None = None) -> str:
     >>> file_key(Node("Person", "410105197503120318"), reveal_ids=False, key=b"k")
     '4101xxxxxxxxxx0318x98d9ff17'
     """
-    shown = node.uid if node.kind != "Person" or reveal_ids else masked(node.uid, key)
+    shown = node.uid if node.kind != Label.PERSON or reveal_ids else masked(node.uid, key)
     return "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "x" for c in shown)

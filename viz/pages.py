@@ -29,6 +29,7 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from graph.limits import DEFAULT_LIMITS, Limits
+from graph.model import Label
 from graph.store import Reader
 from viz.cap import cap
 from viz.masking import redact_picture
@@ -94,7 +95,7 @@ def vis_node(node: PictureNode) -> dict[str, Any]:
     }
     if node.level is not None:
         options["level"] = node.level
-    if node.kind == "Enterprise":
+    if node.kind == Label.ENTERPRISE:
         options["font"]["color"] = "#ffffff"  # inside a dark box
     return options
 
@@ -147,7 +148,7 @@ def graph_block(picture: Picture, element: str = "ct-graph") -> dict[str, Any]:
     net = Network(directed=True, cdn_resources="in_line")
     ids = {key: f"n{i}" for i, key in enumerate(picture.nodes)}
     for key, node in picture.nodes.items():
-        style = node_style("Measure") if node.status else node_style(node.kind)
+        style = node_style(Label.MEASURE) if node.status else node_style(node.kind)
         net.add_node(ids[key], label=node.label, shape=style["shape"], **vis_node(node))
     for edge in picture.edges:
         net.add_edge(ids[edge.source], ids[edge.target], **vis_edge(edge))

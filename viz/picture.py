@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.model import MODEL, PROVENANCE
+from graph.model import MODEL, PROVENANCE, Label
 
 Details = list[tuple[str, str]]
 
@@ -92,7 +92,7 @@ class Picture:
 
     @property
     def person_ids(self) -> list[str]:
-        return [n.key for n in self.nodes.values() if n.kind == "Person"]
+        return [n.key for n in self.nodes.values() if n.kind == Label.PERSON]
 
 
 def interval_text(start: str | None, end: str | None) -> str:

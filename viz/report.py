@@ -20,16 +20,19 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from typing_extensions import TypedDict
 
 from graph.limits import DEFAULT_LIMITS, Limits
+from graph.model import Label
 from graph.store import Reader
 from queries.accountability import accountable
-from queries.alerts import alerts
-from queries.common import as_of_date, catalogue, kind_of, party, require_node
+from queries.alerts import AlertsAnswer, alerts
+from queries.common import Json, as_of_date, catalogue, kind_of, party, require_node
 from queries.measures import events_of, measures_on, state
 from queries.network import neighbourhood
-from queries.owners import owners
+from queries.owners import OwnersAnswer, owners
 from queries.privacy import redact
 from queries.score import score
 from viz.masking import file_key
@@ -63,7 +66,7 @@ def own_measures(store: Reader, uid: str, day: str) -> list[dict[str, Any]]:
     return rows
 
 
-def alert_lines(answer: dict[str, Any], uid: str) -> list[dict[str, str]]:
+def alert_lines(answer: AlertsAnswer, uid: str) -> list[dict[str, str]]:
     """The R4 alerts of an `alerts` answer that mention `uid`, one line each."""
     lines = []
     for a in answer["forbidden_roles"]:
@@ -81,7 +84,7 @@ def alert_lines(answer: dict[str, Any], uid: str) -> list[dict[str, str]]:
             if uid in json.dumps(alert, ensure_ascii=False, default=str)]
 
 
-def controllers(answer: dict[str, Any]) -> dict[str, Any]:
+def controllers(answer: OwnersAnswer) -> dict[str, Any]:
     control = answer["actual_controller"]
     return {
         "controlling_shareholder": answer["controlling_shareholder"],
@@ -97,10 +100,25 @@ def content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+class ReportAnswer(TypedDict):
+    """The data of the analyst's report, with the SHA-256 of its canonical JSON: the same
+    facts on the same date (and mask key) give the same hash."""
+
+    as_of: str
+    center: str
+    hops: int
+    kinds: list[str]
+    summary: Json
+    tables: dict[str, list[Json]]
+    metrics: Json
+    truncated: list[Json]
+    hash: str
+
+
 def report_data(store: Reader, party_id: str, *, hops: int = 1,
                 kinds: Sequence[str] | None = None, as_of: str | None = None,
                 reveal_ids: bool = False, mask_key: bytes | None = None,
-                limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+                limits: Limits = DEFAULT_LIMITS) -> ReportAnswer:
     """Everything the report shows, ID numbers masked with the shared tokens (`mask_key`)
     unless `reveal_ids`, with the hash of what is shown (tables of up to
     `limits.max_results` nodes)."""
@@ -115,10 +133,10 @@ def report_data(store: Reader, party_id: str, *, hops: int = 1,
                                "measures": own_measures(store, node.uid, day),
                                "alerts": alert_lines(warnings, node.uid)}
     evidence: list[dict[str, Any]] = []
-    if node.kind == "Enterprise":
+    if node.kind == Label.ENTERPRISE:
         answer = accountable(store, node.uid, as_of=day)
         evidence = evidence_rows(answer)
-        summary["accountable"] = [{"id": e["person"], "kind": "Person", "name": e["name"],
+        summary["accountable"] = [{"id": e["person"], "kind": Label.PERSON, "name": e["name"],
                                    "roles": e["roles"], "measure": e["measure"],
                                    "state": e["state"]["status"], "uncertain": "reason" in e}
                                   for e in answer["reached"] + answer["uncertain"]]
@@ -133,7 +151,7 @@ def report_data(store: Reader, party_id: str, *, hops: int = 1,
              "summary": summary, "tables": tables, "metrics": metrics["summary"],
              "truncated": sub.as_dict()["truncated"]}
     shown = redact(facts, reveal_ids=reveal_ids, key=mask_key)
-    return {**shown, "hash": content_hash(shown)}
+    return cast(ReportAnswer, {**shown, "hash": content_hash(shown)})
 
 
 def render_report(store: Reader, party_id: str, *, hops: int = 1,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from graph.model import MODEL
+from graph.model import MODEL, Label
 
 #: CJK-capable font stack for pages and the canvas (screenshots need fonts-noto-cjk).
 FONT_STACK = ('"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", '
@@ -30,7 +30,7 @@ class StatusStyle:
     dashes: bool = False
 
 
-#: Measure states (queries.measures.MeasureState.status, plus `derived`) -> display.
+#: Measure states (`graph.lifecycle.STATES`, plus `derived`) -> display.
 MEASURE_STATUS: dict[str, StatusStyle] = {
     "active": StatusStyle("生效中", "#d62728"),
     "derived": StatusStyle("派生措施", "#ff7f0e"),
@@ -43,9 +43,6 @@ MEASURE_STATUS: dict[str, StatusStyle] = {
     "uncertain": StatusStyle("状态不确定", "#bcbd22", dashes=True),
 }
 
-#: Due-process events (measure_events.csv `event`) in Chinese.
-EVENT_ZH = {"objection_filed": "提出异议", "objection_upheld": "异议成立",
-            "objection_rejected": "异议驳回", "repaired": "信用修复", "exited": "退出名单"}
 
 #: Marks a view puts on nodes -> (label, border colour).
 MARKS: dict[str, tuple[str, str]] = {
@@ -70,25 +67,13 @@ def node_style(kind: str) -> dict[str, str]:
     return {"shape": declared.shape, "colour": declared.colour, "label_zh": declared.label_zh}
 
 
-#: One colour per relationship type, so that every role can be told apart (the model's
-#: display colours give five officer roles one brown and the legal representative the
-#: sanction's red), none of them the evidence orange.
-REL_COLOURS = {
-    "LEGAL_REPRESENTATIVE": "#d62728", "PRINCIPAL": "#e377c2", "DIRECTOR": "#8c564b",
-    "SUPERVISOR": "#17becf", "MANAGER": "#2ca02c", "CFO": "#6b6ecf",
-    "BOARD_SECRETARY": "#a55194", "ACTUAL_CONTROLLER": "#9467bd",
-    "DIRECTLY_RESPONSIBLE": "#8c6d31", "HOLDS_SHARES": "#1f77b4", "IMPOSED_ON": "#393b79",
-    "DETERMINED_BY": "#7f7f7f", "EVENT_OF": "#e7ba52", "HAS_CONTACT": "#bcbd22",
-}
-
-
 def rel_style(rel_type: str) -> dict[str, str]:
     """Colour and Chinese label of a relationship type (view-only types are allowed)."""
     try:
         declared = MODEL.rel(rel_type)
     except KeyError:
         return {"colour": "#999999", "label_zh": VIEW_RELS.get(rel_type, rel_type)}
-    return {"colour": REL_COLOURS.get(rel_type, declared.colour), "label_zh": declared.label_zh}
+    return {"colour": declared.colour, "label_zh": declared.label_zh}
 
 
 #: Relationships that exist only in pictures (derived, not stored).
@@ -97,7 +82,7 @@ VIEW_RELS = {"DERIVED_FROM": "派生自", "DERIVED_ON": "派生惩戒对象", "M
 
 def measure_style(status: str) -> dict[str, Any]:
     style = MEASURE_STATUS.get(status, MEASURE_STATUS["uncertain"])
-    return {"shape": MODEL.node("Measure").shape, "colour": style.colour,
+    return {"shape": MODEL.node(Label.MEASURE).shape, "colour": style.colour,
             "label_zh": style.label_zh, "dashes": style.dashes}
 
 
@@ -140,7 +125,7 @@ def legend(kinds: set[str], rel_types: set[str], statuses: set[str],
     paths) and the muted grey when some edges are drawn so."""
     entries = [LegendEntry(s["label_zh"], swatch(s["shape"], s["colour"]))
                for kind in [*(n.name for n in MODEL.nodes), SUMMARY_KIND] if kind in kinds
-               for s in [node_style(kind)] if kind != "Measure"]
+               for s in [node_style(kind)] if kind != Label.MEASURE]
     entries += [LegendEntry(f"惩戒措施：{style.label_zh}",
                             swatch("diamond", style.colour, dashes=style.dashes))
                 for status, style in MEASURE_STATUS.items() if status in statuses]

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.model import MODEL
-from queries.network import PARTIES, Subgraph
+from graph.model import MODEL, PARTIES, Label
+from queries.accountability import AccountableAnswer
+from queries.network import Subgraph
 
 Row = dict[str, Any]
 
@@ -68,7 +69,7 @@ def subgraph_tables(sub: Subgraph) -> dict[str, list[Row]]:
                  "pct_max": e["props"].get("pct_max"), "start": e["start"], "end": e["end"],
                  "validity": e["validity"]}
                 for e in sub.edges if e["category"] == "shareholding"]
-    measures = [measure_row(n, names) for n in sub.nodes if n["kind"] == "Measure"]
+    measures = [measure_row(n, names) for n in sub.nodes if n["kind"] == Label.MEASURE]
     return {"nodes": nodes, "edges": edges, "parties": parties, "roles": roles,
             "holdings": holdings, "measures": measures}
 
@@ -83,7 +84,7 @@ def measure_row(node: dict[str, Any], names: dict[str, str]) -> Row:
             "legal_basis": props.get("legal_basis")}
 
 
-def evidence_rows(answer: dict[str, Any]) -> list[Row]:
+def evidence_rows(answer: AccountableAnswer) -> list[Row]:
     """One row per person reached (or uncertain) in an `accountable` answer."""
     rows = []
     for entry in answer["reached"] + answer["uncertain"]:

@@ -20,18 +20,19 @@ Each builder returns a `Picture` with the store's keys; masking and drawing are 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from graph.lifecycle import EVENT_ZH
 from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import MODEL
+from graph.model import MODEL, ROLE_TYPES, Label, Rel
 from graph.records import Edge
 from graph.store import Reader
-from queries.accountability import accountable
+from queries.accountability import Reached, accountable
 from queries.common import as_of_date, catalogue, kind_of, require_node
 from queries.measures import events_of, measures_on, state
 from queries.network import edge_entry, neighbourhood, node_entry
-from queries.owners import owners
+from queries.owners import OwnersAnswer, owners
 from queries.paths import paths
 from viz.cap import add_truncated
 from viz.picture import (
@@ -42,21 +43,20 @@ from viz.picture import (
     provenance_details,
     share_text,
 )
-from viz.style import EVENT_ZH, MEASURE_STATUS, rel_style
+from viz.style import MEASURE_STATUS, rel_style
 
-ROLE_TYPES = MODEL.rels_of("role")
 VALIDITY_ZH = {"yes": "有效", "no": "无效", "uncertain": "不确定"}
 
 
 # --- nodes and edges ------------------------------------------------------------------
 def node_label(entry: dict[str, Any], kinds_zh: dict[str, str]) -> str:
     props = entry["props"]
-    if entry["kind"] == "Measure":
+    if entry["kind"] == Label.MEASURE:
         return f"{kinds_zh.get(props.get('kind', ''), props.get('kind', ''))}\n{entry['id']}"
-    if entry["kind"] == "MeasureEvent":
+    if entry["kind"] == Label.MEASURE_EVENT:
         event = str(props.get("event", ""))
         return f"{EVENT_ZH.get(event, event)}\n{props.get('date', '')}"
-    if entry["kind"] == "MeasureKind":
+    if entry["kind"] == Label.MEASURE_KIND:
         return str(props.get("name_zh") or entry["id"])
     return str(entry["name"])
 
@@ -64,9 +64,9 @@ def node_label(entry: dict[str, Any], kinds_zh: dict[str, str]) -> str:
 def edge_label(entry: dict[str, Any]) -> str:
     """Role or type, share (exact or range) and interval: ``股东 60%\\n2016-04-12 – 至今``."""
     head = entry.get("label_zh") or rel_style(entry["type"])["label_zh"]
-    if entry["type"] == "HOLDS_SHARES":
+    if entry["type"] == Rel.HOLDS_SHARES:
         head = f"{head} {share_text({**entry.get('props', {}), 'percentage': entry['percentage']})}"
-    if entry["type"] in ROLE_TYPES or entry["type"] == "HOLDS_SHARES":
+    if entry["type"] in ROLE_TYPES or entry["type"] == Rel.HOLDS_SHARES:
         return f"{head}\n{interval_text(entry.get('start'), entry.get('end'))}"
     return str(head)
 
@@ -126,7 +126,7 @@ def add_store_edges(picture: Picture, store: Reader, edges: Iterable[Edge], on: 
     edges = list(edges)
     missing = {u for e in edges for u in (e.source, e.target)} - set(picture.nodes)
     nodes = store.get_nodes(missing)
-    states = measure_states(store, [u for u, n in nodes.items() if n.kind == "Measure"], on)
+    states = measure_states(store, [u for u, n in nodes.items() if n.kind == Label.MEASURE], on)
     kinds_zh = kinds_zh_of(store)
     for uid, node in nodes.items():
         add_node(picture, node_entry(node), kinds_zh, states.get(uid))
@@ -142,10 +142,10 @@ def add_evidence_step(picture: Picture, store: Reader, step: dict[str, Any],
         source, target, rel_type = step["person"], step["enterprise"], MODEL.role_type(
             step["role"])
     elif step["step"] == "shareholding":
-        source, target, rel_type = step["holder"]["id"], step["enterprise"], "HOLDS_SHARES"
+        source, target, rel_type = step["holder"]["id"], step["enterprise"], Rel.HOLDS_SHARES
     elif step["step"] == "declared_controller":
         source, target, rel_type = step["controller"]["id"], step["enterprise"], \
-            "ACTUAL_CONTROLLER"
+            Rel.ACTUAL_CONTROLLER
     else:
         return
     edges = [e for e in store.adjacent([target], [rel_type], "in")
@@ -191,17 +191,17 @@ def accountability_picture(store: Reader, uscc: str, *, measure_id: str | None =
     """A sanctioned enterprise, its measures and who they reach, with the evidence."""
     day = as_of_date(as_of)
     answer = accountable(store, uscc, measure_id=measure_id, as_of=day)
-    enterprise = require_node(store, answer["enterprise"]["id"], "Enterprise")
+    enterprise = require_node(store, answer["enterprise"]["id"], Label.ENTERPRISE)
     picture = Picture("accountability", f"追责视图：{enterprise.name}", enterprise.uid, day)
     kinds_zh = kinds_zh_of(store)
     add_node(picture, node_entry(enterprise), kinds_zh, marks={"center"})
     measures = [m.uid for m in measures_on(store, enterprise.uid) if measure_id in (None, m.uid)]
-    around = store.adjacent(measures, ["IMPOSED_ON", "DETERMINED_BY", "EVENT_OF"])
-    events = store.get_nodes(e.source for e in around if e.type == "EVENT_OF")
+    around = store.adjacent(measures, [Rel.IMPOSED_ON, Rel.DETERMINED_BY, Rel.EVENT_OF])
+    events = store.get_nodes(e.source for e in around if e.type == Rel.EVENT_OF)
     happened = {uid for uid, n in events.items() if (n.props.get("date") or "") <= day}
     add_store_edges(picture, store, [
-        e for e in around if (e.type != "IMPOSED_ON" or e.target == enterprise.uid)
-        and (e.type != "EVENT_OF" or e.source in happened)], day)
+        e for e in around if (e.type != Rel.IMPOSED_ON or e.target == enterprise.uid)
+        and (e.type != Rel.EVENT_OF or e.source in happened)], day)
     add_store_edges(picture, store, store.adjacent([enterprise.uid], list(ROLE_TYPES), "in"),
                     day, muted=True)
     for entry in answer["reached"] + answer["uncertain"]:
@@ -214,7 +214,7 @@ def accountability_picture(store: Reader, uscc: str, *, measure_id: str | None =
     return finish(picture, store)
 
 
-def window_details(measure_state: dict[str, Any]) -> Details:
+def window_details(measure_state: Mapping[str, Any]) -> Details:
     """A measure's publication window and the rule applied (docs/law.md)."""
     rows = (("可申请修复日", measure_state.get("repair_from")),
             ("自动终止公示日", measure_state.get("ends_by_itself")),
@@ -222,7 +222,7 @@ def window_details(measure_state: dict[str, Any]) -> Details:
     return [(label, str(value)) for label, value in rows if value]
 
 
-def add_reached(picture: Picture, store: Reader, entry: dict[str, Any],
+def add_reached(picture: Picture, store: Reader, entry: Reached,
                 kinds_zh: dict[str, str]) -> None:
     """A person reached by a measure: the derived measure, and the evidence highlighted."""
     source_state = entry["state"]
@@ -241,7 +241,7 @@ def add_reached(picture: Picture, store: Reader, entry: dict[str, Any],
     if uncertain:
         details.append(("不确定原因", entry["reason"]))
     status = "derived" if source_state["in_force"] else source_state["status"]
-    picture.node(derived, "Measure", f"派生：{kind_zh}\n{entry['name']}", details,
+    picture.node(derived, Label.MEASURE, f"派生：{kind_zh}\n{entry['name']}", details,
                  status=status if status in MEASURE_STATUS else "uncertain")
     picture.edge(entry["measure"], derived, "DERIVED_FROM", "派生", uncertain=uncertain)
     person = store.get_node(entry["person"])
@@ -257,7 +257,7 @@ def ownership_picture(store: Reader, uscc: str, *, as_of: str | None = None) -> 
     """Equity penetration: every direct and indirect holder above the enterprise."""
     answer = owners(store, uscc, as_of=as_of)
     day = answer["as_of"]
-    enterprise = require_node(store, answer["enterprise"]["id"], "Enterprise")
+    enterprise = require_node(store, answer["enterprise"]["id"], Label.ENTERPRISE)
     picture = Picture("ownership", f"股权穿透：{enterprise.name}", enterprise.uid, day,
                       hierarchical=True)
     add_node(picture, node_entry(enterprise), kinds_zh_of(store), marks={"center"})
@@ -279,7 +279,7 @@ def ownership_picture(store: Reader, uscc: str, *, as_of: str | None = None) -> 
     return finish(picture, store)
 
 
-def mark_control(picture: Picture, store: Reader, answer: dict[str, Any]) -> None:
+def mark_control(picture: Picture, store: Reader, answer: OwnersAnswer) -> None:
     """Controlling shareholder, actual controller (chain highlighted), beneficial owners."""
     controlling = answer["controlling_shareholder"]
     if controlling is not None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from api.cli.answering import Asked, answering
 from api.cli.common import UsccArg, console
 from api.cli.tables import chain, party, print_table, state
+from queries.accountability import AccountableAnswer
 from queries.accountability import accountable as accountable_query
 
 
@@ -25,7 +26,7 @@ def accountable(
         print_accountable(printed)
 
 
-def print_accountable(answer: dict[str, Any]) -> None:
+def print_accountable(answer: AccountableAnswer) -> None:
     """The persons reached, one row each (`answer` as it may be shown: see `Asked.show`)."""
     print_table(f"{party(answer['enterprise'])} — accountable persons, as of {answer['as_of']}",
                 ("person", "name", "roles", "measure", "state", "evidence"),

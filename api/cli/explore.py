@@ -4,7 +4,7 @@ ID numbers are masked unless `--reveal-ids`."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Literal
 
 import typer
 from rich.table import Column
@@ -14,7 +14,7 @@ from api.cli.common import console, load_limits
 from api.cli.sweep import KindOpt, RegionOpt, SinceOpt, UntilOpt, write_sweep
 from api.cli.tables import party, print_table
 from queries.alerts import alerts as alerts_query
-from queries.network import neighbourhood
+from queries.network import PathEntry, neighbourhood
 from queries.paths import paths as paths_query
 from queries.related import related as related_query
 
@@ -30,7 +30,7 @@ def split_kinds(kinds: list[str] | None) -> list[str] | None:
     return [k for item in kinds for k in item.split(",") if k.strip()]
 
 
-def path_text(path: dict[str, Any]) -> str:
+def path_text(path: PathEntry) -> str:
     """A path as text, each step's direction shown: 甲公司 ←法定代表人← 张三 →股东→ 乙公司
     (? marks an uncertain step).
 
@@ -62,7 +62,9 @@ def related(
         limits=load_limits()))
     if answer is None:
         return
-    for key, title in (("related", "related parties"), ("suspected", "suspected links")):
+    lists: tuple[tuple[Literal["related", "suspected"], str], ...] = (
+        ("related", "related parties"), ("suspected", "suspected links"))
+    for key, title in lists:
         print_table(f"{party(answer['party'])} — {title}, as of {answer['as_of']}",
                     ("hops", "party", "relation", "via", "uncertain"),
                     ((str(entry["distance"]), party(entry), rel["label_zh"],

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -28,8 +28,8 @@ from api.cli.tables import chain, party, print_table, state
 from graph import Settings, Store
 from ingest import FORMATS, IngestReport, ingest_path, source_size
 from ingest.bulk import Importer, command_importer, default_importer
-from queries.accountability import propagate
-from queries.common import as_of_date
+from queries.accountability import AccountableAnswer, propagate
+from queries.common import Party, as_of_date
 from viz.demo import DemoResult, write_demo
 
 SHOWN_REJECTS = 5
@@ -142,7 +142,7 @@ def demo(
         print("  " + line)
 
 
-def print_propagation(answers: list[dict[str, Any]], as_of: str) -> None:
+def print_propagation(answers: list[AccountableAnswer], as_of: str) -> None:
     """R1 over the graph in one table: each sanctioned enterprise, measure and person."""
     print_table(f"accountable persons (R1), as of {as_of}",
                 ("enterprise", "measure", "state on date", "person", "roles", "evidence"),
@@ -163,7 +163,7 @@ def print_demo(result: DemoResult) -> None:
                 ((output.what, str(output.path)) for output in result.outputs))
 
 
-def next_commands(store: str, main: dict[str, Any] | None) -> list[str]:
+def next_commands(store: str, main: Party | None) -> list[str]:
     """Commands to try on the demo's store, which they name (`--store`).
 
     >>> next_commands("memory:demo-out/data", {"id": "914101057123456728", "name": "华信"})[0]

@@ -3,7 +3,7 @@ ID numbers are masked unless `--reveal-ids`."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Column
@@ -11,7 +11,7 @@ from rich.table import Column
 from api.cli.answering import Asked, answering
 from api.cli.common import UsccArg, console, err, load_limits, store_from
 from api.cli.tables import chain, party, print_table, share, state
-from queries.check import check_batch
+from queries.check import CheckAnswer, CheckError, check_batch
 from queries.owners import group as group_query
 from queries.owners import owners as owners_query
 from queries.score import score as score_query
@@ -37,7 +37,7 @@ def check(
         raise typer.Exit(1)
 
 
-def print_check(answer: dict[str, Any]) -> None:
+def print_check(answer: CheckAnswer | CheckError) -> None:
     if "error" in answer:
         err.print(f"[red]{answer['id']}: {answer['error']['detail']}[/]")
         return

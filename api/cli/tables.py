@@ -3,12 +3,13 @@ answers share (a party, a share, a measure's state, an evidence chain)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rich.table import Column, Table
 
 from api.cli.common import console
+from queries.common import Bounds
 
 
 def print_table(title: str, columns: Sequence[str | Column],
@@ -20,7 +21,7 @@ def print_table(title: str, columns: Sequence[str | Column],
     console.print(table)
 
 
-def party(item: dict[str, Any] | None) -> str:
+def party(item: Mapping[str, Any] | None) -> str:
     """A party as its name and key.
 
     >>> party({"id": "914101057123456728", "name": "华信"}), party(None)
@@ -29,7 +30,7 @@ def party(item: dict[str, Any] | None) -> str:
     return "—" if item is None else f"{item['name']} ({item['id']})"
 
 
-def share(value: dict[str, float] | None) -> str:
+def share(value: Bounds | None) -> str:
     """A share's bounds in percent.
 
     >>> share({"low": 51, "high": 51}), share({"low": 20, "high": 35.5}), share(None)
@@ -41,11 +42,11 @@ def share(value: dict[str, float] | None) -> str:
     return f"{low:g}%" if low == high else f"{low:g}–{high:g}%"
 
 
-def state(entry: dict[str, Any]) -> str:
+def state(entry: Mapping[str, Any]) -> str:
     """A measure's state on the date, marked when the entry is uncertain."""
     return entry["state"]["status"] + (" (uncertain)" if "reason" in entry else "")
 
 
-def chain(evidence: Iterable[dict[str, Any]]) -> str:
+def chain(evidence: Iterable[Mapping[str, Any]]) -> str:
     """An evidence chain, step by step."""
     return " → ".join(step["step"] for step in evidence)

@@ -36,7 +36,7 @@ from api.roles import ROLES, Policy, Scope, allowed
 from api.settings import ApiSettings
 from graph import Store
 from graph.limits import Limits
-from queries.check import check_batch
+from queries.check import CheckAnswer, CheckError, check_batch
 from queries.common import as_of_date
 from queries.privacy import redact
 
@@ -193,7 +193,7 @@ class Caller:
         return shown, [self.resolve(i) for i in ids]
 
     async def checks(self, store: Store, ids: list[str], scenario: str | None,
-                     as_of: str | None) -> list[dict[str, Any]]:
+                     as_of: str | None) -> list[CheckAnswer | CheckError]:
         """Check each of `ids` as this caller may see it: a party not in the graph is
         answered "no measure applies", and so, for a masked caller, is a person with
         nothing to report; a masked caller's unknown subjects spend its daily budget."""
@@ -204,12 +204,12 @@ class Caller:
         subjects = [self.resolve(i) for i in ids]
         day = as_of_date(as_of)
 
-        def work() -> tuple[list[dict[str, Any]], list[str]]:
+        def work() -> tuple[list[CheckAnswer | CheckError], list[str]]:
             with self.resources.store.access.read():
                 results = check_batch(store, subjects, scenario=scenario, as_of=day,
                                       limits=self.limits)
             unknown = [s for s, r in zip(subjects, results, strict=True)
-                       if r.get("error", {}).get("status") == 404]
+                       if "error" in r and r["error"]["status"] == 404]
             answers = [no_measure(s, day, scenario)
                        if s in unknown or (masked_caller and "error" not in r
                                            and nothing_to_report(r)) else r

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from api.evaluation_run import STEM, now, run_evaluation
 from api.http.errors import Conflict
 from graph import StoreError
+from graph.model import Label
 from queries.common import EntityNotFound, QueryError
 
 if TYPE_CHECKING:  # api.http.resources builds the jobs
@@ -169,7 +170,7 @@ class EvaluationJobs:
             store = self.store.get()
             job.update(status="running", started=now())
             with self.store.access.read():
-                job["progress"]["total"] = store.counts()["Enterprise"]
+                job["progress"]["total"] = store.counts()[Label.ENTERPRISE]
             _save(out, job)
             previous = self.folder / job["previous"] if job["previous"] else None
             record = run_evaluation(store, as_of=job["as_of"], out=out, previous=previous,

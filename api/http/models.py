@@ -1,10 +1,10 @@
-"""Request and response models of the HTTP API, with examples for the OpenAPI document.
+"""What only the HTTP API declares: request bodies, problem details, health, and the
+answers of routes that are no query's (batch checks, events, ingest runs, the audit trail,
+evaluation jobs), with examples for the OpenAPI document.
 
-Answers are the query functions' dictionaries (see each function in `queries/`): the
-models name their top-level fields and the parties in them; nested evidence, paths and
-steps stay open objects (`extra="allow"`) so the document never lies about what a query
-adds. Personal ID numbers appear masked (``4101**********0318~98d9ff17``) for roles that
-may not see them (`api.roles`).
+A query's answer is declared once, beside its query (`queries.entity.SearchAnswer`, …),
+and routes use it as their response model; its example is the real answer on the demo
+bundle (`api.http.examples`).
 """
 
 from __future__ import annotations
@@ -14,47 +14,18 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.audit import AuditEntry
+from api.http.examples import example
 from api.http.params import IsoDay
-from ingest.tables import EVENTS
+from graph.lifecycle import EVENTS
+from queries.check import CheckAnswer, CheckError
+from queries.common import Json
 
-Json = dict[str, Any]
 Key = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-AsOfText = Annotated[str, Field(description="the as-of date of the answer (ISO)",
-                                examples=["2024-01-01"])]
-
-HUAXIN = {"id": "914101057123456728", "kind": "Enterprise", "name": "郑州华信商贸有限公司"}
-#: Examples name synthetic persons (a valid-looking number made up for the document, in
-#: no data set), never a person of the demo data: the document is served without a key.
-SYNTHETIC_ID = "110101199003070003"
-LINA = {"id": SYNTHETIC_ID, "kind": "Person", "name": "李娜"}
-#: A joint punishment decided 2021-09-01: before Order No. 36 it leaves the list by the
-#: list's own rules, so no publication window (one decided from 2026-04-01 shows
-#: repair_from decision + 1 year, ends_by_itself decision + 3 years).
-STATE = {"status": "active", "in_force": True, "ended_on": None, "reason": "",
-         "repair_from": None, "ends_by_itself": None,
-         "rule": "国家发展改革委令第58号《失信行为纠正后的信用信息修复管理办法(试行)》"
-                 "(2023-05-01起施行): 严重失信主体名单按认定依据移出"}
-MEASURE = {"step": "measure", "id": "ZZ-2021-JP-0001", "kind": "joint_punishment",
-           "kind_zh": "失信联合惩戒", "conduct_date": "2021-06-15", "start": "2021-09-01",
-           "end": "2027-09-01", "authority": "郑州市市场监督管理局",
-           "legal_basis": "《企业信息公示暂行条例》第十八条",
-           "provenance": {"source": "bundle", "file": "measures.csv", "line": 2}}
 
 
-def examples(*items: Any, populate_by_name: bool = False) -> ConfigDict:
+def examples(*items: Any) -> ConfigDict:
     """Model configuration: open to extra fields, with OpenAPI examples."""
-    return ConfigDict(extra="allow", json_schema_extra={"examples": list(items)},
-                      populate_by_name=populate_by_name)
-
-
-class Party(BaseModel):
-    """An enterprise or person (a person's `id` is masked for some roles)."""
-
-    model_config = examples(HUAXIN)
-
-    id: str
-    kind: str
-    name: str
+    return ConfigDict(extra="allow", json_schema_extra={"examples": list(items)})
 
 
 # --- errors and health ----------------------------------------------------------------
@@ -98,106 +69,12 @@ class Ready(BaseModel):
     store: str = Field(examples=["neo4j"])
 
 
-# --- search and entities --------------------------------------------------------------
-class SearchHit(Party):
-    model_config = examples({**HUAXIN, "enterprise_kind": "company", "status": "active",
-                             "established": "2016-04-12", "match": "name"})
-
-    match: Literal["key", "name"]
-
-
-class SearchAnswer(BaseModel):
-    """Parties whose name contains the text or whose key starts with it."""
-
-    model_config = examples({"query": "华信", "count": 1, "results": [
-        {**HUAXIN, "enterprise_kind": "company", "status": "active",
-         "established": "2016-04-12", "match": "name"}]})
-
-    query: str
-    count: int
-    results: list[SearchHit]
-
-
-class EntityAnswer(Party):
-    """One enterprise or person: properties, roles and shareholdings (both directions),
-    measures with their state on the date, provenance and versions."""
-
-    model_config = examples({
-        **HUAXIN, "as_of": "2024-01-01",
-        "properties": {"name": "郑州华信商贸有限公司", "kind": "company", "status": "active"},
-        "roles": [{"holder": LINA, "enterprise": HUAXIN, "role": "legal_representative",
-                   "label_zh": "法定代表人", "start": "2021-06-15", "end": None,
-                   "validity": "yes", "provenance": {"source": "bundle"}, "versions": 1}],
-        "shareholdings": [], "measures": [{**MEASURE, "state": STATE, "events": []}],
-        "provenance": {"source": "bundle", "file": "enterprises.csv", "line": 2},
-        "history": {"count": 1, "versions": [{"version": 1, "source": "bundle",
-                                              "changed": []}]}})
-
-    as_of: AsOfText
-    properties: Json
-    roles: list[Json]
-    shareholdings: list[Json]
-    measures: list[Json]
-    provenance: Json
-    history: Json
-
-
 # --- checks ---------------------------------------------------------------------------
-CHECK_EXAMPLE = {
-    "subject": LINA, "as_of": "2024-01-01", "scenario": "procurement", "applies": True,
-    "measures": [{"measure": "ZZ-2021-JP-0001", "kind": "joint_punishment", "derived": True,
-                  "source": "ZZ-2021-JP-0001", "subject": HUAXIN,
-                  "roles": ["legal_representative"], "state": STATE,
-                  "evidence": [MEASURE, {"step": "enterprise", **HUAXIN},
-                               {"step": "role", "role": "legal_representative",
-                                "person": LINA["id"], "enterprise": HUAXIN["id"],
-                                "start": "2021-06-15", "end": None},
-                               {"step": "person", **LINA}]}],
-    "uncertain": [], "risk": [], "data_quality": []}
-
-
-class CheckAnswer(BaseModel):
-    """Whether measures in force apply to the party for the scenario, with evidence."""
-
-    model_config = examples(CHECK_EXAMPLE)
-
-    subject: Party
-    as_of: AsOfText
-    scenario: str | None
-    applies: bool = Field(description="true when at least one measure in force applies")
-    measures: list[Json]
-    uncertain: list[Json]
-    risk: list[Json] = Field(default_factory=list,
-                             description="enterprises: measures on persons now in its roles "
-                                         "(information, not a sanction: R2)")
-    data_quality: list[Json] = Field(
-        default_factory=list,
-        description="doubtful data the answer stands on: the enterprise's own on the date "
-                    "(holders above 100 %, two legal representatives) and what the "
-                    "derivations met; who, how much over, from which lines")
-
-
-class ItemError(BaseModel):
-    status: int
-    detail: str
-
-
-class CheckItemError(BaseModel):
-    """A batch subject that could not be checked (e.g. unknown key: status 404)."""
-
-    model_config = examples({"id": "nobody", "error": {
-        "status": 404, "detail": "no enterprise or person with key 'nobody'"}})
-
-    id: str
-    error: ItemError
-
-
 class CheckBatchIn(BaseModel):
     """Up to 1,000 subjects (USCCs or person keys), answered in the same order."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "subjects": ["914101057123456728", SYNTHETIC_ID, "nobody"],
-        "scenario": "procurement", "as_of": "2024-01-01"}]})
+    model_config = ConfigDict(extra="forbid",
+                              json_schema_extra={"examples": [example("check_batch_request")]})
 
     subjects: list[Key] = Field(description="at most 1,000 (413 beyond)")
     scenario: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
@@ -207,207 +84,10 @@ class CheckBatchIn(BaseModel):
 class CheckBatchAnswer(BaseModel):
     """One answer per subject, in the order asked."""
 
-    model_config = examples({"count": 2, "results": [
-        CHECK_EXAMPLE, {"id": "nobody", "error": {"status": 404, "detail": "no enterprise or "
-                                                  "person with key 'nobody'"}}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [example("check_batch")]})
 
     count: int
-    results: list[CheckAnswer | CheckItemError]
-
-
-# --- enterprises ----------------------------------------------------------------------
-class AccountableAnswer(BaseModel):
-    """R1: persons reached by the enterprise's measures, with the evidence chains."""
-
-    model_config = examples({
-        "enterprise": HUAXIN, "as_of": "2024-01-01", "measures": ["ZZ-2021-JP-0001"],
-        "reached": [{"person": LINA["id"], "name": "李娜", "roles": ["legal_representative"],
-                     "measure": "ZZ-2021-JP-0001", "derived": True, "state": STATE,
-                     "evidence": [MEASURE, {"step": "person", **LINA}]}],
-        "uncertain": []})
-
-    enterprise: Party
-    as_of: AsOfText
-    measures: list[str]
-    reached: list[Json]
-    uncertain: list[Json]
-
-
-class OwnersAnswer(BaseModel):
-    """Direct and indirect holders with effective shares; controllers; beneficial owners."""
-
-    model_config = examples({
-        "enterprise": HUAXIN, "as_of": "2024-01-01",
-        "holders": [{"holder": LINA, "direct": {"low": 10.0, "high": 10.0},
-                     "effective": {"low": 10.0, "high": 10.0}, "paths": []}],
-        "controlling_shareholder": None, "actual_controller": None, "beneficial_owners": []})
-
-    enterprise: Party
-    as_of: AsOfText
-    holders: list[Json]
-    controlling_shareholder: Json | None
-    actual_controller: Json | None
-    beneficial_owners: list[Json]
-
-
-class GroupAnswer(BaseModel):
-    """The enterprises connected by control (R5 groups)."""
-
-    model_config = examples({
-        "enterprise": HUAXIN, "as_of": "2024-01-01",
-        "members": [{**HUAXIN, "enterprise_kind": "company", "depth": 0, "relation": "self"}],
-        "edges": [], "truncated": False})
-
-    enterprise: Party
-    as_of: AsOfText
-    members: list[Json]
-    edges: list[Json]
-    truncated: bool
-
-
-class ScoreAnswer(BaseModel):
-    """The transparent credit score: 100 less the contributions, grade A–D."""
-
-    model_config = examples({
-        "enterprise": HUAXIN, "as_of": "2024-01-01", "score": 86.63, "grade": "B",
-        "supervision": "常规抽查", "contributions": [
-            {"source": "ZZ-2021-JP-0001", "kind": "joint_punishment", "points": 13.37,
-             "type": "own", "explanation": "own measure 失信联合惩戒"}], "limits": []})
-
-    enterprise: Party
-    as_of: AsOfText
-    score: float
-    grade: Literal["A", "B", "C", "D"]
-    supervision: str
-    contributions: list[Json]
-    limits: list[str]
-
-
-# --- networks -------------------------------------------------------------------------
-class RelatedAnswer(BaseModel):
-    """Parties within `hops` and how they are related; suspected relations apart."""
-
-    model_config = examples({
-        "party": HUAXIN, "as_of": "2024-01-01", "hops": 2, "kinds": ["LEGAL_REPRESENTATIVE"],
-        "related": [{**LINA, "distance": 1, "relations": [
-            {"relation": "role", "label_zh": "法定代表人", "suspected": False, "paths": []}]}],
-        "suspected": [], "truncated": 0, "complete": True})
-
-    party: Party
-    as_of: AsOfText
-    hops: int
-    kinds: list[str]
-    related: list[Json]
-    suspected: list[Json]
-    suppressed_hubs: list[Json] = []
-    truncated: int
-    complete: bool
-
-
-class PathsAnswer(BaseModel):
-    """Every shortest path between two parties (at most `limit`)."""
-
-    model_config = examples({"from": HUAXIN, "to": LINA, "as_of": "2024-01-01",
-                             "kinds": ["LEGAL_REPRESENTATIVE"], "max_hops": 6, "length": 1,
-                             "paths": [{"length": 1, "nodes": [HUAXIN, LINA], "edges": [],
-                                        "uncertain": []}], "more": False},
-                            populate_by_name=True)
-
-    from_: Party = Field(alias="from")
-    to: Party
-    as_of: AsOfText
-    kinds: list[str]
-    max_hops: int
-    length: int | None = Field(description="relationships per path; null: no path")
-    paths: list[Json]
-    more: bool
-
-
-class AlertsAnswer(BaseModel):
-    """R4 early warnings: forbidden roles, new shells, exposure within k hops."""
-
-    model_config = examples({"as_of": "2024-01-01", "k": 2, "forbidden_roles": [],
-                             "new_shells": [], "exposure": [],
-                             "truncated": {"forbidden_roles": 0, "new_shells": 0,
-                                           "exposure": 0}, "complete": True})
-
-    as_of: AsOfText
-    k: int
-    forbidden_roles: list[Json]
-    new_shells: list[Json]
-    exposure: list[Json]
-    truncated: dict[str, int]
-    complete: bool
-
-
-class DisclosureAnswer(BaseModel):
-    """Decisions against their working-day publication deadlines (双公示 7 working days,
-    the market regulator's registration information 20), with counts."""
-
-    model_config = examples({
-        "as_of": "2026-03-10", "since": "2026-02-01", "until": None,
-        "authority": "郑州市市场监督管理局", "decisions": [
-            {"measure": "P1", "kind": "administrative_penalty", "kind_zh": "行政处罚信息",
-             "subject": HUAXIN["id"], "subject_kind": "enterprise",
-             "authority": "郑州市市场监督管理局", "decided": "2026-02-13",
-             "published": "2026-02-27", "within_workdays": 7, "deadline": "2026-03-02",
-             "status": "on_time", "reason": None, "rule": "双公示: 7个工作日内公示"}],
-        "counts": {"on_time": 1}, "by_deadline": {"7": 1}, "truncated": 0})
-
-    as_of: AsOfText
-    since: str | None
-    until: str | None
-    authority: str | None
-    decisions: list[Json]
-    counts: dict[str, int]
-    by_deadline: dict[str, int]
-    truncated: int
-
-
-class GraphAnswer(BaseModel):
-    """Nodes and edges within `hops` of a node (for pictures)."""
-
-    model_config = examples({
-        "center": HUAXIN["id"], "as_of": "2024-01-01", "hops": 1,
-        "kinds": ["LEGAL_REPRESENTATIVE"], "complete": True,
-        "nodes": [{**HUAXIN, "label_zh": "市场主体", "distance": 0, "props": {}},
-                  {**LINA, "label_zh": "自然人", "distance": 1, "props": {}}],
-        "edges": [{"id": "7bdd844f", "type": "LEGAL_REPRESENTATIVE", "source": LINA["id"],
-                   "target": HUAXIN["id"], "validity": "yes"}], "truncated": []})
-
-    center: str
-    as_of: AsOfText
-    hops: int
-    kinds: list[str]
-    complete: bool
-    nodes: list[Json]
-    edges: list[Json]
-    truncated: list[Json]
-
-
-# --- reports --------------------------------------------------------------------------
-class ReportAnswer(BaseModel):
-    """The data of the analyst's report (`viz.report.report_data`), with the SHA-256 of
-    its canonical JSON: the same facts on the same date (and mask key) give the same hash."""
-
-    model_config = examples({
-        "as_of": "2024-01-01", "center": HUAXIN["id"], "hops": 1,
-        "kinds": ["LEGAL_REPRESENTATIVE"],
-        "summary": {"party": HUAXIN, "measures": [], "alerts": []},
-        "tables": {"parties": [HUAXIN], "roles": [], "holdings": [], "measures": [],
-                   "evidence": [], "metrics": []},
-        "metrics": {"nodes": 1, "edges": 0, "components": 1}, "truncated": [],
-        "hash": "5d41402abc4b2a76b9719d911017c592" * 2})
-
-    as_of: AsOfText
-    center: str
-    hops: int
-    kinds: list[str]
-    summary: Json
-    tables: dict[str, list[Json]]
-    metrics: Json
-    truncated: list[Json]
-    hash: str = Field(description="SHA-256 of the report's canonical JSON")
+    results: list[CheckAnswer | CheckError]
 
 
 # --- writes ---------------------------------------------------------------------------

@@ -30,9 +30,12 @@ from typing import Any
 
 from api.securitydb import SecurityDB
 from graph.identifiers import identifier_key
+from graph.model import Label, Rel
 from graph.records import Node
 from graph.store import Reader
+from queries.check import CheckAnswer, CheckError
 from queries.common import key_forms
+from queries.entity import SearchAnswer
 from queries.privacy import SEPARATOR
 
 #: The shape of a masked token: the masked key, ``~``, 8 hex digits.
@@ -104,17 +107,17 @@ def persons_named(store: Reader, raw: Iterable[str]) -> set[str]:
     if not given:
         return set()
     forms = {form for value in given for form in key_forms(value)}
-    via = store.adjacent([identifier_key(v) for v in given], ["HAS_IDENTIFIER"], "in")
+    via = store.adjacent([identifier_key(v) for v in given], [Rel.HAS_IDENTIFIER], "in")
     named = store.kinds([*forms, *(e.source for e in via)])
-    return {uid for uid, kind in named.items() if kind == "Person"}
+    return {uid for uid, kind in named.items() if kind == Label.PERSON}
 
 
-def by_name_only(found: dict[str, Any], exact: str | None = None) -> dict[str, Any]:
+def by_name_only(found: SearchAnswer, exact: str | None = None) -> SearchAnswer:
     """A search answer without the persons found by their key (a masked caller's search:
     extending a prefix digit by digit would spell a whole ID number), but the person
     `exact` (a token's) is kept."""
     results = [r for r in found["results"]
-               if r["kind"] != "Person" or r["match"] == "name" or r["id"] == exact]
+               if r["kind"] != Label.PERSON or r["match"] == "name" or r["id"] == exact]
     return {**found, "count": len(results), "results": results}
 
 
@@ -128,18 +131,18 @@ def without_digits(token: str) -> str:
     return "*" * len(shown) + sep + suffix if sep else "*" * len(token)
 
 
-def third_persons_hidden(answer: dict[str, Any]) -> dict[str, Any]:
+def third_persons_hidden(answer: CheckAnswer | CheckError) -> CheckAnswer | CheckError:
     """A masked check answer whose `risk` list names third persons by name, role and a
     token without digits (`without_digits`)."""
-    if not answer.get("risk"):
+    if "error" in answer or not answer.get("risk"):
         return answer
     risk = [{k: ({**v, "id": without_digits(v["id"])}
-                 if isinstance(v, dict) and v.get("kind") == "Person" else v)
+                 if isinstance(v, dict) and v.get("kind") == Label.PERSON else v)
              for k, v in item.items()} for item in answer["risk"]]
     return {**answer, "risk": risk}
 
 
-def no_measure(subject_id: str, as_of: str, scenario: str | None) -> dict[str, Any]:
+def no_measure(subject_id: str, as_of: str, scenario: str | None) -> CheckAnswer:
     """The answer for a party with nothing to report: a party not in the graph, and for a
     masked caller any person with no measure applying nor uncertain (the same answer once
     masked, so the two cannot be told apart).
@@ -148,14 +151,14 @@ def no_measure(subject_id: str, as_of: str, scenario: str | None) -> dict[str, A
     {'id': '41010519820707042X', 'kind': 'Person', 'name': ''}
     """
     uid = subject_id.strip() if is_token(subject_id) else key_forms(subject_id)[0]
-    return {"subject": {"id": uid, "kind": "Person", "name": ""}, "as_of": as_of,
+    return {"subject": {"id": uid, "kind": Label.PERSON, "name": ""}, "as_of": as_of,
             "scenario": scenario, "applies": False, "measures": [], "uncertain": [],
-            "risk": []}
+            "data_quality": [], "risk": []}
 
 
-def nothing_to_report(answer: dict[str, Any]) -> bool:
+def nothing_to_report(answer: CheckAnswer) -> bool:
     """A person's check answer with no measure applying and none uncertain."""
-    return (answer["subject"].get("kind") == "Person" and not answer["applies"]
+    return (answer["subject"].get("kind") == Label.PERSON and not answer["applies"]
             and not [u for u in answer["uncertain"] if u.get("measure")] and not answer["risk"])
 
 

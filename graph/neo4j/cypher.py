@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from graph.model import MODEL
+from graph.model import MODEL, Label
 from graph.reads import Plan
 from graph.traverse import MAX_PATH_HOPS
 
@@ -29,8 +29,9 @@ def _label(name: str) -> str:
 #: index on `Node.uid` serves every lookup, and relationships are found from their source.
 RETIRED = {
     **{f"{label.lower()}_uid": f"DROP CONSTRAINT {label.lower()}_uid IF EXISTS"
-       for label in ("Enterprise", "Person", "Authority", "Measure", "MeasureEvent",
-                     "MeasureKind", "Contact", "IngestRun", "Party")},
+       for label in (Label.ENTERPRISE, Label.PERSON, Label.AUTHORITY, Label.MEASURE,
+                     Label.MEASURE_EVENT, Label.MEASURE_KIND, Label.CONTACT, Label.INGEST_RUN,
+                     Label.PARTY)},
     **{f"{rel.name.lower()}_eid": f"DROP INDEX {rel.name.lower()}_eid IF EXISTS"
        for rel in MODEL.rels},
 }
@@ -44,7 +45,7 @@ def schema() -> dict[str, str]:
     node (all carry the `Node` label) and the name indexes of search."""
     statements = {"node_uid": f"CREATE CONSTRAINT node_uid IF NOT EXISTS "
                               f"FOR (n:{_label(NODE)}) REQUIRE n.uid IS UNIQUE"}
-    for kind in MODEL.labels_of("Party"):
+    for kind in MODEL.labels_of(Label.PARTY):
         statements[f"{kind.lower()}_name"] = (f"CREATE TEXT INDEX {kind.lower()}_name IF NOT "
                                               f"EXISTS FOR (n:{_label(kind)}) ON (n.name)")
     return statements
@@ -149,15 +150,15 @@ def count_edges(rel_type: str) -> str:
     return f"MATCH ()-[r:{_label(rel_type)}]->() RETURN count(r) AS n"
 
 
-_BY_NAME = "\n  UNION\n  ".join(f"MATCH (n:{_label(kind)}) WHERE n.name CONTAINS $text RETURN n"
-                                 for kind in MODEL.labels_of("Party"))
+_BY_NAME = "\n  UNION\n".join(f"  MATCH (n:{_label(kind)}) WHERE n.name CONTAINS $text RETURN n"
+                              for kind in MODEL.labels_of(Label.PARTY))
 #: Parties by name (through each kind's text index) or by key prefix (through the key index).
 SEARCH = f"""
 CALL () {{
-  {_BY_NAME}
+{_BY_NAME}
   UNION
   MATCH (n:{_label(NODE)}) WHERE (n.uid STARTS WITH $text OR n.uid STARTS WITH $upper)
-    AND n:{_label("Party")}
+    AND n:{_label(Label.PARTY)}
   RETURN n
 }}
 RETURN n.uid AS uid, labels(n) AS labels, properties(n) AS props

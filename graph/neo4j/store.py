@@ -7,7 +7,7 @@ written with UNWIND in one managed transaction each, so a failure never leaves h
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, LiteralString, cast
+from typing import Any
 
 import neo4j
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
@@ -69,7 +69,7 @@ class Neo4jStore(Store):
     def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """Run one statement in a managed transaction and return its records as dicts."""
         return self._records(lambda: self.driver.execute_query(
-            cast(LiteralString, query), parameters_=params, database_=self.database)[0])
+            query, parameters_=params, database_=self.database)[0])
 
     def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """Run one read-only statement in an auto-commit transaction: a managed one costs a
@@ -80,7 +80,7 @@ class Neo4jStore(Store):
             with self.driver.session(
                     database=self.database, default_access_mode=neo4j.READ_ACCESS,
                     bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
-                return list(session.run(cast(LiteralString, query), params))
+                return list(session.run(query, params))
 
         return self._records(fetch)
 
@@ -216,7 +216,7 @@ class Neo4jStore(Store):
 
     def clear(self) -> None:
         with self.driver.session(database=self.database) as session:
-            session.run(cast(LiteralString, cypher.CLEAR)).consume()
+            session.run(cypher.CLEAR).consume()
 
     def close(self) -> None:
         self.driver.close()

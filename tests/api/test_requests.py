@@ -103,7 +103,8 @@ def test_openapi_documents_every_route_with_errors_and_examples(api: Api) -> Non
                 schema = content["application/json"]["schema"]
                 if "$ref" in schema:
                     schema = doc["components"]["schemas"][schema["$ref"].split("/")[-1]]
-                assert schema.get("examples"), (method, path)
+                assert content["application/json"].get("example") or schema.get("examples"), \
+                    (method, path)
     assert "Problem" in doc["components"]["schemas"]
 
 

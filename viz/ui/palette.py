@@ -1,5 +1,5 @@
 """What the workbench draws with: node kinds, measure states and one colour per
-relationship type (`viz.style`), and the highlights of the actions' answers.
+relationship type (`graph.model`), and the highlights of the actions' answers.
 
 >>> colours = [r["colour"] for r in palette()["rels"].values()]
 >>> len(colours) == len(set(colours))
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.model import MODEL
-from viz.style import MEASURE_STATUS, REL_COLOURS, node_style
+from viz.style import MEASURE_STATUS, node_style
 
 #: Highlights of an action's answer, drawn over the relationship's own colour.
 HIGHLIGHTS = {"evidence": {"colour": "#e6007e", "label_zh": "追责证据链"},
@@ -24,7 +24,7 @@ def palette() -> dict[str, Any]:
     kinds = [n.name for n in MODEL.nodes]
     return {
         "nodes": {k: node_style(k) for k in kinds},
-        "rels": {r.name: {"colour": REL_COLOURS.get(r.name, r.colour), "label_zh": r.label_zh,
+        "rels": {r.name: {"colour": r.colour, "label_zh": r.label_zh,
                           "category": r.category, "role": r.role} for r in MODEL.rels},
         "measures": {s: {"colour": st.colour, "label_zh": st.label_zh, "dashes": st.dashes}
                      for s, st in MEASURE_STATUS.items()},

@@ -9,16 +9,19 @@ from fastapi import APIRouter
 
 from api.http.deps import CallerDep, OpenStore, require
 from api.http.errors import ContentTooLarge, responses
-from api.http.models import CheckAnswer, CheckBatchAnswer, CheckBatchIn
+from api.http.examples import answer_example
+from api.http.models import CheckBatchAnswer, CheckBatchIn
 from api.http.params import AsOf, PartyId, Scenario, iso
 from api.roles import Scope
+from queries.check import CheckAnswer
 from queries.common import InvalidInput
 
 router = APIRouter(prefix="/v1", tags=["check"], dependencies=[require(Scope.CHECK)],
                    responses=responses(401, 403, 422, 429, 503))
 
 
-@router.get("/check/{id}", response_model=CheckAnswer, summary="Check one party")
+@router.get("/check/{id}", response_model=CheckAnswer, responses=answer_example("check"),
+            summary="Check one party")
 async def get_check(caller: CallerDep, store: OpenStore, id: PartyId,
                     scenario: Scenario = None, as_of: AsOf = None) -> Any:
     """The measures in force on the date that apply to the scenario: an enterprise's own,
@@ -31,7 +34,8 @@ async def get_check(caller: CallerDep, store: OpenStore, id: PartyId,
     return answer
 
 
-@router.post("/check", response_model=CheckBatchAnswer, responses=responses(400, 413),
+@router.post("/check", response_model=CheckBatchAnswer,
+             responses=responses(400, 413) | answer_example("check_batch"),
              summary="Check up to 1,000 parties")
 async def post_check(caller: CallerDep, store: OpenStore, body: CheckBatchIn) -> Any:
     """One answer per subject, in the order given; a subject not in the graph is answered

@@ -9,20 +9,21 @@ from fastapi import APIRouter, Query
 
 from api.http.deps import CallerDep, ReadStore, require
 from api.http.errors import responses
-from api.http.models import AccountableAnswer, AlertsAnswer, GroupAnswer, OwnersAnswer, ScoreAnswer
+from api.http.examples import answer_example
 from api.http.params import AsOf, K, Limit, Uscc, iso
 from api.roles import Scope
-from queries.accountability import accountable
-from queries.alerts import alerts
-from queries.owners import group, owners
-from queries.score import score
+from queries.accountability import AccountableAnswer, accountable
+from queries.alerts import AlertsAnswer, alerts
+from queries.owners import GroupAnswer, OwnersAnswer, group, owners
+from queries.score import ScoreAnswer, score
 
 router = APIRouter(prefix="/v1", tags=["analyse"], dependencies=[require(Scope.ANALYSE)],
                    responses=responses(401, 403, 422, 429, 503))
 
 
 @router.get("/enterprises/{uscc}/accountable", response_model=AccountableAnswer,
-            responses=responses(404), summary="Persons accountable for its measures (R1)")
+            responses=responses(404) | answer_example("accountable"),
+            summary="Persons accountable for its measures (R1)")
 def get_accountable(
     caller: CallerDep, store: ReadStore, uscc: Uscc, as_of: AsOf = None,
     measure_id: Annotated[str | None, Query(min_length=1, max_length=64,
@@ -35,7 +36,8 @@ def get_accountable(
 
 
 @router.get("/enterprises/{uscc}/owners", response_model=OwnersAnswer,
-            responses=responses(404), summary="Owners, controllers, beneficial owners")
+            responses=responses(404) | answer_example("owners"),
+            summary="Owners, controllers, beneficial owners")
 def get_owners(caller: CallerDep, store: ReadStore, uscc: Uscc, as_of: AsOf = None) -> Any:
     """Direct and indirect holders with effective shares and the paths behind them, the
     controlling shareholder, the actual controller and the beneficial owners."""
@@ -43,7 +45,8 @@ def get_owners(caller: CallerDep, store: ReadStore, uscc: Uscc, as_of: AsOf = No
     return caller.answer(owners(store, uscc, as_of=iso(as_of)))
 
 
-@router.get("/enterprises/{uscc}/group", response_model=GroupAnswer, responses=responses(404),
+@router.get("/enterprises/{uscc}/group", response_model=GroupAnswer,
+            responses=responses(404) | answer_example("group"),
             summary="The control group")
 def get_group(caller: CallerDep, store: ReadStore, uscc: Uscc, as_of: AsOf = None) -> Any:
     """The enterprises connected to this one by control on the date, with the edges."""
@@ -51,7 +54,8 @@ def get_group(caller: CallerDep, store: ReadStore, uscc: Uscc, as_of: AsOf = Non
     return caller.answer(group(store, uscc, as_of=iso(as_of)))
 
 
-@router.get("/scores/{uscc}", response_model=ScoreAnswer, responses=responses(404),
+@router.get("/scores/{uscc}", response_model=ScoreAnswer,
+            responses=responses(404) | answer_example("score"),
             summary="The credit score and its contributions")
 def get_score(caller: CallerDep, store: ReadStore, uscc: Uscc, as_of: AsOf = None) -> Any:
     """Score, grade A–D, supervision intensity and every contribution that explains it."""
@@ -59,7 +63,8 @@ def get_score(caller: CallerDep, store: ReadStore, uscc: Uscc, as_of: AsOf = Non
     return caller.answer(score(store, uscc, as_of=iso(as_of)))
 
 
-@router.get("/alerts", response_model=AlertsAnswer, summary="Early-warning alerts (R4)")
+@router.get("/alerts", response_model=AlertsAnswer, responses=answer_example("alerts"),
+            summary="Early-warning alerts (R4)")
 def get_alerts(caller: CallerDep, store: ReadStore, as_of: AsOf = None, k: K = 2,
                limit: Limit = 500) -> Any:
     """Forbidden roles held by persons under a ban, new shells of sanctioned persons, and

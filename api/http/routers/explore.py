@@ -9,20 +9,21 @@ from fastapi import APIRouter, Query
 
 from api.http.deps import CallerDep, ReadStore, require
 from api.http.errors import responses
-from api.http.models import EntityAnswer, GraphAnswer, PathsAnswer, RelatedAnswer, SearchAnswer
+from api.http.examples import answer_example
 from api.http.params import AsOf, From, Hops, Kinds, Limit, MaxNodes, PartyId, PathHops, To, iso
 from api.http.subjects import by_name_only
 from api.roles import Scope
-from queries.entity import MAX_QUERY, entity, search
-from queries.network import neighbourhood
-from queries.paths import paths
-from queries.related import related
+from queries.entity import MAX_QUERY, EntityAnswer, SearchAnswer, entity, search
+from queries.network import GraphAnswer, neighbourhood
+from queries.paths import PathsAnswer, paths
+from queries.related import RelatedAnswer, related
 
 router = APIRouter(prefix="/v1", tags=["explore"], dependencies=[require(Scope.EXPLORE)],
                    responses=responses(401, 403, 422, 429, 503))
 
 
-@router.get("/search", response_model=SearchAnswer, summary="Find parties by name or code")
+@router.get("/search", response_model=SearchAnswer, responses=answer_example("search"),
+            summary="Find parties by name or code")
 def get_search(
     caller: CallerDep, store: ReadStore,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY,
@@ -42,7 +43,8 @@ def get_search(
     return caller.answer(found)
 
 
-@router.get("/entities/{id}", response_model=EntityAnswer, responses=responses(404),
+@router.get("/entities/{id}", response_model=EntityAnswer,
+            responses=responses(404) | answer_example("entity"),
             summary="One enterprise or person")
 def get_entity(caller: CallerDep, store: ReadStore, id: PartyId, as_of: AsOf = None) -> Any:
     """Properties, roles and shareholdings in both directions, measures with their state
@@ -52,7 +54,8 @@ def get_entity(caller: CallerDep, store: ReadStore, id: PartyId, as_of: AsOf = N
     return caller.answer(entity(store, id, as_of=iso(as_of)))
 
 
-@router.get("/related/{id}", response_model=RelatedAnswer, responses=responses(404),
+@router.get("/related/{id}", response_model=RelatedAnswer,
+            responses=responses(404) | answer_example("related"),
             summary="Related parties within hops (R5)")
 def get_related(caller: CallerDep, store: ReadStore, id: PartyId, as_of: AsOf = None,
                 hops: Hops = 2, kinds: Kinds = None, limit: Limit = 200) -> Any:
@@ -64,7 +67,8 @@ def get_related(caller: CallerDep, store: ReadStore, id: PartyId, as_of: AsOf = 
                                  limit=limit, limits=caller.limits))
 
 
-@router.get("/paths", response_model=PathsAnswer, responses=responses(404),
+@router.get("/paths", response_model=PathsAnswer,
+            responses=responses(404) | answer_example("paths"),
             summary="Shortest paths between two parties")
 def get_paths(
     caller: CallerDep, store: ReadStore, from_: From, to: To, as_of: AsOf = None,
@@ -79,7 +83,8 @@ def get_paths(
                                max_hops=max_hops, limit=limit, limits=caller.limits))
 
 
-@router.get("/graph/{id}", response_model=GraphAnswer, responses=responses(404),
+@router.get("/graph/{id}", response_model=GraphAnswer,
+            responses=responses(404) | answer_example("graph"),
             summary="The neighbourhood as nodes and edges")
 def get_graph(caller: CallerDep, store: ReadStore, id: PartyId, as_of: AsOf = None,
               hops: Hops = 1, kinds: Kinds = None,

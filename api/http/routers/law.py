@@ -10,16 +10,16 @@ from fastapi import APIRouter, Query
 
 from api.http.deps import CallerDep, ReadStore, require
 from api.http.errors import responses
-from api.http.models import DisclosureAnswer
+from api.http.examples import answer_example
 from api.http.params import AsOf, Limit, iso
 from api.roles import Scope
-from queries.disclosure import disclosure
+from queries.disclosure import DisclosureAnswer, disclosure
 
 router = APIRouter(prefix="/v1", tags=["analyse"], dependencies=[require(Scope.ANALYSE)],
                    responses=responses(401, 403, 422, 429, 503))
 
 
-@router.get("/disclosure", response_model=DisclosureAnswer,
+@router.get("/disclosure", response_model=DisclosureAnswer, responses=answer_example("disclosure"),
             summary="Decisions against their working-day publication deadlines")
 def get_disclosure(
     caller: CallerDep, store: ReadStore, as_of: AsOf = None,

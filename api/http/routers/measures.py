@@ -10,6 +10,7 @@ from api.http.deps import CallerDep, WriteStore, require
 from api.http.errors import responses
 from api.http.models import EventAnswer, EventIn
 from api.roles import Scope
+from graph.model import Label
 from ingest.events import record_event
 from queries.common import InvalidInput, require_node
 
@@ -27,7 +28,7 @@ def post_event(caller: CallerDep, store: WriteStore, id: MeasureId, body: EventI
     measure derived from it on the event's date. Recording the same event again changes
     nothing (`created` false)."""
     caller.audit(id, event=body.event, date=body.date, note=body.note)
-    measure = require_node(store, id, "Measure")
+    measure = require_node(store, id, Label.MEASURE)
     report = record_event(store, measure.uid, body.event, body.date, body.note,
                           source="api", path=f"api key {caller.key.id}")
     if report.rejected:

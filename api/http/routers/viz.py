@@ -12,15 +12,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import TypeAdapter
 
 from api.http.deps import CallerDep, ReadStore, require
 from api.http.errors import responses
-from api.http.models import ReportAnswer
+from api.http.examples import example
 from api.http.params import AsOf, From, Hops, Kinds, PartyId, PathHops, To, Uscc, iso
 from api.roles import Scope
 from viz.export import MEDIA_TYPES, Format, download
 from viz.pages import render_accountability, render_ego, render_ownership, render_path
-from viz.report import render_report, report_data
+from viz.report import ReportAnswer, render_report, report_data
 
 router = APIRouter(prefix="/v1", tags=["viz"], dependencies=[require(Scope.VIZ)],
                    responses=responses(401, 403, 404, 422, 429, 503))
@@ -29,12 +30,13 @@ PAGE: dict[int | str, dict[str, Any]] = {
     200: {"description": "one self-contained HTML page (works offline)"}}
 REPORT: dict[int | str, dict[str, Any]] = {200: {
     "description": "the report as an HTML page, or its data (`format=json`)",
-    "content": {"application/json": {"schema": ReportAnswer.model_json_schema()}}}}
+    "content": {"application/json": {"schema": TypeAdapter(ReportAnswer).json_schema(),
+                                     "example": example("report")}}}}
 EXPORT: dict[int | str, dict[str, Any]] = {200: {
     "description": "the file, as an attachment (csv: a zip of the tables)",
-    "content": {media: {"schema": {"$ref": "#/components/schemas/GraphAnswer"}
-                        if media == "application/json"
-                        else {"type": "string", "format": "binary"}}
+    "content": {media: {"schema": {"$ref": "#/components/schemas/GraphAnswer"},
+                        "example": example("export")} if media == "application/json"
+                else {"schema": {"type": "string", "format": "binary"}}
                 for media in MEDIA_TYPES.values()}}}
 
 

@@ -8,15 +8,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel
 
 from api.http.deps import CallerDep, ReadStore, require
 from api.http.errors import responses
-from api.http.models import Json, examples
+from api.http.examples import answer_example
 from api.http.params import AsOf, Kinds, PartyId, iso
 from api.roles import Scope
 from queries.common import EntityNotFound
-from queries.expand import DEFAULT_PAGE, expand
+from queries.expand import DEFAULT_PAGE, ExpandAnswer, expand
 from viz.ui import CSP, asset, page
 from viz.ui.palette import palette
 
@@ -25,33 +24,12 @@ router = APIRouter(prefix="/v1", tags=["explore"], dependencies=[require(Scope.E
 pages = APIRouter(prefix="/ui", include_in_schema=False)
 
 
-class ExpandAnswer(BaseModel):
-    """One page of a node's neighbours along the chosen kinds (`queries.expand`)."""
-
-    model_config = examples({
-        "center": {"id": "914101057123456728", "kind": "Enterprise",
-                   "name": "郑州华信商贸有限公司", "label_zh": "市场主体", "props": {}},
-        "as_of": "2024-01-01", "kinds": ["DIRECTOR"], "offset": 0, "limit": 25, "total": 30,
-        "nodes": [], "edges": [],
-        "more": [{"type": "DIRECTOR", "label_zh": "董事", "count": 5}], "next_offset": 25})
-
-    center: Json
-    as_of: str
-    kinds: list[str]
-    offset: int
-    limit: int
-    total: int
-    nodes: list[Json]
-    edges: list[Json]
-    more: list[Json]
-    next_offset: int | None
-
-
 HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
            "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"}
 
 
-@router.get("/expand/{id}", response_model=ExpandAnswer, responses=responses(404),
+@router.get("/expand/{id}", response_model=ExpandAnswer,
+            responses=responses(404) | answer_example("expand"),
             summary="Expand a node by relationship category, a page at a time")
 def get_expand(
     caller: CallerDep, store: ReadStore, id: PartyId, as_of: AsOf = None,
