@@ -1,7 +1,8 @@
 """One contract per role, over everything that plays it: the same writes give the same
 reads.
 
-- readers: each store, and a prefetched view over each (`graph.view.Prefetched`);
+- readers: each store, a prefetched view over each (`graph.view.Prefetched`) and the API's
+  view that hides persons a masked caller named by ID number (`api.http.subjects.HidingStore`);
 - writers: each store, and the bulk load's import spool (`graph.neo4j.bulk.ImportSpool`);
 - stores (both roles): what a write leaves to be read back.
 """
@@ -17,6 +18,7 @@ from graph.neo4j.bulk import ImportSpool
 from graph.reads import Plan, UnknownRelationship
 from graph.store import history_of
 from graph.view import Prefetched, gather
+from api.http.subjects import HidingStore
 from tests.conftest import empty_store, store_names
 
 USCC_A = "914101057123456728"
@@ -58,12 +60,15 @@ def prefetched(store: Store) -> Reader:
 
 
 @pytest.fixture(params=[(name, view) for name in store_names()
-                        for view in ("store", "prefetched")], ids="-".join)
+                        for view in ("store", "prefetched", "hiding")], ids="-".join)
 def reader(request: pytest.FixtureRequest) -> Reader:
-    """Each store holding the seed, and a prefetched view over it."""
+    """Each store holding the seed, a prefetched view over it, and a hiding view (of a
+    person not in the seed: it must read as the store does)."""
     name, view = request.param
     store = empty_store(name, request)
     seed(store)
+    if view == "hiding":
+        return HidingStore(store, {"110101199003070003"})
     return store if view == "store" else prefetched(store)
 
 
@@ -117,6 +122,16 @@ def test_shortest_paths(reader: Reader) -> None:
     assert [[e.type for e in path] for path in paths] == [["HOLDS_SHARES"]]
     via_person = reader.shortest_paths(USCC_A, USCC_B, ["LEGAL_REPRESENTATIVE"], None, 4, 10)
     assert [[e.eid for e in path] for path in via_person] == [[ROLE_A, ROLE_B]]
+
+
+def test_a_hidden_person_is_no_entry_point(store: Store) -> None:
+    seed(store)
+    hiding = HidingStore(store, {PERSON})
+    assert hiding.get_node(PERSON) is None and PERSON not in hiding.get_nodes([PERSON, USCC_A])
+    assert hiding.kinds([PERSON, USCC_A]) == {USCC_A: "Enterprise"}
+    view = hiding.prefetch([PERSON, USCC_A], PLAN, ["Person"])
+    assert view.get_node(PERSON) is None and view.get_node(USCC_A) is not None
+    assert {e.source for e in hiding.adjacent([USCC_A], ["LEGAL_REPRESENTATIVE"])} == {PERSON}
 
 
 # --- writers ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar
 from urllib.parse import unquote
 
 from fastapi import Depends, Header, Request
@@ -34,7 +34,7 @@ from api.http.subjects import (
 from api.keys import KEY, ApiKey
 from api.roles import ROLES, Policy, Scope, allowed
 from api.settings import ApiSettings
-from graph import Store
+from graph import Reader, Store
 from graph.limits import Limits
 from queries.check import CheckAnswer, CheckError, check_batch
 from queries.common import as_of_date
@@ -149,7 +149,7 @@ class Caller:
                 "route": self.route, "subjects": list(subjects), "purpose": self.purpose,
                 "params": params or None}
 
-    async def read(self, store: Store, query: Callable[[Store], Any]) -> Any:
+    async def read(self, store: Reader, query: Callable[[Reader], Any]) -> Any:
         """`query(store)` as this caller may see it, in one worker thread that holds the
         read lock (the store's I/O blocks, so it leaves the event loop once)."""
 
@@ -182,17 +182,17 @@ class Caller:
             return value
         return self.resources.tokens.resolve(value) or value.strip()
 
-    def addressed(self, store: Store, *ids: str) -> tuple[Store, list[str]]:
+    def addressed(self, store: Reader, *ids: str) -> tuple[Reader, list[str]]:
         """The store and the party keys as this caller may address them: for a masked
         caller tokens are resolved, and persons named by their raw ID number are hidden
         (answered exactly as a party not in the graph, `api.http.subjects`)."""
         if self.policy.reveal_ids:
             return store, list(ids)
         hidden = persons_named(store, [i for i in ids if not is_token(i)])
-        shown = cast(Store, HidingStore(store, hidden)) if hidden else store
+        shown = HidingStore(store, hidden) if hidden else store
         return shown, [self.resolve(i) for i in ids]
 
-    async def checks(self, store: Store, ids: list[str], scenario: str | None,
+    async def checks(self, store: Reader, ids: list[str], scenario: str | None,
                      as_of: str | None) -> list[CheckAnswer | CheckError]:
         """Check each of `ids` as this caller may see it: a party not in the graph is
         answered "no measure applies", and so, for a masked caller, is a person with
@@ -266,7 +266,7 @@ async def open_store(request: Request) -> Store:
     return store if store is not None else await run_in_threadpool(resources.store.get)
 
 
-def read_store(resources: ResourcesDep) -> Iterator[Store]:
+def read_store(resources: ResourcesDep) -> Iterator[Reader]:
     """The store for reading (shared with other readers)."""
     store = resources.store.get()
     with resources.store.access.read():
@@ -282,6 +282,6 @@ def write_store(resources: ResourcesDep) -> Iterator[Store]:
 
 
 # scope="function": the lock is released (and a write flushed) before the answer is sent
-ReadStore = Annotated[Store, Depends(read_store, scope="function")]
+ReadStore = Annotated[Reader, Depends(read_store, scope="function")]
 WriteStore = Annotated[Store, Depends(write_store, scope="function")]
 OpenStore = Annotated[Store, Depends(open_store)]

@@ -24,14 +24,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from api.securitydb import SecurityDB
 from graph.identifiers import identifier_key
 from graph.model import Label, Rel
-from graph.records import Node
+from graph.reads import Direction, Plan
+from graph.records import Edge, Node
 from graph.store import Reader
 from queries.check import CheckAnswer, CheckError
 from queries.common import key_forms
@@ -76,13 +76,14 @@ class TokenRegistry:
         return str(row["uid"]) if row else None
 
 
-class HidingStore:
+class HidingStore(Reader):
     """`store` without the nodes `hidden` as entry points: `get_node`, `get_nodes` and
-    `kinds` do not see them (a query that starts from one answers "not found"); everything
-    else is the store's."""
+    `kinds` do not see them (a query that starts from one answers "not found"); every
+    other read is the store's own (its pushed-down traversals included)."""
 
     def __init__(self, store: Reader, hidden: set[str]) -> None:
         self._store, self._hidden = store, hidden
+        self.name, self.remote = store.name, store.remote
 
     def get_node(self, uid: str) -> Node | None:
         return None if uid in self._hidden else self._store.get_node(uid)
@@ -93,11 +94,31 @@ class HidingStore:
     def kinds(self, uids: Iterable[str]) -> dict[str, str]:
         return self._store.kinds(u for u in uids if u not in self._hidden)
 
-    def prefetch(self, uids: Sequence[str], plan: Any, kinds: Sequence[str] = ()) -> Any:
-        return HidingStore(self._store.prefetch(uids, plan, kinds), self._hidden)
+    def adjacent(self, uids: Iterable[str], types: Sequence[str] | None = None,
+                 direction: Direction = "both", on: str | None = None) -> list[Edge]:
+        return self._store.adjacent(uids, types, direction, on)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
+    def nodes(self, kind: str) -> Iterator[Node]:
+        return self._store.nodes(kind)
+
+    def uids(self, kind: str) -> Iterator[str]:
+        return self._store.uids(kind)
+
+    def edges(self, rel_type: str) -> Iterator[Edge]:
+        return self._store.edges(rel_type)
+
+    def search(self, text: str, limit: int = 20) -> list[Node]:
+        return self._store.search(text, limit)
+
+    def counts(self) -> dict[str, int]:
+        return self._store.counts()
+
+    def shortest_paths(self, a: str, b: str, types: Sequence[str], on: str | None,
+                       max_hops: int, limit: int) -> list[list[Edge]]:
+        return self._store.shortest_paths(a, b, types, on, max_hops, limit)
+
+    def prefetch(self, uids: Sequence[str], plan: Plan, kinds: Sequence[str] = ()) -> Reader:
+        return HidingStore(self._store.prefetch(uids, plan, kinds), self._hidden)
 
 
 def persons_named(store: Reader, raw: Iterable[str]) -> set[str]:
