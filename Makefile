@@ -21,8 +21,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/credtrace demo --out demo-out
 
+# mypy checks the packages under the names they install as (credtrace.graph, ...), through
+# links to the top-level folders (pyproject.toml: mypy_path).
 lint: $(STAMP)
-	$(BIN)/ruff check graph ingest queries api viz tests
+	mkdir -p .typecheck/credtrace
+	for p in graph ingest queries api viz; do ln -sfn ../../$$p .typecheck/credtrace/$$p; done
+	$(BIN)/ruff check graph ingest queries api viz tests bench
 	$(BIN)/mypy
 
 test: $(STAMP) lint
@@ -41,4 +45,4 @@ neo4j-stop:
 	@scripts/neo4j-local stop
 
 clean:
-	rm -rf demo-out credtrace-data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf demo-out credtrace-data .pytest_cache .mypy_cache .ruff_cache .typecheck

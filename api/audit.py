@@ -44,8 +44,8 @@ from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from api.keys import now
-from api.securitydb import SecurityDB
+from credtrace.api.keys import now
+from credtrace.api.securitydb import SecurityDB
 
 log = logging.getLogger("credtrace.api")
 

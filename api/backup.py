@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from graph import Store
-from graph.dump import DumpError, dump_store, load_dump
+from credtrace.graph import Store
+from credtrace.graph.dump import DumpError, dump_store, load_dump
 
 MANIFEST = "manifest.json"
 GRAPH = "graph.jsonl.gz"

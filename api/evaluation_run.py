@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from api.result_files import file_digest, read_jsonl, writers
-from graph.store import Reader
-from queries.evaluation import Evaluation, Row
+from credtrace.api.result_files import file_digest, read_jsonl, writers
+from credtrace.graph.store import Reader
+from credtrace.queries.evaluation import Evaluation, Row
 
 STEM = "evaluation"
 HEADER = ("uscc", "name", "score", "grade", "supervision", "main_contributions", "flags",

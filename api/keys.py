@@ -23,8 +23,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from api.roles import Role
-from api.securitydb import SecurityDB
+from credtrace.api.roles import Role
+from credtrace.api.securitydb import SecurityDB
 
 PREFIX = "ctk_"
 #: Where the verified key of a request is kept (its ASGI scope).

@@ -13,7 +13,7 @@ from typing import Self
 
 from pydantic import Field, SecretStr, model_validator
 
-from graph.settings import Settings
+from credtrace.graph.settings import Settings
 
 #: Values that are never accepted as secrets.
 PLACEHOLDERS = frozenset({"changethis", "changeme", "change-me", "secret", "password",

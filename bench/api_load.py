@@ -38,11 +38,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from graph import Settings, open_store
-from graph.limits import Limits
-from graph.model import Label
-from graph.neo4j.store import Neo4jStore
-from queries.check import check, check_batch
+from credtrace.graph import Settings, open_store
+from credtrace.graph.limits import Limits
+from credtrace.graph.model import Label
+from credtrace.graph.neo4j.store import Neo4jStore
+from credtrace.queries.check import check, check_batch
 
 AS_OF = "2026-11-01"  # the date the generated data describe
 CLI = Path(sys.executable).with_name("credtrace")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from ingest import bods, bods_schema
+from credtrace.ingest import bods, bods_schema
 
 EXAMPLES = Path(__file__).parent.parent / "tests" / "data" / "interop" / "bods"
 

@@ -27,15 +27,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from api.evaluation_run import write_rows
-from api.result_files import read_jsonl
-from graph import Settings, open_store
-from graph.model import Label
-from queries.alerts import alerts
-from queries.evaluation import Evaluation
-from queries.inspections import Inspector, Plan, draw
-from queries.score import score
-from queries.sweep import Sweep
+from credtrace.api.evaluation_run import write_rows
+from credtrace.api.result_files import read_jsonl
+from credtrace.graph import Settings, open_store
+from credtrace.graph.model import Label
+from credtrace.queries.alerts import alerts
+from credtrace.queries.evaluation import Evaluation
+from credtrace.queries.inspections import Inspector, Plan, draw
+from credtrace.queries.score import score
+from credtrace.queries.sweep import Sweep
 
 
 def rss_mib() -> float:

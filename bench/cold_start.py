@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from graph.model import Label
+from credtrace.graph.model import Label
 
 VERBS = ("check", "owners", "score")
 
@@ -45,7 +45,7 @@ def median(argv: list[str], runs: int, env: dict[str, str] | None = None
 
 
 def first_enterprise(spec: str) -> str:
-    from graph import open_store
+    from credtrace.graph import open_store
 
     store = open_store(spec)
     return next(iter(store.uids(Label.ENTERPRISE)))

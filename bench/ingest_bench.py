@@ -29,12 +29,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from graph import EntityRow, Settings, open_store
-from graph.model import Label
-from graph.neo4j.store import Neo4jStore
-from ingest.bulk import LOCAL_SCRIPT
-from ingest.generate import generate_bundle
-from ingest.identifiers import make_ric
+from credtrace.graph import EntityRow, Settings, open_store
+from credtrace.graph.model import Label
+from credtrace.graph.neo4j.store import Neo4jStore
+from credtrace.ingest.bulk import LOCAL_SCRIPT
+from credtrace.ingest.generate import generate_bundle
+from credtrace.ingest.identifiers import make_ric
 
 BASELINE_MERGE = "MERGE (p:Person {uid: $uid}) SET p += $props"
 
@@ -75,9 +75,9 @@ def batched_vs_row_by_row(store: Neo4jStore, sample: int) -> dict[str, float]:
 
 LOADER = """
 import json, resource, sys, time
-from graph import open_store
-from ingest import ingest_path
-from ingest.bulk import default_importer
+from credtrace.graph import open_store
+from credtrace.ingest import ingest_path
+from credtrace.ingest.bulk import default_importer
 spec, bundle, bulk = sys.argv[1], sys.argv[2], sys.argv[3] == "bulk"
 store = open_store(spec)
 phases = []

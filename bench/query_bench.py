@@ -50,20 +50,20 @@ from typing import Any
 import neo4j
 import networkx as nx
 
-from graph import MODEL, MemoryStore, Settings, Store, open_store
-from graph.model import ROLE_TYPES, Label, Rel
-from graph.neo4j.cypher import SHORTEST_PATHS, plan_key
-from graph.neo4j.cypher import gather as gather_statement
-from graph.neo4j.store import Neo4jStore
-from graph.records import Edge
-from ingest import ingest_bundle
-from ingest.generate import generate_bundle
-from queries.accountability import accountable
-from queries.check import check, check_batch
-from queries.common import key_forms
-from queries.network import PARTY_KINDS, rel_types
-from queries.owners import owners
-from queries.ownership import (
+from credtrace.graph import MODEL, MemoryStore, Settings, Store, open_store
+from credtrace.graph.model import ROLE_TYPES, Label, Rel
+from credtrace.graph.neo4j.cypher import SHORTEST_PATHS, plan_key
+from credtrace.graph.neo4j.cypher import gather as gather_statement
+from credtrace.graph.neo4j.store import Neo4jStore
+from credtrace.graph.records import Edge
+from credtrace.ingest import ingest_bundle
+from credtrace.ingest.generate import generate_bundle
+from credtrace.queries.accountability import accountable
+from credtrace.queries.check import check, check_batch
+from credtrace.queries.common import key_forms
+from credtrace.queries.network import PARTY_KINDS, rel_types
+from credtrace.queries.owners import owners
+from credtrace.queries.ownership import (
     MAX_CHAIN,
     Ownership,
     Upward,

@@ -40,9 +40,9 @@ from urllib.parse import quote
 import httpx
 from api_load import AS_OF, CLI, free_port, process_tree, server
 
-from graph import Settings, Store, open_store
-from graph.model import Label
-from graph.neo4j.store import Neo4jStore
+from credtrace.graph import Settings, Store, open_store
+from credtrace.graph.model import Label
+from credtrace.graph.neo4j.store import Neo4jStore
 
 SAMPLE = "MATCH (n:{label}) WITH n, rand() AS x ORDER BY x LIMIT $n RETURN n.uid AS uid"
 #: One enterprise: the admin's small upload (the same each minute: a reload writes nothing).

@@ -33,12 +33,12 @@ import uvicorn
 from playwright.sync_api import sync_playwright
 from query_bench import load_memory, memory_pools, neo4j_pools
 
-from api.http.app import create_app
-from api.roles import Role
-from api.settings import ApiSettings
-from graph import Settings, Store, open_store
-from graph.neo4j.store import Neo4jStore
-from ingest.generate import generate_bundle
+from credtrace.api.http.app import create_app
+from credtrace.api.roles import Role
+from credtrace.api.settings import ApiSettings
+from credtrace.graph import Settings, Store, open_store
+from credtrace.graph.neo4j.store import Neo4jStore
+from credtrace.ingest.generate import generate_bundle
 
 CHROMIUM = "/usr/bin/chromium"
 TIMED = ("async ([call, id]) => { const t0 = performance.now();"

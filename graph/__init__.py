@@ -5,11 +5,11 @@ need it."""
 
 from typing import TYPE_CHECKING, Any
 
-from graph.factory import open_store
-from graph.memory import MemoryStore
-from graph.model import MODEL, Model, NodeKind, RelKind
-from graph.records import Edge, Node
-from graph.store import (
+from credtrace.graph.factory import open_store
+from credtrace.graph.memory import MemoryStore
+from credtrace.graph.model import MODEL, Model, NodeKind, RelKind
+from credtrace.graph.records import Edge, Node
+from credtrace.graph.store import (
     EntityRow,
     Reader,
     Store,
@@ -19,7 +19,7 @@ from graph.store import (
     WriteResult,
     edge_key,
 )
-from graph.timeline import Validity, validity
+from credtrace.graph.timeline import Validity, validity
 
 __all__ = [
     "MODEL", "Edge", "EntityRow", "MemoryStore", "Model", "Node", "NodeKind", "Reader",
@@ -28,12 +28,12 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from graph.settings import Settings
+    from credtrace.graph.settings import Settings
 
 
 def __getattr__(name: str) -> Any:
     if name == "Settings":
-        from graph.settings import Settings
+        from credtrace.graph.settings import Settings
 
         return Settings
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,7 +6,7 @@ two legal representatives overlap. Such facts load, flagged; these functions fin
 for the load's warnings and for the answers' `data_quality` notes. They are pure functions
 over relationships (`Edge`), so a load and a query judge alike.
 
->>> from graph.records import Edge
+>>> from credtrace.graph.records import Edge
 >>> a = Edge("HOLDS_SHARES", "A", "E", "a", {"percentage": 60.0, "start": "2020-01-01",
 ...                                          "end": None, "file": "s.csv", "line": 2})
 >>> b = Edge("HOLDS_SHARES", "B", "E", "b", {"percentage": 50.0, "start": "2021-03-01",
@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from graph.model import Rel
-from graph.records import Edge
+from credtrace.graph.model import Rel
+from credtrace.graph.records import Edge
 
 TOLERANCE = 0.01
 #: Roles of which an enterprise has one holder at a time (domain §2).

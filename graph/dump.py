@@ -5,8 +5,8 @@ fingerprint and version history, as gzip-compressed JSON lines. It is written an
 through the `Store` primitives only, so it moves a graph between any two stores (Neo4j to
 the embedded store and back) and a load reproduces the same answers, history included.
 
->>> from graph.memory import MemoryStore
->>> from graph.store import EntityRow
+>>> from credtrace.graph.memory import MemoryStore
+>>> from credtrace.graph.store import EntityRow
 >>> import io
 >>> source = MemoryStore()
 >>> _ = source.upsert_nodes("Authority", [EntityRow("局", {"name": "郑州市市场监督管理局"})])
@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import IO, Any
 
-from graph.model import MODEL
-from graph.store import Store, StoreError, VersionedRow
+from credtrace.graph.model import MODEL
+from credtrace.graph.store import Store, StoreError, VersionedRow
 
 FORMAT = "credtrace-dump"
 VERSION = 1

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from graph.memory import MemoryStore
-from graph.store import Store, StoreError
+from credtrace.graph.memory import MemoryStore
+from credtrace.graph.store import Store, StoreError
 
 if TYPE_CHECKING:
-    from graph.settings import Settings
+    from credtrace.graph.settings import Settings
 
 NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 
@@ -22,7 +22,7 @@ def open_store(spec: str | None = None, settings: Settings | None = None) -> Sto
     """
     if spec is None or not spec.startswith("memory:"):  # a memory store needs no settings
         if settings is None:
-            from graph.settings import Settings
+            from credtrace.graph.settings import Settings
 
             settings = Settings()
         spec = spec or settings.store
@@ -34,7 +34,7 @@ def open_store(spec: str | None = None, settings: Settings | None = None) -> Sto
     if urlsplit(spec).scheme in NEO4J_SCHEMES:
         if not settings.neo4j_password:
             raise StoreError("NEO4J_PASSWORD is not set; it is needed to reach " + spec)
-        from graph.neo4j.store import Neo4jStore
+        from credtrace.graph.neo4j.store import Neo4jStore
 
         return Neo4jStore(spec, settings.neo4j_user, settings.neo4j_password,
                           settings.neo4j_database)

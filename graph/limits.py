@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from graph.traverse import MAX_PATH_HOPS
+from credtrace.graph.traverse import MAX_PATH_HOPS
 
 __all__ = ["CEILINGS", "DEFAULT_LIMITS", "FLOORS", "Limits"]
 

@@ -6,7 +6,7 @@ intact. The file starts with a header carrying the SHA-256 of what follows: a fi
 short or corrupted is refused with its name, never read as an empty or partial graph.
 
 >>> store = MemoryStore()
->>> from graph.store import EntityRow
+>>> from credtrace.graph.store import EntityRow
 >>> row = EntityRow("郑州市市场监督管理局", {"name": "郑州市市场监督管理局"})
 >>> store.upsert_nodes("Authority", [row]).created
 1
@@ -28,11 +28,11 @@ from typing import Any
 
 import networkx as nx
 
-from graph.model import MODEL, Label
-from graph.reads import Direction, check_types
-from graph.records import Edge, Node
-from graph.store import Merged, Store, StoreError, T, VersionedRow
-from graph.timeline import possibly_valid
+from credtrace.graph.model import MODEL, Label
+from credtrace.graph.reads import Direction, check_types
+from credtrace.graph.records import Edge, Node
+from credtrace.graph.store import Merged, Store, StoreError, T, VersionedRow
+from credtrace.graph.timeline import possibly_valid
 
 GRAPH_FILE = "graph.pickle"
 #: First bytes of a saved graph, followed by the SHA-256 (hex) of the payload and a newline.

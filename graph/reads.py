@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, Protocol
 
-from graph.model import MODEL
-from graph.records import Edge
+from credtrace.graph.model import MODEL
+from credtrace.graph.records import Edge
 
 Direction = Literal["out", "in", "both"]
 Side = Literal["in", "out"]
@@ -45,7 +45,7 @@ def check_types(types: Sequence[str] | None) -> None:
     >>> check_types(["HOLDS_SHARES", "HOLD_SHARES"])
     Traceback (most recent call last):
     ...
-    graph.reads.UnknownRelationship: unknown relationship type 'HOLD_SHARES'
+    credtrace.graph.reads.UnknownRelationship: unknown relationship type 'HOLD_SHARES'
     """
     if types is None or _REL_TYPES.issuperset(types):
         return

@@ -13,7 +13,7 @@ from typing import Self
 from pydantic import AliasChoices, Field, PrivateAttr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph.limits import DEFAULT_LIMITS, Limits
+from credtrace.graph.limits import DEFAULT_LIMITS, Limits
 
 DEFAULT_STORE = "memory:./credtrace-data"
 __all__ = ["DEFAULT_STORE", "Settings"]

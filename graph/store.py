@@ -24,10 +24,10 @@ from functools import cache
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, TypeVar
 
-from graph.model import MODEL, PROVENANCE
-from graph.reads import Direction, Plan
-from graph.records import Edge, Node
-from graph.traverse import shortest_paths as generic_shortest_paths
+from credtrace.graph.model import MODEL, PROVENANCE
+from credtrace.graph.reads import Direction, Plan
+from credtrace.graph.records import Edge, Node
+from credtrace.graph.traverse import shortest_paths as generic_shortest_paths
 
 T = TypeVar("T")
 

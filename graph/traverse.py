@@ -4,8 +4,8 @@ Written once above the store primitives: one `adjacent` call per layer of a walk
 in one canonical order, by the sequence of (node key, relationship key) pairs from the start,
 so every store lists the same paths first and a `limit` cuts them at the same place.
 
->>> from graph.memory import MemoryStore
->>> from graph.store import EntityRow
+>>> from credtrace.graph.memory import MemoryStore
+>>> from credtrace.graph.store import EntityRow
 >>> store = MemoryStore()
 >>> _ = store.upsert_nodes("Enterprise", [EntityRow(k, {"name": k}) for k in "AB"])
 >>> _ = store.upsert_nodes("Person", [EntityRow(p, {"name": p}) for p in ("张三", "李四")])
@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from graph.reads import Adjacency
-from graph.records import Edge
+from credtrace.graph.reads import Adjacency
+from credtrace.graph.records import Edge
 
 #: Longest path search any setting may allow (Cypher needs the bound as a literal).
 MAX_PATH_HOPS = 8

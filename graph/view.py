@@ -8,8 +8,8 @@ wherever it is complete and asks the store beneath for the rest. The plan is onl
 guess about what will be read: a read it did not foresee costs a round trip, never a
 different answer.
 
->>> from graph.memory import MemoryStore
->>> from graph.store import EntityRow
+>>> from credtrace.graph.memory import MemoryStore
+>>> from credtrace.graph.store import EntityRow
 >>> store = MemoryStore()
 >>> _ = store.upsert_nodes("Enterprise", [EntityRow("E", {"name": "E"})])
 >>> _ = store.upsert_nodes("Person", [EntityRow("P", {"name": "P"})])
@@ -26,10 +26,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from graph.reads import SIDES, Direction, Hop, Plan, Side, check_types
-from graph.records import Edge, Node
-from graph.store import Reader
-from graph.timeline import possibly_valid
+from credtrace.graph.reads import SIDES, Direction, Hop, Plan, Side, check_types
+from credtrace.graph.records import Edge, Node
+from credtrace.graph.store import Reader
+from credtrace.graph.timeline import possibly_valid
 
 
 @dataclass

@@ -7,8 +7,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ingest.errors import BundleError
-    from ingest.load import (
+    from credtrace.ingest.errors import BundleError
+    from credtrace.ingest.load import (
         FORMATS,
         bundle_size,
         detect_format,
@@ -16,13 +16,13 @@ if TYPE_CHECKING:
         ingest_path,
         source_size,
     )
-    from ingest.pipeline import IngestReport, Reject
+    from credtrace.ingest.pipeline import IngestReport, Reject
 
 #: Each exported name and the module that defines it.
-HOMES = {"BundleError": "ingest.errors", "IngestReport": "ingest.pipeline",
-         "Reject": "ingest.pipeline",
+HOMES = {"BundleError": "credtrace.ingest.errors", "IngestReport": "credtrace.ingest.pipeline",
+         "Reject": "credtrace.ingest.pipeline",
          **dict.fromkeys(("FORMATS", "bundle_size", "detect_format", "ingest_bundle",
-                          "ingest_path", "source_size"), "ingest.load")}
+                          "ingest_path", "source_size"), "credtrace.ingest.load")}
 
 __all__ = ["FORMATS", "BundleError", "IngestReport", "Reject", "bundle_size", "detect_format",
            "ingest_bundle", "ingest_path", "source_size"]

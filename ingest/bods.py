@@ -50,10 +50,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ingest.bods_schema import WARNING_KIND, violations
-from ingest.bods_series import Statement, Window, windows
-from ingest.fields import FieldError, parse_date, parse_percentage
-from ingest.interop import (
+from credtrace.ingest.bods_schema import WARNING_KIND, violations
+from credtrace.ingest.bods_series import Statement, Window, windows
+from credtrace.ingest.fields import FieldError, parse_date, parse_percentage
+from credtrace.ingest.interop import (
     Converted,
     Record,
     Row,

@@ -33,7 +33,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from ingest.fields import FieldError, parse_date
+from credtrace.ingest.fields import FieldError, parse_date
 
 SCHEMA_DIR = Path(__file__).parent / "data" / "bods-0.4"
 STATEMENT = "urn:statement#/$defs/Statement"

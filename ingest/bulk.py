@@ -21,13 +21,13 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 from pathlib import Path
 
-from graph.model import Label
-from graph.neo4j.bulk import ARRAY_DELIMITER, ImportGroup, ImportSpool
-from graph.neo4j.store import Neo4jStore
-from graph.store import INTERNAL_PROPS, StoreError, VersionedRow, WriteResult, rounds
-from ingest.errors import BundleError
-from ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress
-from ingest.runs import close_interrupted
+from credtrace.graph.model import Label
+from credtrace.graph.neo4j.bulk import ARRAY_DELIMITER, ImportGroup, ImportSpool
+from credtrace.graph.neo4j.store import Neo4jStore
+from credtrace.graph.store import INTERNAL_PROPS, StoreError, VersionedRow, WriteResult, rounds
+from credtrace.ingest.errors import BundleError
+from credtrace.ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress
+from credtrace.ingest.runs import close_interrupted
 
 #: Runs the offline import of a folder written by `write_arguments`, and returns when
 #: the server answers again.
@@ -73,7 +73,7 @@ def default_importer(checkout: Path = CHECKOUT) -> Importer:
     >>> default_importer(Path("/nowhere"))
     Traceback (most recent call last):
     ...
-    ingest.errors.BundleError: --bulk needs an importer: set CREDTRACE_NEO4J_IMPORTER ...
+    credtrace.ingest.errors.BundleError: --bulk needs an importer: set CREDTRACE_NEO4J_IMPORTER ...
     """
     script = checkout / "scripts" / "neo4j-local"
     if not (script.is_file() and (checkout / "pyproject.toml").is_file()):

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest.errors import BundleError
-from ingest.tables import Table
+from credtrace.ingest.errors import BundleError
+from credtrace.ingest.tables import Table
 
 CHUNK_ROWS = 50_000
 

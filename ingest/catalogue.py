@@ -24,8 +24,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ingest.fields import FieldError, choice, parse_bool, parse_date, required, split_list
-from ingest.sectors import codes, sector
+from credtrace.ingest.fields import FieldError, choice, parse_bool, parse_date, required, split_list
+from credtrace.ingest.sectors import codes, sector
 
 DEFAULT_FILE = "measure_kinds.csv"
 COLUMNS = ("kind", "reaches_persons", "roles", "scenarios")
@@ -142,6 +142,6 @@ def parse_catalogue(text: str, name: str = DEFAULT_FILE) -> dict[str, dict[str, 
 def read_catalogue(path: Path | None = None) -> dict[str, dict[str, Any]]:
     """The shipped catalogue, or the one in `path` (a CSV with at least COLUMNS)."""
     if path is None:
-        text = resources.files("ingest.data").joinpath(DEFAULT_FILE).read_text("utf-8")
+        text = resources.files("credtrace.ingest.data").joinpath(DEFAULT_FILE).read_text("utf-8")
         return parse_catalogue(text)
     return parse_catalogue(path.read_text("utf-8-sig"), path.name)

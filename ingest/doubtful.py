@@ -15,10 +15,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from itertools import groupby, islice
 
-from graph.consistency import Inconsistency, over_allocations, sole_role_overlaps
-from graph.model import Rel
-from graph.records import Edge
-from graph.store import Reader, VersionedRow
+from credtrace.graph.consistency import Inconsistency, over_allocations, sole_role_overlaps
+from credtrace.graph.model import Rel
+from credtrace.graph.records import Edge
+from credtrace.graph.store import Reader, VersionedRow
 
 #: The rule judging each relationship type.
 RULES: dict[str, Callable[[Iterable[Edge]], list[Inconsistency]]] = {

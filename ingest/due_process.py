@@ -36,9 +36,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.lifecycle import DECISIONS, ENDING_EVENTS
-from graph.model import Rel
-from graph.store import Reader
+from credtrace.graph.lifecycle import DECISIONS, ENDING_EVENTS
+from credtrace.graph.model import Rel
+from credtrace.graph.store import Reader
 
 #: Same-day order: a filing comes before its decision, a decision before an end.
 _RANK = {"objection_filed": 0, "objection_upheld": 1, "objection_rejected": 1,

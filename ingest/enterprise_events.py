@@ -23,10 +23,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from graph.model import Label, Rel
-from graph.store import EntityRow, edge_key
-from ingest.fields import FieldError, choice, parse_bool, parse_date, required, split_list, text
-from ingest.tables import Writes, person_key, uscc
+from credtrace.graph.model import Label, Rel
+from credtrace.graph.store import EntityRow, edge_key
+from credtrace.ingest.fields import (
+    FieldError,
+    choice,
+    parse_bool,
+    parse_date,
+    required,
+    split_list,
+    text,
+)
+from credtrace.ingest.tables import Writes, person_key, uscc
 
 EVENTS = ("licence_revoked", "ordered_closed", "bankruptcy_liquidation",
           "serious_violation_list")

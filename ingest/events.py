@@ -4,8 +4,8 @@ validation and versioned writes as a bundle row of `measure_events.csv`.
 Used by the HTTP API: the run is an `IngestRun` of its own whose `source` says where the
 event came from (``api``), so the event carries provenance like any loaded row.
 
->>> from graph.memory import MemoryStore
->>> from ingest import ingest_bundle
+>>> from credtrace.graph.memory import MemoryStore
+>>> from credtrace.ingest import ingest_bundle
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
 >>> report = record_event(store, "ZZ-2021-JP-0001", "objection_rejected", "2026-11-01")
 >>> report.rejected, report.writes.created
@@ -18,10 +18,10 @@ event came from (``api``), so the event carries provenance like any loaded row.
 
 from __future__ import annotations
 
-from graph.store import Store
-from ingest.pipeline import Ingestor, IngestReport, Reject
-from ingest.repair_window import repair_refusal
-from ingest.tables import Table, tables
+from credtrace.graph.store import Store
+from credtrace.ingest.pipeline import Ingestor, IngestReport, Reject
+from credtrace.ingest.repair_window import repair_refusal
+from credtrace.ingest.tables import Table, tables
 
 EVENTS_FILE = "measure_events.csv"
 

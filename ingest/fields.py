@@ -36,7 +36,7 @@ def check_lengths(row: dict[str, str]) -> None:
 
     >>> check_lengths({"name": "张" * 4001})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ingest.fields.FieldError: name='张张...…': 4001 characters, more than the 4000 a field may hold
+    credtrace.ingest.fields.FieldError: name='张张...…': 4001 characters, more than the 4000 a ...
     """
     for name, value in row.items():
         if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:

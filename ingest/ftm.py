@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.fields import FieldError
-from ingest.interop import (
+from credtrace.ingest.fields import FieldError
+from credtrace.ingest.interop import (
     Converted,
     Record,
     Row,
@@ -49,7 +49,7 @@ from ingest.interop import (
     valid_ric,
     valid_uscc,
 )
-from ingest.vocabulary import canonical
+from credtrace.ingest.vocabulary import canonical
 
 ENTERPRISES = {"Company": "company", "Organization": "other_organisation",
                "LegalEntity": "other_organisation", "PublicBody": "state_body"}

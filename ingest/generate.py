@@ -25,10 +25,10 @@ from pathlib import Path
 from string import ascii_lowercase
 from typing import Any
 
-from ingest.catalogue import read_catalogue
-from ingest.enterprise_events import EVENTS
-from ingest.identifiers import REGIONS, ZHENGZHOU, Region, Sex, make_ric, make_uscc
-from ingest.tables import TABLE_COLUMNS
+from credtrace.ingest.catalogue import read_catalogue
+from credtrace.ingest.enterprise_events import EVENTS
+from credtrace.ingest.identifiers import REGIONS, ZHENGZHOU, Region, Sex, make_ric, make_uscc
+from credtrace.ingest.tables import TABLE_COLUMNS
 
 #: The tables generated, each with the bundle's required columns.
 GENERATED = ("enterprises", "persons", "roles", "shareholdings", "measures", "measure_events")

@@ -126,7 +126,7 @@ def validate_uscc(value: str) -> str:
     >>> validate_uscc('91110000600037341A')
     Traceback (most recent call last):
     ...
-    ingest.identifiers.IdentifierError: USCC check character is 'A', expected 'L'
+    credtrace.ingest.identifiers.IdentifierError: USCC check character is 'A', expected 'L'
     """
     number = normalize_uscc(value)
     if len(number) != 18:

@@ -19,11 +19,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import BundleError
-from ingest.fields import FieldError
-from ingest.identifiers import IdentifierError, validate_ric, validate_uscc
-from ingest.pipeline import Ingestor, Reject, TableCounts
-from ingest.tables import Table
+from credtrace.ingest.errors import BundleError
+from credtrace.ingest.fields import FieldError
+from credtrace.ingest.identifiers import IdentifierError, validate_ric, validate_uscc
+from credtrace.ingest.pipeline import Ingestor, Reject, TableCounts
+from credtrace.ingest.tables import Table
 
 Record = tuple[int, dict[str, Any]]
 Row = dict[str, str]

@@ -8,19 +8,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graph.model import Label
-from graph.store import EntityRow, Store
-from ingest import bods, ftm
-from ingest.bundle import bundle_files, row_reader
-from ingest.catalogue import read_catalogue
-from ingest.errors import BundleError
-from ingest.interop import Converted, first_record
-from ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress
-from ingest.runs import close_interrupted
-from ingest.tables import tables
+from credtrace.graph.model import Label
+from credtrace.graph.store import EntityRow, Store
+from credtrace.ingest import bods, ftm
+from credtrace.ingest.bundle import bundle_files, row_reader
+from credtrace.ingest.catalogue import read_catalogue
+from credtrace.ingest.errors import BundleError
+from credtrace.ingest.interop import Converted, first_record
+from credtrace.ingest.pipeline import BATCH_ROWS, Ingestor, IngestReport, Progress
+from credtrace.ingest.runs import close_interrupted
+from credtrace.ingest.tables import tables
 
 if TYPE_CHECKING:  # the bulk path loads the Neo4j driver: imported when a bulk load runs
-    from ingest.bulk import Importer, Status
+    from credtrace.ingest.bulk import Importer, Status
 
 CATALOGUE_FILE = "measure_kinds.csv"
 #: Sources this large are prepared in worker processes by default.
@@ -103,7 +103,7 @@ def ingest_bundle(
     Each batch of `batch_rows` rows is written in one transaction per node kind or
     relationship type; a rerun after a failure reaches the same final state.
 
-    >>> from graph.memory import MemoryStore
+    >>> from credtrace.graph.memory import MemoryStore
     >>> report = ingest_bundle(MemoryStore(), Path("examples/zhengzhou"))
     >>> report.status, report.rejected
     ('succeeded', 0)
@@ -171,7 +171,7 @@ def ingest_path(
     through the offline importer. `workers` processes prepare rows (default: one per CPU
     for sources of `PARALLEL_ROWS` rows or more, else none).
 
-    >>> from graph.memory import MemoryStore
+    >>> from credtrace.graph.memory import MemoryStore
     >>> report = ingest_path(MemoryStore(), Path("examples/zhengzhou"))
     >>> report.source, report.status
     ('bundle', 'succeeded')
@@ -180,8 +180,8 @@ def ingest_path(
     if workers is None:
         workers = (os.cpu_count() or 1) if source.size >= PARALLEL_ROWS else 0
     if bulk is not None:
-        from graph.neo4j.store import Neo4jStore
-        from ingest.bulk import ingest_bulk
+        from credtrace.graph.neo4j.store import Neo4jStore
+        from credtrace.ingest.bulk import ingest_bulk
 
         if not isinstance(store, Neo4jStore):
             raise BundleError("a bulk load goes into Neo4j: give a neo4j:// or bolt:// store")

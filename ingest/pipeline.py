@@ -21,13 +21,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from graph.model import MODEL, Label
-from graph.store import EntityRow, Reader, VersionedRow, Writer, WriteResult
-from ingest.doubtful import DoubtfulFacts
-from ingest.due_process import DueProcess
-from ingest.fields import FieldError
-from ingest.prepare import InProcess, Prepared, RowPool, fewer_collections, prepare_rows
-from ingest.tables import Table
+from credtrace.graph.model import MODEL, Label
+from credtrace.graph.store import EntityRow, Reader, VersionedRow, Writer, WriteResult
+from credtrace.ingest.doubtful import DoubtfulFacts
+from credtrace.ingest.due_process import DueProcess
+from credtrace.ingest.fields import FieldError
+from credtrace.ingest.prepare import InProcess, Prepared, RowPool, fewer_collections, prepare_rows
+from credtrace.ingest.tables import Table
 
 BATCH_ROWS = 5000
 #: Node kinds that rows refer to; their keys are remembered for the whole run.

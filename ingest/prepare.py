@@ -19,11 +19,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from graph.model import MODEL
-from graph.neo4j.bulk import write_parts
-from graph.store import VersionedRow, versioned
-from ingest.fields import FieldError, check_lengths
-from ingest.tables import Table
+from credtrace.graph.model import MODEL
+from credtrace.graph.neo4j.bulk import write_parts
+from credtrace.graph.store import VersionedRow, versioned
+from credtrace.ingest.fields import FieldError, check_lengths
+from credtrace.ingest.tables import Table
 
 R = TypeVar("R")
 Row = tuple[int, dict[str, str]]  # line, {column: text}

@@ -34,8 +34,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ingest.generate import generate_bundle
-from ingest.identifiers import make_ric, make_uscc
+from credtrace.ingest.generate import generate_bundle
+from credtrace.ingest.identifiers import make_ric, make_uscc
 
 #: Share of the enterprises that belong to multi-parent groups.
 GROUP_SHARE = 0.2

@@ -2,7 +2,7 @@
 the minimum counted from the decision date; docs/law.md). `record_event` refuses such a
 `repaired` event with the reason and the date repair becomes possible.
 
->>> from graph.memory import MemoryStore
+>>> from credtrace.graph.memory import MemoryStore
 >>> repair_refusal(MemoryStore(), "no-such-measure", "2026-05-01") is None
 True
 """
@@ -11,9 +11,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from graph.law import decision_date, publication_window, rule_date, version_for, versions_of
-from graph.model import Label
-from graph.store import Reader
+from credtrace.graph.law import (
+    decision_date,
+    publication_window,
+    rule_date,
+    version_for,
+    versions_of,
+)
+from credtrace.graph.model import Label
+from credtrace.graph.store import Reader
 
 
 def repair_refusal(store: Reader, measure_id: str, day: str) -> str | None:

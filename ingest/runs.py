@@ -6,8 +6,8 @@ API serialises its own writes; do not start two `credtrace ingest` on one store 
 
 from __future__ import annotations
 
-from graph.model import PROVENANCE, Label
-from graph.store import EntityRow, Reader, Writer, public_props
+from credtrace.graph.model import PROVENANCE, Label
+from credtrace.graph.store import EntityRow, Reader, Writer, public_props
 
 INTERRUPTED = "failed"
 
@@ -17,7 +17,7 @@ def close_interrupted(store: Writer, current: str | None = None) -> list[str]:
     its history); the ids of the runs closed (none in a write-only store: a bulk load
     closes them in the store it reads its runs from).
 
-    >>> from graph.memory import MemoryStore
+    >>> from credtrace.graph.memory import MemoryStore
     >>> store = MemoryStore()
     >>> _ = store.upsert_nodes("IngestRun", [EntityRow("r1", {"status": "running"})])
     >>> close_interrupted(store, "r2"), store.get_node("r1").props["status"]

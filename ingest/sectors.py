@@ -18,7 +18,7 @@ FILE = "sectors.csv"
 @cache
 def vocabulary() -> dict[str, str]:
     """Every accepted word (Chinese or the code itself) to its sector code."""
-    text = resources.files("ingest.data").joinpath(FILE).read_text("utf-8")
+    text = resources.files("credtrace.ingest.data").joinpath(FILE).read_text("utf-8")
     return {row["word"].strip().lower(): row["sector"].strip()
             for row in csv.DictReader(text.splitlines())}
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from graph.identifiers import identifier_key
-from graph.lifecycle import EVENTS, STATUSES
-from graph.model import MODEL, Label, Rel
-from graph.store import EntityRow, edge_key
-from ingest.fields import (
+from credtrace.graph.identifiers import identifier_key
+from credtrace.graph.lifecycle import EVENTS, STATUSES
+from credtrace.graph.model import MODEL, Label, Rel
+from credtrace.graph.store import EntityRow, edge_key
+from credtrace.ingest.fields import (
     FieldError,
     choice,
     parse_bool,
@@ -30,9 +30,9 @@ from ingest.fields import (
     split_list,
     text,
 )
-from ingest.identifiers import IdentifierError, validate_ric, validate_uscc
-from ingest.sectors import codes, sector
-from ingest.vocabulary import canonical
+from credtrace.ingest.identifiers import IdentifierError, validate_ric, validate_uscc
+from credtrace.ingest.sectors import codes, sector
+from credtrace.ingest.vocabulary import canonical
 
 ID_TYPES = ("ric", "passport", "other")
 CONTACT_FIELDS = ("address", "phone", "email")
@@ -407,7 +407,7 @@ class Table:
 
 def tables(measure_kinds: set[str]) -> tuple[Table, ...]:
     """The tables in load order (`TABLE_COLUMNS`' order)."""
-    from ingest.enterprise_events import make_enterprise_event  # it uses this module
+    from credtrace.ingest.enterprise_events import make_enterprise_event  # it uses this module
 
     converters: dict[str, Callable[[dict[str, str]], Writes]] = {
         "enterprises": enterprise, "persons": person, "roles": role,

@@ -34,7 +34,7 @@ def normalised(term: str) -> str:
 @cache
 def vocabulary(name: str) -> dict[str, str]:
     """Normalised term -> canonical value, from `ingest/data/<name>.csv`."""
-    text = resources.files("ingest.data").joinpath(f"{name}.csv").read_text("utf-8")
+    text = resources.files("credtrace.ingest.data").joinpath(f"{name}.csv").read_text("utf-8")
     return {normalised(row["term"]): row["canonical"] for row in csv.DictReader(io.StringIO(text))}
 
 

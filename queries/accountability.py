@@ -19,11 +19,11 @@ from typing import Any, NotRequired
 
 from typing_extensions import TypedDict
 
-from graph.model import MODEL, Label, Rel
-from graph.records import Edge, Node
-from graph.store import Reader
-from graph.timeline import Validity, uncertainty_reason, validity
-from queries.common import (
+from credtrace.graph.model import MODEL, Label, Rel
+from credtrace.graph.records import Edge, Node
+from credtrace.graph.store import Reader
+from credtrace.graph.timeline import Validity, uncertainty_reason, validity
+from credtrace.queries.common import (
     EntityNotFound,
     Json,
     MeasureKind,
@@ -37,12 +37,18 @@ from queries.common import (
     provenance,
     require_node,
 )
-from queries.control import Tri
-from queries.data_quality import CHECKED, chain_notes
-from queries.explain import explanation
-from queries.measures import State, events_of, measures_on, state
-from queries.ownership import Candidate, controllers_on, overlaps, read_upward, upward_plan
-from queries.statutory import responsibility
+from credtrace.queries.control import Tri
+from credtrace.queries.data_quality import CHECKED, chain_notes
+from credtrace.queries.explain import explanation
+from credtrace.queries.measures import State, events_of, measures_on, state
+from credtrace.queries.ownership import (
+    Candidate,
+    controllers_on,
+    overlaps,
+    read_upward,
+    upward_plan,
+)
+from credtrace.queries.statutory import responsibility
 
 #: The earliest possible conduct date when nothing bounds it (an enterprise whose
 #: establishment date is unknown).
@@ -230,8 +236,8 @@ def accountable(store: Reader, uscc: str, *, measure_id: str | None = None,
                 as_of: str | None = None) -> AccountableAnswer:
     """R1: the persons reached by each measure on `uscc` that reaches persons.
 
-    >>> from graph.memory import MemoryStore
-    >>> from ingest import ingest_bundle
+    >>> from credtrace.graph.memory import MemoryStore
+    >>> from credtrace.ingest import ingest_bundle
     >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
     >>> [p["name"] for p in accountable(store, "914101057123456728")["reached"]]
     ['刘洋', '李娜']

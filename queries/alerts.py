@@ -33,18 +33,18 @@ from typing import Any
 
 from typing_extensions import TypedDict
 
-from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import MODEL, ROLE_TYPES, Label
-from graph.records import Edge, Node
-from graph.store import Reader
-from graph.timeline import possibly_valid
-from queries.accountability import measure_step, role_step
-from queries.check import Checker
-from queries.common import Json, MeasureKind, as_of_date, party
-from queries.control import Tri
-from queries.explain import explanation
-from queries.measures import MeasureState, state
-from queries.network import (
+from credtrace.graph.limits import DEFAULT_LIMITS, Limits
+from credtrace.graph.model import MODEL, ROLE_TYPES, Label
+from credtrace.graph.records import Edge, Node
+from credtrace.graph.store import Reader
+from credtrace.graph.timeline import possibly_valid
+from credtrace.queries.accountability import measure_step, role_step
+from credtrace.queries.check import Checker
+from credtrace.queries.common import Json, MeasureKind, as_of_date, party
+from credtrace.queries.control import Tri
+from credtrace.queries.explain import explanation
+from credtrace.queries.measures import MeasureState, state
+from credtrace.queries.network import (
     PARTY_KINDS,
     bounded,
     brief,
@@ -53,7 +53,7 @@ from queries.network import (
     path_entry,
     rel_types,
 )
-from queries.ownership import Candidate, controllers_on, read_upward
+from credtrace.queries.ownership import Candidate, controllers_on, read_upward
 
 REPRESENTS = (MODEL.role_type("legal_representative"), MODEL.role_type("principal"))
 TRIGGERS = {"founded": "新设企业", "represented": "新任法定代表人或负责人",
@@ -345,8 +345,8 @@ def alerts(store: Reader, *, as_of: str | None = None, k: int = 2,
            limit: int = 500, limits: Limits = DEFAULT_LIMITS) -> AlertsAnswer:
     """R4 alerts on `as_of`: forbidden roles, new shells and exposure within `k` hops.
 
-    >>> from graph.memory import MemoryStore
-    >>> from ingest import ingest_bundle
+    >>> from credtrace.graph.memory import MemoryStore
+    >>> from credtrace.ingest import ingest_bundle
     >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
     >>> answer = alerts(store, as_of="2024-01-01")
     >>> [(a["person"]["name"], a["role"], a["enterprise"]["name"])

@@ -11,8 +11,8 @@ measure under objection is in force and says so; cases the data cannot settle (u
 start of a role, unknown status date) go to `uncertain` with the reason. A batch shares
 every read, so checking many parties costs a few store round trips more than checking one.
 
->>> from graph.memory import MemoryStore
->>> from ingest import ingest_bundle
+>>> from credtrace.graph.memory import MemoryStore
+>>> from credtrace.ingest import ingest_bundle
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
 >>> answer = check(store, "410105198207070429", scenario="procurement", as_of="2024-01-01")
 >>> [(m["measure"], m["derived"], m["state"]["status"]) for m in answer["measures"]]
@@ -29,14 +29,14 @@ from typing import Any, NotRequired, final
 
 from typing_extensions import TypedDict
 
-from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import MODEL, PARTIES, ROLE_TYPES, Label, Rel
-from graph.reads import Direction, Hop, Plan
-from graph.records import Edge, Node
-from graph.store import Reader
-from graph.timeline import possibly_valid
-from queries.accountability import REACHED_PLAN, Reach, Reached, measure_step, reached_by
-from queries.common import (
+from credtrace.graph.limits import DEFAULT_LIMITS, Limits
+from credtrace.graph.model import MODEL, PARTIES, ROLE_TYPES, Label, Rel
+from credtrace.graph.reads import Direction, Hop, Plan
+from credtrace.graph.records import Edge, Node
+from credtrace.graph.store import Reader
+from credtrace.graph.timeline import possibly_valid
+from credtrace.queries.accountability import REACHED_PLAN, Reach, Reached, measure_step, reached_by
+from credtrace.queries.common import (
     EntityNotFound,
     InvalidInput,
     Json,
@@ -49,11 +49,11 @@ from queries.common import (
     kind_of,
     party,
 )
-from queries.control import Tri
-from queries.data_quality import notes, with_notes
-from queries.explain import explanation
-from queries.measures import MeasureState, State, events_of, state
-from queries.ownership import (
+from credtrace.queries.control import Tri
+from credtrace.queries.data_quality import notes, with_notes
+from credtrace.queries.explain import explanation
+from credtrace.queries.measures import MeasureState, State, events_of, state
+from credtrace.queries.ownership import (
     CONTROL_TYPES,
     MAX_CHAIN,
     controllers_of_each,
@@ -447,10 +447,10 @@ def check(store: Reader, subject_id: str, *, scenario: str | None = None,
 
     `with_risk=False` skips the enterprise's informational `risk` list (fewer reads).
 
-    >>> from graph.memory import MemoryStore
+    >>> from credtrace.graph.memory import MemoryStore
     >>> check(MemoryStore(), "nobody")
     Traceback (most recent call last):
-    queries.common.EntityNotFound: no enterprise or person with key 'nobody'
+    credtrace.queries.common.EntityNotFound: no enterprise or person with key 'nobody'
     """
     (result,) = _run(store, [subject_id], scenario, as_of, with_risk)
     if isinstance(result, QueryError):
@@ -464,7 +464,7 @@ def check_batch(store: Reader, ids: Sequence[str], *, scenario: str | None = Non
     """`check` for each id (at most `limits.max_batch`), in order; an unknown id answers
     with its own error item.
 
-    >>> from graph.memory import MemoryStore
+    >>> from credtrace.graph.memory import MemoryStore
     >>> check_batch(MemoryStore(), ["nobody"])[0]["error"]["status"]
     404
     """

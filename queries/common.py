@@ -11,12 +11,12 @@ from typing import Any
 
 from typing_extensions import TypedDict
 
-from graph.identifiers import identifier_key
-from graph.law import Window, decision_date, publication_window, rule_date, version_for
-from graph.model import PROVENANCE, Label, Rel
-from graph.personal import mask_id
-from graph.records import Edge, Node
-from graph.store import Reader
+from credtrace.graph.identifiers import identifier_key
+from credtrace.graph.law import Window, decision_date, publication_window, rule_date, version_for
+from credtrace.graph.model import PROVENANCE, Label, Rel
+from credtrace.graph.personal import mask_id
+from credtrace.graph.records import Edge, Node
+from credtrace.graph.store import Reader
 
 
 class QueryError(ValueError):

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
-from graph.records import Edge
+from credtrace.graph.records import Edge
 
 MAJORITY = 50.0
 LARGEST = 30.0

@@ -7,7 +7,7 @@ from which lines; where dropping any one of the contradicting holdings would cha
 controlling shareholder, control on that date is uncertain, never a guess (the control
 rule makes those holdings doubtful: `queries.ownership.doubt_contradictions`).
 
->>> from graph.memory import MemoryStore
+>>> from credtrace.graph.memory import MemoryStore
 >>> notes(MemoryStore(), ["X"], "2024-01-01")
 []
 """
@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from graph.consistency import Inconsistency, over_allocations, sole_role_overlaps
-from graph.model import Label, Rel
-from graph.store import Reader
+from credtrace.graph.consistency import Inconsistency, over_allocations, sole_role_overlaps
+from credtrace.graph.model import Label, Rel
+from credtrace.graph.store import Reader
 
 CHECKED = (Rel.HOLDS_SHARES, Rel.LEGAL_REPRESENTATIVE)
 

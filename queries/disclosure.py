@@ -18,10 +18,10 @@ from typing import Any, NotRequired
 
 from typing_extensions import TypedDict
 
-from graph.model import Label
-from graph.store import Reader
-from queries.common import Json, as_of_date, catalogue, kind_of
-from queries.workdays import BeyondCalendar, WorkCalendar
+from credtrace.graph.model import Label
+from credtrace.graph.store import Reader
+from credtrace.queries.common import Json, as_of_date, catalogue, kind_of
+from credtrace.queries.workdays import BeyondCalendar, WorkCalendar
 
 
 def _status(published: str | None, deadline: str, day: str) -> str:
@@ -59,7 +59,7 @@ def disclosure(store: Reader, *, as_of: str | None = None, since: str | None = N
     inclusive; of `authority` if given), its deadline in working days, and counts by
     status and by deadline.
 
-    >>> from graph.memory import MemoryStore
+    >>> from credtrace.graph.memory import MemoryStore
     >>> disclosure(MemoryStore(), as_of="2026-03-01")["counts"]
     {}
     """

@@ -12,8 +12,8 @@ the date and their due-process events, its provenance and a summary of its versi
 wrote it). Relationships of every date are listed, each with its validity on the date.
 Personal data is in the answer; masking is the caller's job (`queries.privacy`).
 
->>> from graph.memory import MemoryStore
->>> from ingest import ingest_bundle
+>>> from credtrace.graph.memory import MemoryStore
+>>> from credtrace.ingest import ingest_bundle
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
 >>> [r["name"] for r in search(store, "华信")["results"]]
 ['郑州华信商贸有限公司', '郑州华信控股有限公司', '郑州新华信贸易有限公司']
@@ -30,13 +30,13 @@ from typing import Any, Literal, NotRequired, cast
 
 from typing_extensions import TypedDict
 
-from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import MODEL, PARTIES, PROVENANCE, ROLE_TYPES, Label, Rel
-from graph.records import Edge, Node
-from graph.store import Reader, history_of, public_props
-from graph.timeline import Validity, uncertainty_reason, validity
-from queries.accountability import measure_step
-from queries.common import (
+from credtrace.graph.limits import DEFAULT_LIMITS, Limits
+from credtrace.graph.model import MODEL, PARTIES, PROVENANCE, ROLE_TYPES, Label, Rel
+from credtrace.graph.records import Edge, Node
+from credtrace.graph.store import Reader, history_of, public_props
+from credtrace.graph.timeline import Validity, uncertainty_reason, validity
+from credtrace.queries.accountability import measure_step
+from credtrace.queries.common import (
     InvalidInput,
     Json,
     Party,
@@ -47,9 +47,9 @@ from queries.common import (
     provenance,
     require_resolved,
 )
-from queries.measures import events_of, state
-from queries.network import bounded
-from queries.ownership import share_bounds
+from credtrace.queries.measures import events_of, state
+from credtrace.queries.network import bounded
+from credtrace.queries.ownership import share_bounds
 
 #: Roles in the model's order (legal representative first).
 ROLE_RANK = {rel.role: i for i, rel in enumerate(MODEL.rels) if rel.role}
@@ -116,10 +116,10 @@ def search(store: Reader, q: str, *, limit: int = 20,
            limits: Limits = DEFAULT_LIMITS) -> SearchAnswer:
     """Enterprises and persons whose name contains `q` or whose key starts with it.
 
-    >>> from graph.memory import MemoryStore
+    >>> from credtrace.graph.memory import MemoryStore
     >>> search(MemoryStore(), " ")
     Traceback (most recent call last):
-    queries.common.InvalidInput: the search text is empty
+    credtrace.queries.common.InvalidInput: the search text is empty
     """
     text = q.strip()
     if not text:
@@ -190,10 +190,10 @@ def versions(props: dict[str, Any]) -> History:
 def entity(store: Reader, id: str, *, as_of: str | None = None) -> EntityAnswer:
     """The enterprise or person `id` with its roles, shareholdings and measures on `as_of`.
 
-    >>> from graph.memory import MemoryStore
+    >>> from credtrace.graph.memory import MemoryStore
     >>> entity(MemoryStore(), "nobody")
     Traceback (most recent call last):
-    queries.common.EntityNotFound: no enterprise or person with key 'nobody'
+    credtrace.queries.common.EntityNotFound: no enterprise or person with key 'nobody'
     """
     day = as_of_date(as_of)
     node, resolved_from = require_resolved(store, id, *PARTIES)

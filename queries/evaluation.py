@@ -9,8 +9,8 @@ The run's content hash is the SHA-256 of the canonical JSON of every row's evalu
 name, score, grade, contributions) and the as-of date, without the comparison: the same
 data and date give the same hash, whatever the previous run was.
 
->>> from graph.memory import MemoryStore
->>> from ingest import ingest_bundle
+>>> from credtrace.graph.memory import MemoryStore
+>>> from credtrace.ingest import ingest_bundle
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
 >>> run = Evaluation(store, as_of="2024-01-01")
 >>> rows = list(run.rows())
@@ -31,10 +31,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from graph.model import Label
-from graph.store import Reader
-from queries.common import as_of_date
-from queries.score import ScoreAnswer, score
+from credtrace.graph.model import Label
+from credtrace.graph.store import Reader
+from credtrace.queries.common import as_of_date
+from credtrace.queries.score import ScoreAnswer, score
 
 #: Contributions named as the main ones of a row.
 MAIN = 3

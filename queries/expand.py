@@ -12,8 +12,8 @@ Each node is the neighbourhood's node entry (`queries.network`), a measure with 
 on the date and a party with its measures in force; each edge carries its validity and
 interval. Personal data is in the answer; masking is the caller's job.
 
->>> from graph.memory import MemoryStore
->>> from ingest import ingest_bundle
+>>> from credtrace.graph.memory import MemoryStore
+>>> from credtrace.ingest import ingest_bundle
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
 >>> page = expand(store, "914101057123456728", kinds=["role"], as_of="2024-01-01", limit=2)
 >>> [n["name"] for n in page["nodes"]], page["total"], page["next_offset"]
@@ -29,12 +29,12 @@ from collections.abc import Sequence
 
 from typing_extensions import TypedDict
 
-from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import MODEL
-from graph.records import Edge
-from graph.store import Reader
-from queries.common import Json, as_of_date, require_node
-from queries.network import (
+from credtrace.graph.limits import DEFAULT_LIMITS, Limits
+from credtrace.graph.model import MODEL
+from credtrace.graph.records import Edge
+from credtrace.graph.store import Reader
+from credtrace.queries.common import Json, as_of_date, require_node
+from credtrace.queries.network import (
     TYPE_RANK,
     _measure_marks,
     bounded,

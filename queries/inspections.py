@@ -10,7 +10,7 @@ inspector id), skipping each one whose person is within `hops` of the enterprise
 roles, shareholdings and family links on the draw date (the reason is listed). So the
 sample follows from public inputs alone, in any language, and memory holds only the sample.
 
->>> from graph.memory import MemoryStore
+>>> from credtrace.graph.memory import MemoryStore
 >>> plan = Plan(name="test", as_of="2024-03-01", published_value="0815",
 ...             rates={"A": 0.5, "B": 1.0}, inspectors_per_enterprise=1)
 >>> grades = [{"uscc": "X1", "name": "甲", "grade": "A"}, {"uscc": "X2", "name": "乙",
@@ -34,11 +34,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import MODEL
-from graph.store import Reader
-from queries.common import InvalidInput, as_of_date
-from queries.network import bounded, explore
+from credtrace.graph.limits import DEFAULT_LIMITS, Limits
+from credtrace.graph.model import MODEL
+from credtrace.graph.store import Reader
+from credtrace.queries.common import InvalidInput, as_of_date
+from credtrace.queries.network import bounded, explore
 
 #: Relationship categories along which an inspector counts as related.
 RELATION_CATEGORIES = ("role", "shareholding", "family")

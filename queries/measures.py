@@ -15,12 +15,12 @@ from typing import Any, cast
 
 from typing_extensions import TypedDict
 
-from graph.law import Window
-from graph.lifecycle import ENDING_EVENTS
-from graph.model import Rel
-from graph.records import Node
-from graph.store import Reader
-from queries.common import MeasureKind
+from credtrace.graph.law import Window
+from credtrace.graph.lifecycle import ENDING_EVENTS
+from credtrace.graph.model import Rel
+from credtrace.graph.records import Node
+from credtrace.graph.store import Reader
+from credtrace.queries.common import MeasureKind
 
 
 class State(TypedDict):

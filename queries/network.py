@@ -33,13 +33,13 @@ from typing import Any
 
 from typing_extensions import TypedDict
 
-from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import MODEL, PARTIES, Label, Rel
-from graph.records import Edge, Node
-from graph.store import Reader, public_props
-from graph.timeline import Validity, uncertainty_reason, validity
-from graph.traverse import Step, Walk
-from queries.common import (
+from credtrace.graph.limits import DEFAULT_LIMITS, Limits
+from credtrace.graph.model import MODEL, PARTIES, Label, Rel
+from credtrace.graph.records import Edge, Node
+from credtrace.graph.store import Reader, public_props
+from credtrace.graph.timeline import Validity, uncertainty_reason, validity
+from credtrace.graph.traverse import Step, Walk
+from credtrace.queries.common import (
     InvalidInput,
     Json,
     Party,
@@ -48,7 +48,7 @@ from queries.common import (
     kind_of,
     require_node,
 )
-from queries.measures import events_of, state
+from credtrace.queries.measures import events_of, state
 
 DEFAULT_MAX_NODES = 500
 #: Relationships between parties: paths and exposure follow these unless told otherwise.
@@ -273,8 +273,8 @@ def neighbourhood(store: Reader, party_id: str, *, hops: int = 1,
                   ) -> Subgraph:
     """Every node within `hops` relationships of `party_id`, valid (or uncertain) on `as_of`.
 
-    >>> from graph.memory import MemoryStore
-    >>> from ingest import ingest_bundle
+    >>> from credtrace.graph.memory import MemoryStore
+    >>> from credtrace.ingest import ingest_bundle
     >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
     >>> sub = neighbourhood(store, "914101057123456728", kinds=["LEGAL_REPRESENTATIVE"],
     ...                     as_of="2024-01-01")

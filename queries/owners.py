@@ -12,8 +12,8 @@ enterprises upward, enterprises whose controlling shareholder (or declared contr
 a member downward. A state body is a member when it controls one, but its other
 enterprises are not pulled in: common state ownership alone does not make a group.
 
->>> from graph.memory import MemoryStore
->>> from ingest import ingest_bundle
+>>> from credtrace.graph.memory import MemoryStore
+>>> from credtrace.ingest import ingest_bundle
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
 >>> answer = owners(store, "914101057123456728", as_of="2024-01-01")
 >>> [(h["holder"]["name"], h["effective"]["low"]) for h in answer["holders"]][:2]
@@ -31,12 +31,12 @@ from typing import Any, Literal
 
 from typing_extensions import TypedDict
 
-from graph.model import EXECUTIVE_ROLES, MODEL, Label, Rel
-from graph.records import Edge, Node
-from graph.store import Reader
-from graph.timeline import Validity, uncertainty_reason, validity
-from queries.accountability import role_step
-from queries.common import (
+from credtrace.graph.model import EXECUTIVE_ROLES, MODEL, Label, Rel
+from credtrace.graph.records import Edge, Node
+from credtrace.graph.store import Reader
+from credtrace.graph.timeline import Validity, uncertainty_reason, validity
+from credtrace.queries.accountability import role_step
+from credtrace.queries.common import (
     Bounds,
     Json,
     Party,
@@ -47,9 +47,9 @@ from queries.common import (
     provenance,
     require_node,
 )
-from queries.control import solve
-from queries.data_quality import chain_notes
-from queries.ownership import (
+from credtrace.queries.control import solve
+from credtrace.queries.data_quality import chain_notes
+from credtrace.queries.ownership import (
     CONTROL_TYPES,
     MAX_CHAIN,
     STATE_BODY,
@@ -196,10 +196,10 @@ def owners(store: Reader, uscc: str, *, as_of: str | None = None) -> OwnersAnswe
     the paths behind them; the controlling shareholder, actual controller and beneficial
     owners on `as_of`.
 
-    >>> from graph.memory import MemoryStore
+    >>> from credtrace.graph.memory import MemoryStore
     >>> owners(MemoryStore(), "X")
     Traceback (most recent call last):
-    queries.common.EntityNotFound: no enterprise with key 'X'
+    credtrace.queries.common.EntityNotFound: no enterprise with key 'X'
     """
     day = as_of_date(as_of)
     store = store.prefetch(key_forms(uscc), upward_plan(FALLBACK_TYPES))
@@ -300,8 +300,8 @@ class GroupAnswer(TypedDict):
 def group(store: Reader, uscc: str, *, as_of: str | None = None) -> GroupAnswer:
     """The enterprises connected to `uscc` by control on `as_of`, with the control edges.
 
-    >>> from graph.memory import MemoryStore
-    >>> from ingest import ingest_bundle
+    >>> from credtrace.graph.memory import MemoryStore
+    >>> from credtrace.ingest import ingest_bundle
     >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
     >>> [m["relation"] for m in group(store, "914101057123456728", as_of="2024-01-01")["members"]]
     ['self', 'parent']

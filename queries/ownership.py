@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from graph.consistency import over_allocations
-from graph.model import Label, Rel
-from graph.reads import Direction, Hop, Plan
-from graph.records import Edge, Node
-from graph.store import Reader
-from graph.timeline import Validity, uncertainty_reason, validity
-from queries.common import interval, party, provenance
-from queries.control import (
+from credtrace.graph.consistency import over_allocations
+from credtrace.graph.model import Label, Rel
+from credtrace.graph.reads import Direction, Hop, Plan
+from credtrace.graph.records import Edge, Node
+from credtrace.graph.store import Reader
+from credtrace.graph.timeline import Validity, uncertainty_reason, validity
+from credtrace.queries.common import interval, party, provenance
+from credtrace.queries.control import (
     LARGEST,
     MAJORITY,
     ControlGraph,
@@ -32,7 +32,7 @@ from queries.control import (
     Weighing,
     solve,
 )
-from queries.explain import explanation
+from credtrace.queries.explain import explanation
 
 CONTROL_MAJORITY = MAJORITY
 CONTROL_LARGEST = LARGEST
@@ -434,7 +434,7 @@ def actual_controller(store: Reader, uscc: str, on: str) -> ControllerAnswer:
     """Every party that may be the actual controller of `uscc` on `on`
     (`controllers_on` over what `read_upward` reads).
 
-    >>> from graph.memory import MemoryStore
+    >>> from credtrace.graph.memory import MemoryStore
     >>> actual_controller(MemoryStore(), "X", "2024-01-01").ends
     'none'
     """
@@ -460,7 +460,7 @@ def effective_ownership(store: Reader, uscc: str, on: str,
     not entered again), multiplying shares; each level is fetched in one store call. A
     holder's declared indirect figure in `uscc` is set apart in `declared`.
 
-    >>> from graph.memory import MemoryStore
+    >>> from credtrace.graph.memory import MemoryStore
     >>> effective_ownership(MemoryStore(), "X", "2024-01-01")
     {}
     """

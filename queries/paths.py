@@ -14,11 +14,18 @@ from collections.abc import Sequence
 
 from typing_extensions import TypedDict
 
-from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import PARTIES
-from graph.store import Reader
-from queries.common import InvalidInput, Party, as_of_date, party, require_node
-from queries.network import PARTY_KINDS, PathEntry, bounded, path_entry, path_nodes, rel_types
+from credtrace.graph.limits import DEFAULT_LIMITS, Limits
+from credtrace.graph.model import PARTIES
+from credtrace.graph.store import Reader
+from credtrace.queries.common import InvalidInput, Party, as_of_date, party, require_node
+from credtrace.queries.network import (
+    PARTY_KINDS,
+    PathEntry,
+    bounded,
+    path_entry,
+    path_nodes,
+    rel_types,
+)
 
 #: Every shortest path between two parties (at most `limit`); `length` null: no path.
 PathsAnswer = TypedDict("PathsAnswer", {  # "from" is a keyword: the functional form
@@ -33,8 +40,8 @@ def paths(store: Reader, a: str, b: str, *, as_of: str | None = None,
 
     No path within `max_hops` is an answer, not an error: ``paths == []``, ``length None``.
 
-    >>> from graph.memory import MemoryStore
-    >>> from ingest import ingest_bundle
+    >>> from credtrace.graph.memory import MemoryStore
+    >>> from credtrace.ingest import ingest_bundle
     >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
     >>> answer = paths(store, "914101057123456728", "91410102812345696N", as_of="2024-01-01")
     >>> answer["length"], [n["name"] for n in answer["paths"][0]["nodes"]]

@@ -54,8 +54,8 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
-from graph.model import Label
-from graph.personal import is_citizen_id, mask_id
+from credtrace.graph.model import Label
+from credtrace.graph.personal import is_citizen_id, mask_id
 
 T = TypeVar("T")
 

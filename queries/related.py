@@ -37,13 +37,13 @@ from typing import Any, Literal
 
 from typing_extensions import TypedDict
 
-from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import EXECUTIVE_ROLES, MODEL, PARTIES, Label, Rel
-from graph.records import Edge, Node
-from graph.store import Reader
-from graph.traverse import Walk
-from queries.common import Json, Party, as_of_date, require_node
-from queries.network import (
+from credtrace.graph.limits import DEFAULT_LIMITS, Limits
+from credtrace.graph.model import EXECUTIVE_ROLES, MODEL, PARTIES, Label, Rel
+from credtrace.graph.records import Edge, Node
+from credtrace.graph.store import Reader
+from credtrace.graph.traverse import Walk
+from credtrace.queries.common import Json, Party, as_of_date, require_node
+from credtrace.queries.network import (
     RELATED_KINDS,
     bounded,
     brief,
@@ -51,7 +51,7 @@ from queries.network import (
     path_entry,
     rel_types,
 )
-from queries.ownership import ControllerAnswer, actual_controller
+from credtrace.queries.ownership import ControllerAnswer, actual_controller
 
 REPRESENTATIVE = {MODEL.role_type("legal_representative"), MODEL.role_type("principal")}
 OFFICER = REPRESENTATIVE | {MODEL.role_type(r) for r in EXECUTIVE_ROLES}
@@ -266,8 +266,8 @@ def related(store: Reader, party_id: str, *, hops: int = 2, kinds: Sequence[str]
             limits: Limits = DEFAULT_LIMITS) -> RelatedAnswer:
     """Parties within `hops` of `party_id` on `as_of`, each with how it is related (R5).
 
-    >>> from graph.memory import MemoryStore
-    >>> from ingest import ingest_bundle
+    >>> from credtrace.graph.memory import MemoryStore
+    >>> from credtrace.ingest import ingest_bundle
     >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
     >>> answer = related(store, "914101057123456728", as_of="2024-01-01")
     >>> [[x["relation"] for x in r["relations"]] for r in answer["related"]

@@ -18,8 +18,8 @@ score within that grade (an active joint punishment or a serious-violation listi
 the highest-risk class), shown as a `grade_cap` contribution. The contributions always
 sum to 100 − score (a cap or the floor at 0 appears as a contribution of its own).
 
->>> from graph.memory import MemoryStore
->>> from ingest import ingest_bundle
+>>> from credtrace.graph.memory import MemoryStore
+>>> from credtrace.ingest import ingest_bundle
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
 >>> answer = score(store, "914101057123456728", as_of="2024-01-01")
 >>> answer["grade"], [(c["source"], c["type"]) for c in answer["contributions"]]
@@ -37,13 +37,13 @@ from typing import Any, NotRequired
 
 from typing_extensions import TypedDict
 
-from graph.model import EXECUTIVE_ROLES, ROLE_TYPES, Label, Rel
-from graph.records import Node
-from graph.store import Reader
-from graph.timeline import possibly_valid
-from queries.check import ROLE_NAMES, Checker, answer_for, imposed_measures
-from queries.common import Party, as_of_date, party, require_node
-from queries.owners import control_links
+from credtrace.graph.model import EXECUTIVE_ROLES, ROLE_TYPES, Label, Rel
+from credtrace.graph.records import Node
+from credtrace.graph.store import Reader
+from credtrace.graph.timeline import possibly_valid
+from credtrace.queries.check import ROLE_NAMES, Checker, answer_for, imposed_measures
+from credtrace.queries.common import Party, as_of_date, party, require_node
+from credtrace.queries.owners import control_links
 
 START = 100.0
 #: Own measure: points per unit of catalogue severity (severity 3 → 30 points when new).
@@ -279,10 +279,10 @@ class ScoreAnswer(TypedDict):
 def score(store: Reader, uscc: str, *, as_of: str | None = None) -> ScoreAnswer:
     """The enterprise's score, grade, supervision intensity and the contributions.
 
-    >>> from graph.memory import MemoryStore
+    >>> from credtrace.graph.memory import MemoryStore
     >>> score(MemoryStore(), "X")
     Traceback (most recent call last):
-    queries.common.EntityNotFound: no enterprise with key 'X'
+    credtrace.queries.common.EntityNotFound: no enterprise with key 'X'
     """
     day = as_of_date(as_of)
     enterprise = require_node(store, uscc, Label.ENTERPRISE)

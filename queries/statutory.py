@@ -7,8 +7,8 @@ the reached roles when its `personally_responsible` flag is true. Without either
 holder is listed as uncertain with the reason, never dropped and never certain on a
 guess; a false flag reaches nobody.
 
->>> from graph.records import Node
->>> from queries.common import MeasureKind
+>>> from credtrace.graph.records import Node
+>>> from credtrace.queries.common import MeasureKind
 >>> kind = MeasureKind("licence_revoked", "吊销营业执照", True, ("legal_representative",),
 ...                    (), (), 3, personal_responsibility=True)
 >>> responsibility(Node("Measure", "E1", {}), kind, "p1")
@@ -17,8 +17,8 @@ guess; a false flag reaches nobody.
 
 from __future__ import annotations
 
-from graph.records import Node
-from queries.common import MeasureKind
+from credtrace.graph.records import Node
+from credtrace.queries.common import MeasureKind
 
 
 def responsibility(measure: Node, kind: MeasureKind, person: str) -> tuple[bool, str | None]:

@@ -9,8 +9,8 @@ only adds what a sweep needs: a kind on each alert, the date it arose, and the f
   measures counted). An alert whose date is unknown is kept and says so (`date` null,
   `undated` true): a filter never hides what cannot be dated.
 
->>> from graph.memory import MemoryStore
->>> from ingest import ingest_bundle
+>>> from credtrace.graph.memory import MemoryStore
+>>> from credtrace.ingest import ingest_bundle
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
 >>> run = Sweep(store, as_of="2024-01-01", kinds=["forbidden_roles"], region="4101")
 >>> found = list(run.alerts())
@@ -25,11 +25,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import Label
-from graph.records import Node
-from graph.store import Reader
-from queries.alerts import (
+from credtrace.graph.limits import DEFAULT_LIMITS, Limits
+from credtrace.graph.model import Label
+from credtrace.graph.records import Node
+from credtrace.graph.store import Reader
+from credtrace.queries.alerts import (
     Personal,
     exposure,
     forbidden_roles,
@@ -37,9 +37,9 @@ from queries.alerts import (
     personal_measures,
     sanctioned_parties,
 )
-from queries.check import Checker
-from queries.common import InvalidInput, as_of_date
-from queries.network import bounded
+from credtrace.queries.check import Checker
+from credtrace.queries.common import InvalidInput, as_of_date
+from credtrace.queries.network import bounded
 
 KINDS = ("forbidden_roles", "new_shells", "exposure")
 #: Where the region code sits in a USCC (characters 3–8).

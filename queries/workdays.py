@@ -24,7 +24,7 @@ from pathlib import Path
 
 import chinese_calendar
 
-from queries.common import InvalidInput
+from credtrace.queries.common import InvalidInput
 
 OVERRIDES_FILE = "workday_overrides.csv"
 DAY_TYPES = {"holiday": False, "workday": True}
@@ -63,7 +63,8 @@ class WorkCalendar:
 
     def __init__(self, overrides: dict[date, bool] | None = None) -> None:
         if overrides is None:
-            text = resources.files("queries.data").joinpath(OVERRIDES_FILE).read_text("utf-8")
+            data = resources.files("credtrace.queries.data")
+            text = data.joinpath(OVERRIDES_FILE).read_text("utf-8")
             overrides = read_overrides(text)
         self.overrides = overrides
         self.override_years = {d.year for d in overrides}

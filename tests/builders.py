@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from graph import Store
-from ingest import IngestReport, ingest_bundle
-from ingest.identifiers import make_ric, make_uscc
-from ingest.tables import TABLE_COLUMNS
+from credtrace.graph import Store
+from credtrace.ingest import IngestReport, ingest_bundle
+from credtrace.ingest.identifiers import make_ric, make_uscc
+from credtrace.ingest.tables import TABLE_COLUMNS
 
 #: Every table with all its columns, required and optional (`ingest.tables.TABLE_COLUMNS`).
 COLUMNS = {name: columns.all for name, columns in TABLE_COLUMNS.items()}

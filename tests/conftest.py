@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import MemoryStore, Settings, Store, open_store
+from credtrace.graph import MemoryStore, Settings, Store, open_store
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "zhengzhou"
 NEO4J_WANTED = bool(os.environ.get("NEO4J_URI")) or os.environ.get("CI") == "true"

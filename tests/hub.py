@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph import Store
+from credtrace.graph import Store
 from tests.builders import Bundle
 
 HUB_SIZE = 30

@@ -10,8 +10,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from graph.neo4j.store import Neo4jStore
-from ingest.bulk import LOCAL_SCRIPT
+from credtrace.graph.neo4j.store import Neo4jStore
+from credtrace.ingest.bulk import LOCAL_SCRIPT
 
 
 def free_port() -> int:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph import Store
-from graph.model import MODEL
-from graph.store import INTERNAL_PROPS, history_of
+from credtrace.graph import Store
+from credtrace.graph.model import MODEL
+from credtrace.graph.store import INTERNAL_PROPS, history_of
 
 PROVENANCE_OF_RUN = {"run_id"}  # differs between two loads of the same data
 

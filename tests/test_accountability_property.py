@@ -12,9 +12,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from graph import Store
-from queries.accountability import accountable
-from queries.control import ControlGraph
+from credtrace.graph import Store
+from credtrace.queries.accountability import accountable
+from credtrace.queries.control import ControlGraph
 from tests.builders import Bundle
 from tests.test_control_property import FIRMS, PERSONS, brute, graphs
 

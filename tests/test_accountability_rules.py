@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from graph import Store
-from queries.accountability import accountable
-from queries.check import check
+from credtrace.graph import Store
+from credtrace.queries.accountability import accountable
+from credtrace.queries.check import check
 from tests.builders import Bundle
 
 CONDUCT = "2021-06-15"

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from graph import Store
-from queries.accountability import accountable
-from queries.alerts import alerts
-from queries.check import check
-from queries.owners import group, owners
+from credtrace.graph import Store
+from credtrace.queries.accountability import accountable
+from credtrace.queries.alerts import alerts
+from credtrace.queries.check import check
+from credtrace.queries.owners import group, owners
 from tests.builders import Bundle
 
 CONDUCT = "2021-06-15"

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from graph import Store
-from queries.alerts import alerts
-from queries.common import InvalidInput
+from credtrace.graph import Store
+from credtrace.queries.alerts import alerts
+from credtrace.queries.common import InvalidInput
 from tests.builders import Bundle
 
 

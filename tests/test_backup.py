@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from api.audit import AuditTrail
-from api.backup import GRAPH, MANIFEST, SECURITY, BackupError, backup, restore
-from api.keys import KeyStore
-from api.securitydb import SecurityDB
-from graph import MemoryStore, Store
-from ingest import ingest_bundle
-from queries.accountability import accountable
-from queries.check import check
-from queries.owners import owners
+from credtrace.api.audit import AuditTrail
+from credtrace.api.backup import GRAPH, MANIFEST, SECURITY, BackupError, backup, restore
+from credtrace.api.keys import KeyStore
+from credtrace.api.securitydb import SecurityDB
+from credtrace.graph import MemoryStore, Store
+from credtrace.ingest import ingest_bundle
+from credtrace.queries.accountability import accountable
+from credtrace.queries.check import check
+from credtrace.queries.owners import owners
 from tests.conftest import EXAMPLE
 
 AS_OF = "2024-06-30"
@@ -115,7 +115,7 @@ def test_restore_keeps_an_existing_security_database(tmp_path: Path) -> None:
 def test_the_cli_backs_up_and_restores(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from api.cli import app
+    from credtrace.api.cli import app
 
     runner = CliRunner()
     live, copy = f"memory:{tmp_path / 'live'}", f"memory:{tmp_path / 'copy'}"

@@ -14,15 +14,19 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
-from graph import Store
-from graph.records import Edge
-from ingest import BundleError, detect_format, ingest_path
-from ingest.bods_schema import WARNING_KIND
-from ingest.fields import FieldError
-from ingest.identifiers import make_ric, make_uscc
-from ingest.tables import shareholding as shareholding_row
-from queries.ownership import actual_controller, controlling_shareholder, effective_ownership
+from credtrace.api.cli import app
+from credtrace.graph import Store
+from credtrace.graph.records import Edge
+from credtrace.ingest import BundleError, detect_format, ingest_path
+from credtrace.ingest.bods_schema import WARNING_KIND
+from credtrace.ingest.fields import FieldError
+from credtrace.ingest.identifiers import make_ric, make_uscc
+from credtrace.ingest.tables import shareholding as shareholding_row
+from credtrace.queries.ownership import (
+    actual_controller,
+    controlling_shareholder,
+    effective_ownership,
+)
 from tests.conftest import EXAMPLE
 
 BODS = Path(__file__).parent / "data" / "interop" / "bods"

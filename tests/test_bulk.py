@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph import EntityRow, MemoryStore
-from graph.model import MODEL
-from graph.neo4j.bulk import (
+from credtrace.graph import EntityRow, MemoryStore
+from credtrace.graph.model import MODEL
+from credtrace.graph.neo4j.bulk import (
     ARRAY_DELIMITER,
     ImportGroup,
     ImportSpool,
@@ -26,12 +26,12 @@ from graph.neo4j.bulk import (
     row_from_line,
     write_parts,
 )
-from graph.neo4j.store import Neo4jStore
-from graph.store import StoreError, VersionedRow, history_of, versioned
-from ingest import BundleError, ingest_bundle, ingest_path
-from ingest.bulk import command_importer
-from ingest.load import bundle_source
-from ingest.pipeline import Ingestor
+from credtrace.graph.neo4j.store import Neo4jStore
+from credtrace.graph.store import StoreError, VersionedRow, history_of, versioned
+from credtrace.ingest import BundleError, ingest_bundle, ingest_path
+from credtrace.ingest.bulk import command_importer
+from credtrace.ingest.load import bundle_source
+from credtrace.ingest.pipeline import Ingestor
 from tests.builders import Bundle
 from tests.conftest import EXAMPLE, skip_unless_neo4j_wanted
 from tests.neo4j_server import LocalNeo4j

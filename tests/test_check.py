@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from graph import Store
-from queries.check import check, check_batch
-from queries.common import EntityNotFound, InvalidInput
+from credtrace.graph import Store
+from credtrace.queries.check import check, check_batch
+from credtrace.queries.common import EntityNotFound, InvalidInput
 from tests.builders import Bundle
 
 AS_OF = "2022-01-01"
@@ -129,7 +129,7 @@ def test_answers_are_sorted_and_carry_state_and_evidence(store: Store, tmp_path:
 def test_cli_check_batch_and_json(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from api.cli import app
+    from credtrace.api.cli import app
 
     b = two_companies()
     folder = b.write(tmp_path / "bundle")

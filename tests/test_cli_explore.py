@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from api.cli import app
+from credtrace.api.cli import app
 from tests.conftest import EXAMPLE
 
 HUAXIN, XINHUAXIN, SUNLI = "914101057123456728", "91410102812345696N", "41018319810606028X"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from api.cli import app
+from credtrace.api.cli import app
 from tests.conftest import EXAMPLE
 
 HUAXIN, XINHUAXIN, LINA = "914101057123456728", "91410102812345696N", "410105198207070429"

@@ -15,9 +15,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api import cli
-from graph import MemoryStore
-from ingest import ingest_bundle
+from credtrace.api import cli
+from credtrace.graph import MemoryStore
+from credtrace.ingest import ingest_bundle
 from tests.conftest import EXAMPLE
 
 HUAXIN = "914101057123456728"
@@ -29,7 +29,7 @@ SCRIPT = """
 import json, sys
 watched = set(json.loads(sys.argv[2]))
 sys.argv = ["credtrace", *json.loads(sys.argv[1])]
-from api.cli import main
+from credtrace.api.cli import main
 try:
     main()
 except SystemExit as exc:
@@ -82,7 +82,7 @@ def registered(app: typer.Typer) -> dict[str, str]:
 
 def test_the_table_names_every_verb_and_the_module_that_runs_it() -> None:
     assert registered(cli.load()) == {
-        verb: f"api.cli.{target.partition(':')[0]}" for verb, target in table().items()}
+        verb: f"credtrace.api.cli.{target.partition(':')[0]}" for verb, target in table().items()}
     assert set(registered(cli.load("keys"))) == {v for v in table() if v.startswith("keys ")}
 
 
@@ -98,9 +98,9 @@ def test_only_the_table_registers_and_command_modules_do_not_import_each_other()
         calls = {node.func.attr for node in ast.walk(tree) if isinstance(node, ast.Call)
                  and isinstance(node.func, ast.Attribute)}
         assert not calls & {"command", "add_typer", "callback", "Typer"}, source.name
-        imported = {node.module.removeprefix("api.cli.") for node in ast.walk(tree)
+        imported = {node.module.removeprefix("credtrace.api.cli.") for node in ast.walk(tree)
                     if isinstance(node, ast.ImportFrom) and node.module
-                    and node.module.startswith("api.cli.")}
+                    and node.module.startswith("credtrace.api.cli.")}
         assert not imported & commands, source.name
 
 

@@ -17,7 +17,7 @@ from itertools import combinations, product
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from queries.control import ControlGraph, Declaration, Stake, Tri, closure, solve
+from credtrace.queries.control import ControlGraph, Declaration, Stake, Tri, closure, solve
 
 PERSONS = ("P", "Q")
 FIRMS = ("A", "B", "C")

@@ -6,12 +6,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from api.roles import Role
-from graph import Store
-from ingest import ingest_bundle
-from queries.accountability import accountable
-from queries.check import check, check_batch
-from queries.owners import owners
+from credtrace.api.roles import Role
+from credtrace.graph import Store
+from credtrace.ingest import ingest_bundle
+from credtrace.queries.accountability import accountable
+from credtrace.queries.check import check, check_batch
+from credtrace.queries.owners import owners
 from tests.api.conftest import start
 from tests.builders import Bundle
 

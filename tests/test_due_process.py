@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from graph import Store
-from ingest import ingest_bundle
-from ingest.due_process import DueProcess
-from ingest.events import record_event
+from credtrace.graph import Store
+from credtrace.ingest import ingest_bundle
+from credtrace.ingest.due_process import DueProcess
+from credtrace.ingest.events import record_event
 from tests.conftest import EXAMPLE
 
 JP, JR, XG = "ZZ-2021-JP-0001", "ZZ-2020-JR-0003", "ZZ-2022-XG-0002"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from graph import Store
-from queries.common import EntityNotFound, InvalidInput
-from queries.entity import entity, search
+from credtrace.graph import Store
+from credtrace.queries.common import EntityNotFound, InvalidInput
+from credtrace.queries.entity import entity, search
 from tests.builders import Bundle
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from api.cli import app
-from graph import Store
-from queries.evaluation import Evaluation
+from credtrace.api.cli import app
+from credtrace.graph import Store
+from credtrace.queries.evaluation import Evaluation
 from tests.builders import Bundle
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from graph import Store
-from queries.common import EntityNotFound, InvalidInput
-from queries.expand import expand
+from credtrace.graph import Store
+from credtrace.queries.common import EntityNotFound, InvalidInput
+from credtrace.queries.expand import expand
 from tests.builders import Bundle
 from tests.hub import AFTER, BEFORE, HUB_SIZE, load_hub
 

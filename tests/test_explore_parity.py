@@ -12,13 +12,13 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from graph import MemoryStore, Store
-from graph.model import PARTIES
-from ingest import ingest_bundle
-from queries.alerts import alerts
-from queries.network import neighbourhood, rel_types
-from queries.paths import paths
-from queries.related import related
+from credtrace.graph import MemoryStore, Store
+from credtrace.graph.model import PARTIES
+from credtrace.ingest import ingest_bundle
+from credtrace.queries.alerts import alerts
+from credtrace.queries.network import neighbourhood, rel_types
+from credtrace.queries.paths import paths
+from credtrace.queries.related import related
 from tests.conftest import EXAMPLE
 from tests.test_paths import path_bundle
 

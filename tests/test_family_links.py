@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from graph import Store
-from ingest import ingest_bundle
-from queries.accountability import accountable
-from queries.check import check
-from queries.network import neighbourhood
-from queries.paths import paths
-from queries.related import related
+from credtrace.graph import Store
+from credtrace.ingest import ingest_bundle
+from credtrace.queries.accountability import accountable
+from credtrace.queries.check import check
+from credtrace.queries.network import neighbourhood
+from credtrace.queries.paths import paths
+from credtrace.queries.related import related
 from tests.builders import Bundle
 
 ON = "2024-01-01"

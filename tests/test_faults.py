@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.http.app import create_app
-from api.roles import Role
-from graph import MemoryStore, Store, StoreError
-from ingest import ingest_bundle, ingest_path
-from ingest.bulk import command_importer
-from ingest.generate import generate_bundle
+from credtrace.api.http.app import create_app
+from credtrace.api.roles import Role
+from credtrace.graph import MemoryStore, Store, StoreError
+from credtrace.ingest import ingest_bundle, ingest_path
+from credtrace.ingest.bulk import command_importer
+from credtrace.ingest.generate import generate_bundle
 from tests.api.conftest import settings_for
 from tests.conftest import skip_unless_neo4j_wanted
 from tests.neo4j_server import LocalNeo4j
@@ -109,9 +109,9 @@ def test_neo4j_killed_mid_ingest_then_a_rerun_ends_like_an_undisturbed_load(
 KILLABLE_LOAD = """
 import sys
 from pathlib import Path
-from graph.neo4j.store import Neo4jStore
-from ingest import ingest_bundle, ingest_path
-from ingest.bulk import command_importer
+from credtrace.graph.neo4j.store import Neo4jStore
+from credtrace.ingest import ingest_bundle, ingest_path
+from credtrace.ingest.bulk import command_importer
 ingest_bundle(Neo4jStore(*sys.argv[2:5]), Path(sys.argv[1]), batch_rows=int(sys.argv[5]))
 """
 
@@ -138,9 +138,9 @@ def test_loader_killed_mid_ingest_then_a_rerun_ends_like_an_undisturbed_load(
 KILLABLE_BULK_LOAD = """
 import sys
 from pathlib import Path
-from graph.neo4j.store import Neo4jStore
-from ingest import ingest_path
-from ingest.bulk import command_importer
+from credtrace.graph.neo4j.store import Neo4jStore
+from credtrace.ingest import ingest_path
+from credtrace.ingest.bulk import command_importer
 ingest_path(Neo4jStore(*sys.argv[2:5]), Path(sys.argv[1]), bulk=command_importer(sys.argv[5:]))
 """
 

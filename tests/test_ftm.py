@@ -10,11 +10,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from graph import Store
-from ingest import ingest_path
-from ingest.identifiers import make_ric, make_uscc
-from queries.common import resolve
-from queries.measures import measures_on
+from credtrace.graph import Store
+from credtrace.ingest import ingest_path
+from credtrace.ingest.identifiers import make_ric, make_uscc
+from credtrace.queries.common import resolve
+from credtrace.queries.measures import measures_on
 
 FTM_FILE = Path(__file__).parent / "data" / "interop" / "ftm" / "yente_t1_entities.ftm.json"
 COUNTED = ("Enterprise", "Person", "DIRECTOR", "MANAGER", "HOLDS_SHARES", "Measure",

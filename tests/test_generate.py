@@ -1,5 +1,4 @@
 import csv
-import doctest
 import statistics
 from collections import Counter, defaultdict
 from datetime import date
@@ -8,10 +7,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-import ingest.generate
-from ingest.catalogue import read_catalogue
-from ingest.generate import COLUMNS, generate_bundle
-from ingest.identifiers import validate_ric, validate_uscc
+from credtrace.ingest.catalogue import read_catalogue
+from credtrace.ingest.generate import COLUMNS, generate_bundle
+from credtrace.ingest.identifiers import validate_ric, validate_uscc
 
 N, SEED, END = 300, 7, date(2026, 11, 1)
 SAMPLE_DATES = [date(year, 6, 30).isoformat() for year in range(2010, 2027)]
@@ -38,9 +36,6 @@ def read(folder: Path, name: str) -> Rows:
 def valid_at(row: dict[str, str], day: str) -> bool:
     return (not row["start"] or row["start"] <= day) and (not row["end"] or day < row["end"])
 
-
-def test_doctests() -> None:
-    assert doctest.testmod(ingest.generate).failed == 0
 
 
 def test_deterministic(bundle: Path, tmp_path: Path) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from graph import Store
-from ingest import ingest_path
-from queries.common import AmbiguousIdentifier, EntityNotFound, resolve
-from queries.entity import entity
-from queries.owners import owners
+from credtrace.graph import Store
+from credtrace.ingest import ingest_path
+from credtrace.queries.common import AmbiguousIdentifier, EntityNotFound, resolve
+from credtrace.queries.entity import entity
+from credtrace.queries.owners import owners
 from tests.api.conftest import start
 from tests.builders import Bundle
 from tests.test_bods import BODS
@@ -97,7 +97,7 @@ def test_the_api_answers_any_identifier_and_409_when_shared(store: Store,
 def test_a_masked_role_cannot_confirm_a_persons_identifier(store: Store, tmp_path: Path) -> None:
     """A person's tax or passport number sent by a masked role is answered like a number
     not in the graph (no existence oracle); a role that sees ID numbers resolves it."""
-    from api.roles import Role
+    from credtrace.api.roles import Role
 
     ingest_path(store, FTM_FILE)
     api = next(start(store, tmp_path))

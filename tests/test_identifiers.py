@@ -1,4 +1,3 @@
-import doctest
 import random
 from datetime import date
 
@@ -7,9 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
-import ingest.identifiers as ids
-from graph.personal import mask_id
-from ingest.identifiers import (
+import credtrace.ingest.identifiers as ids
+from credtrace.graph.personal import mask_id
+from credtrace.ingest.identifiers import (
     REGIONS,
     USCC_ALPHABET,
     IdentifierError,
@@ -25,9 +24,6 @@ from ingest.identifiers import (
 TODAY = date(2026, 11, 1)
 ZHONGYUAN_1970 = "410102197001010013"  # Zhengzhou Zhongyuan district, a code from 1983
 
-
-def test_doctests() -> None:
-    assert doctest.testmod(ids).failed == 0
 
 
 def test_known_uscc_and_normalisation() -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from graph import Store
-from graph.store import history_of
-from ingest import BundleError, ingest_bundle
+from credtrace.graph import Store
+from credtrace.graph.store import history_of
+from credtrace.ingest import BundleError, ingest_bundle
 from tests.builders import Bundle
 from tests.conftest import EXAMPLE
 

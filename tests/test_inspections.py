@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from api.cli import app
-from graph import MemoryStore, Store
-from queries.common import InvalidInput
-from queries.inspections import Inspector, Plan, draw, seed_of
+from credtrace.api.cli import app
+from credtrace.graph import MemoryStore, Store
+from credtrace.queries.common import InvalidInput
+from credtrace.queries.inspections import Inspector, Plan, draw, seed_of
 from tests.builders import Bundle
 
 DAY = "2024-03-01"

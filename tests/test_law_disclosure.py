@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from graph import Store
-from queries.alerts import alerts
-from queries.check import check
-from queries.disclosure import disclosure
-from queries.score import score
+from credtrace.graph import Store
+from credtrace.queries.alerts import alerts
+from credtrace.queries.check import check
+from credtrace.queries.disclosure import disclosure
+from credtrace.queries.score import score
 from tests.builders import Bundle
 
 #: 2026 Spring Festival: 2-15 (Sun) to 2-23 (Mon) off; Saturdays 2-14 and 2-28 worked.

@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from graph import Store
-from queries.score import score
+from credtrace.graph import Store
+from credtrace.queries.score import score
 from tests.builders import Bundle
 
 

@@ -9,11 +9,11 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph import Node
-from graph.law import add_months, publication_window
-from ingest.catalogue import read_catalogue
-from queries.common import kind_of_node
-from queries.workdays import WorkCalendar
+from credtrace.graph import Node
+from credtrace.graph.law import add_months, publication_window
+from credtrace.ingest.catalogue import read_catalogue
+from credtrace.queries.common import kind_of_node
+from credtrace.queries.workdays import WorkCalendar
 
 CALENDAR = WorkCalendar()
 PENALTY = kind_of_node(Node("MeasureKind", "administrative_penalty",

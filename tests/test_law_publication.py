@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from graph import Store
-from ingest.events import record_event
-from queries.check import check
-from queries.entity import entity
+from credtrace.graph import Store
+from credtrace.ingest.events import record_event
+from credtrace.queries.check import check
+from credtrace.queries.entity import entity
+from credtrace.viz.views import ego_picture
 from tests.builders import Bundle
-from viz.views import ego_picture
 
 
 def penalised(kind: str, decided: str) -> Bundle:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from graph import Store
-from ingest.catalogue import CatalogueError, parse_catalogue
-from ingest.events import record_event
-from queries.check import check
-from queries.entity import entity
+from credtrace.graph import Store
+from credtrace.ingest.catalogue import CatalogueError, parse_catalogue
+from credtrace.ingest.events import record_event
+from credtrace.queries.check import check
+from credtrace.queries.entity import entity
 from tests.builders import Bundle
 
 HEADER = "kind,reaches_persons,roles,scenarios,valid_from,valid_to,sectors\n"

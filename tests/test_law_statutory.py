@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from graph import Store
-from queries.alerts import alerts
-from queries.check import check
+from credtrace.graph import Store
+from credtrace.queries.alerts import alerts
+from credtrace.queries.check import check
 from tests.builders import Bundle
 
 REVOKED = "2024-09-10"

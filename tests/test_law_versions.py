@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from graph import Store
-from ingest import data as ingest_data
-from ingest import ingest_bundle
-from ingest.catalogue import CatalogueError, parse_catalogue
-from queries.accountability import accountable
-from queries.common import catalogue
+from credtrace.graph import Store
+from credtrace.ingest import data as ingest_data
+from credtrace.ingest import ingest_bundle
+from credtrace.ingest.catalogue import CatalogueError, parse_catalogue
+from credtrace.queries.accountability import accountable
+from credtrace.queries.common import catalogue
 from tests.builders import Bundle
 
 HEADER = "kind,reaches_persons,roles,scenarios,valid_from,valid_to\n"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
-from graph import MemoryStore, Store
-from queries.disclosure import disclosure
-from queries.workdays import BeyondCalendar, WorkCalendar, read_overrides
+from credtrace.api.cli import app
+from credtrace.graph import MemoryStore, Store
+from credtrace.queries.disclosure import disclosure
+from credtrace.queries.workdays import BeyondCalendar, WorkCalendar, read_overrides
 from tests.builders import Bundle
 
 #: 2026 Spring Festival: 2-15 (Sun) to 2-23 (Mon) off; Saturdays 2-14 and 2-28 worked.

@@ -10,9 +10,9 @@ import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from api.cli import app
-from graph.limits import Limits
-from graph.settings import Settings
+from credtrace.api.cli import app
+from credtrace.graph.limits import Limits
+from credtrace.graph.settings import Settings
 from tests.conftest import EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]

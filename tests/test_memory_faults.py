@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from graph import MemoryStore, StoreError
-from graph.memory import GRAPH_FILE
-from graph.store import EntityRow
-from ingest import ingest_bundle
+from credtrace.graph import MemoryStore, StoreError
+from credtrace.graph.memory import GRAPH_FILE
+from credtrace.graph.store import EntityRow
+from credtrace.ingest import ingest_bundle
 from tests.conftest import EXAMPLE
 
 
@@ -90,8 +90,8 @@ def test_a_read_only_file_system_names_the_file(tmp_path: Path,
 
 KILLED_SAVE = """
 import os, sys
-from graph import MemoryStore
-from graph.store import EntityRow
+from credtrace.graph import MemoryStore
+from credtrace.graph.store import EntityRow
 store = MemoryStore(sys.argv[1])
 rows = [EntityRow(f"A{i}", {"name": "局" * 50 + str(i)}) for i in range(200_000)]
 store.upsert_nodes("Authority", rows)

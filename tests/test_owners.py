@@ -11,9 +11,9 @@ import networkx as nx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import EntityRow, Store, edge_key
-from queries.owners import MAX_PATHS, group, owners
-from queries.ownership import effective_ownership
+from credtrace.graph import EntityRow, Store, edge_key
+from credtrace.queries.owners import MAX_PATHS, group, owners
+from credtrace.queries.ownership import effective_ownership
 from tests.builders import Bundle
 
 AS_OF = "2024-01-01"

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from graph import Store
-from queries.common import EntityNotFound, InvalidInput
-from queries.paths import paths
+from credtrace.graph import Store
+from credtrace.queries.common import EntityNotFound, InvalidInput
+from credtrace.queries.paths import paths
 from tests.builders import Bundle
 
 

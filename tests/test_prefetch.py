@@ -11,14 +11,14 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from graph import MODEL, Store
-from graph.reads import Plan
-from graph.view import Prefetched, Subgraph, gather
-from ingest import ingest_bundle
-from queries.accountability import REACHED_PLAN, READ_PLAN
-from queries.check import read_plan
-from queries.owners import FALLBACK_TYPES
-from queries.ownership import upward_plan
+from credtrace.graph import MODEL, Store
+from credtrace.graph.reads import Plan
+from credtrace.graph.view import Prefetched, Subgraph, gather
+from credtrace.ingest import ingest_bundle
+from credtrace.queries.accountability import REACHED_PLAN, READ_PLAN
+from credtrace.queries.check import read_plan
+from credtrace.queries.owners import FALLBACK_TYPES
+from credtrace.queries.ownership import upward_plan
 from tests.conftest import EXAMPLE
 
 PLANS: dict[str, tuple[Plan, list[str]]] = {

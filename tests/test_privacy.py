@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from graph import Store
-from ingest import ingest_bundle
-from queries.network import neighbourhood
-from queries.paths import paths
-from queries.privacy import masked, person_ids, redact
+from credtrace.graph import Store
+from credtrace.ingest import ingest_bundle
+from credtrace.queries.network import neighbourhood
+from credtrace.queries.paths import paths
+from credtrace.queries.privacy import masked, person_ids, redact
 from tests.conftest import EXAMPLE
 
 KEY = b"test-key"

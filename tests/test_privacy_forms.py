@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.personal import is_citizen_id
-from queries.privacy import masked, redact
+from credtrace.graph.personal import is_citizen_id
+from credtrace.queries.privacy import masked, redact
 
 KEY = b"test-key"
 SEPARATORS = ["", "", "", " ", "-", "  ", "\u3000", "\uff0d", "\u2013", " - "]

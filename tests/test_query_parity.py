@@ -20,14 +20,14 @@ from typing import Any
 
 import pytest
 
-from graph import MemoryStore, Reader, Store
-from ingest import ingest_bundle
-from queries.accountability import accountable
-from queries.check import check, check_batch
-from queries.owners import group, owners
-from queries.paths import paths
-from queries.related import related
-from queries.score import score
+from credtrace.graph import MemoryStore, Reader, Store
+from credtrace.ingest import ingest_bundle
+from credtrace.queries.accountability import accountable
+from credtrace.queries.check import check, check_batch
+from credtrace.queries.owners import group, owners
+from credtrace.queries.paths import paths
+from credtrace.queries.related import related
+from credtrace.queries.score import score
 from tests.conftest import EXAMPLE
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "zhengzhou.json"

@@ -11,11 +11,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph import Store
-from ingest import ingest_bundle
-from ingest.realistic import AGENT_ADDRESSES, RELATIONS_HEADER, generate_realistic
-from ingest.tables import contact_value
-from queries.owners import owners
+from credtrace.graph import Store
+from credtrace.ingest import ingest_bundle
+from credtrace.ingest.realistic import AGENT_ADDRESSES, RELATIONS_HEADER, generate_realistic
+from credtrace.ingest.tables import contact_value
+from credtrace.queries.owners import owners
 
 AS_OF = "2026-11-01"
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from graph import Store
-from queries.common import EntityNotFound, InvalidInput
-from queries.network import neighbourhood
-from queries.related import related
+from credtrace.graph import Store
+from credtrace.queries.common import EntityNotFound, InvalidInput
+from credtrace.queries.network import neighbourhood
+from credtrace.queries.related import related
 from tests.builders import Bundle
 
 NOW, BEFORE = "2024-06-01", "2020-06-01"

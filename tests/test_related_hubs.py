@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph import Store
-from queries.related import HUB_CONTACT_PARTIES, related
+from credtrace.graph import Store
+from credtrace.queries.related import HUB_CONTACT_PARTIES, related
 from tests.builders import Bundle
 
 AGENT = "郑州市金水区花园路39号商务中心1808室"

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from graph import Store
-from ingest import ingest_bundle
-from queries.score import EXPOSURE_CAP, score
+from credtrace.graph import Store
+from credtrace.ingest import ingest_bundle
+from credtrace.queries.score import EXPOSURE_CAP, score
 from tests.builders import Bundle
 from tests.conftest import EXAMPLE
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from graph import EntityRow, Reader, Store, Writer, edge_key
-from graph.neo4j.bulk import ImportSpool
-from graph.reads import Plan, UnknownRelationship
-from graph.store import history_of
-from graph.view import Prefetched, gather
-from api.http.subjects import HidingStore
+from credtrace.api.http.subjects import HidingStore
+from credtrace.graph import EntityRow, Reader, Store, Writer, edge_key
+from credtrace.graph.neo4j.bulk import ImportSpool
+from credtrace.graph.reads import Plan, UnknownRelationship
+from credtrace.graph.store import history_of
+from credtrace.graph.view import Prefetched, gather
 from tests.conftest import empty_store, store_names
 
 USCC_A = "914101057123456728"

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
-from graph import Store
-from ingest.identifiers import make_uscc
-from queries.alerts import alerts
-from queries.common import InvalidInput
-from queries.sweep import Sweep
+from credtrace.api.cli import app
+from credtrace.graph import Store
+from credtrace.ingest.identifiers import make_uscc
+from credtrace.queries.alerts import alerts
+from credtrace.queries.common import InvalidInput
+from credtrace.queries.sweep import Sweep
 from tests.builders import Bundle
 
 AS_OF = "2024-01-01"

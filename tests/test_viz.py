@@ -14,19 +14,19 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
-from graph import Store
-from graph.limits import Limits
-from ingest import ingest_bundle
-from queries.network import neighbourhood
-from queries.privacy import masked
+from credtrace.api.cli import app
+from credtrace.graph import Store
+from credtrace.graph.limits import Limits
+from credtrace.ingest import ingest_bundle
+from credtrace.queries.network import neighbourhood
+from credtrace.queries.privacy import masked
+from credtrace.viz.export import export
+from credtrace.viz.pages import graph_block, render_ego, render_ownership, render_picture
+from credtrace.viz.picture import Picture
+from credtrace.viz.report import render_report, report_data
+from credtrace.viz.views import accountability_picture, ego_picture, ownership_picture, path_picture
 from tests.builders import Bundle
 from tests.conftest import EXAMPLE
-from viz.export import export
-from viz.pages import graph_block, render_ego, render_ownership, render_picture
-from viz.picture import Picture
-from viz.report import render_report, report_data
-from viz.views import accountability_picture, ego_picture, ownership_picture, path_picture
 
 DAY = "2024-01-01"
 KEY = b"a-test-masking-key"

@@ -5,13 +5,13 @@ view's legend says its edges are highlighted instead of listing colours it does 
 
 from __future__ import annotations
 
-from graph import Store
-from graph.model import MODEL
-from ingest import ingest_bundle
+from credtrace.graph import Store
+from credtrace.graph.model import MODEL
+from credtrace.ingest import ingest_bundle
+from credtrace.viz.pages import graph_block
+from credtrace.viz.style import rel_style
+from credtrace.viz.views import ego_picture, path_picture
 from tests.conftest import EXAMPLE
-from viz.pages import graph_block
-from viz.style import rel_style
-from viz.views import ego_picture, path_picture
 
 HUAXIN, XINHUAXIN = "914101057123456728", "91410102812345696N"
 

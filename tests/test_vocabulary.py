@@ -10,9 +10,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from graph.lifecycle import STATES, STATUSES
-from graph.model import MODEL, Label, Rel
-from viz.style import MEASURE_STATUS
+from credtrace.graph.lifecycle import STATES, STATUSES
+from credtrace.graph.model import MODEL, Label, Rel
+from credtrace.viz.style import MEASURE_STATUS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCANNED = ("graph", "ingest", "queries", "api", "viz", "bench", "scripts")

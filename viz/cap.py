@@ -1,7 +1,7 @@
 """Keep a picture drawable: above a node cap, fold the farthest nodes into summary nodes
 ("+N more 董事") attached to the nearest node that stays, instead of freezing the browser.
 
->>> from viz.picture import Picture
+>>> from credtrace.viz.picture import Picture
 >>> p = Picture("ego", "t", "A", "2024-01-01")
 >>> _ = p.node("A", "Enterprise", "甲")
 >>> for i in range(5):
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections import deque
 
-from graph.model import MODEL
-from viz.picture import Picture
-from viz.style import SUMMARY_KIND, rel_style
+from credtrace.graph.model import MODEL
+from credtrace.viz.picture import Picture
+from credtrace.viz.style import SUMMARY_KIND, rel_style
 
 LISTED = 20  # names listed in a summary node's tooltip
 

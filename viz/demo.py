@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.model import MODEL
-from graph.store import Reader
-from queries.accountability import AccountableAnswer
-from queries.alerts import alerts
-from queries.common import Party
-from viz.pages import render_accountability, render_ego, render_ownership, render_path
-from viz.report import write_report
+from credtrace.graph.model import MODEL
+from credtrace.graph.store import Reader
+from credtrace.queries.accountability import AccountableAnswer
+from credtrace.queries.alerts import alerts
+from credtrace.queries.common import Party
+from credtrace.viz.pages import render_accountability, render_ego, render_ownership, render_path
+from credtrace.viz.report import write_report
 
 PARTY_LINKS = (*MODEL.rels_of("role"), *MODEL.rels_of("shareholding"))
 
@@ -55,7 +55,7 @@ def linked_enterprise(store: Reader, answer: AccountableAnswer,
     person holds a role or shares (first by key)."""
     uscc = answer["enterprise"]["id"]
     persons = sorted({e["person"] for e in answer["reached"]})
-    found = sorted(a["enterprise"]["id"] for a in shells
+    found: list[str] = sorted(a["enterprise"]["id"] for a in shells
                    if a["measure"]["subject"] == uscc and a["person"]["id"] in persons)
     if found:
         return found[0]

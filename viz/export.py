@@ -6,8 +6,8 @@ Personal ID numbers are masked with the shared tokens (`queries.privacy`) unless
 `reveal_ids`; a masked key stays unique.
 
 >>> import tempfile
->>> from graph.memory import MemoryStore
->>> from ingest import ingest_bundle
+>>> from credtrace.graph.memory import MemoryStore
+>>> from credtrace.ingest import ingest_bundle
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
 >>> out = Path(tempfile.mkdtemp()) / "g.graphml"
 >>> [p.name for p in export(store, "914101057123456728", fmt="graphml", out=out)]
@@ -28,13 +28,13 @@ from typing import Any, Literal, get_args
 import networkx as nx
 import pandas as pd
 
-from graph.limits import DEFAULT_LIMITS, Limits
-from graph.store import Reader
-from queries.common import InvalidInput, require_node
-from queries.network import Subgraph, neighbourhood
-from viz.cells import text_cells_only, write_csv
-from viz.masking import file_key, redact_subgraph
-from viz.tables import TABLE_ZH, subgraph_tables, zh_headers
+from credtrace.graph.limits import DEFAULT_LIMITS, Limits
+from credtrace.graph.store import Reader
+from credtrace.queries.common import InvalidInput, require_node
+from credtrace.queries.network import Subgraph, neighbourhood
+from credtrace.viz.cells import text_cells_only, write_csv
+from credtrace.viz.masking import file_key, redact_subgraph
+from credtrace.viz.tables import TABLE_ZH, subgraph_tables, zh_headers
 
 Format = Literal["csv", "xlsx", "graphml", "gexf", "json"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -148,8 +148,8 @@ def download(store: Reader, party_id: str, *, fmt: str, **options: Any) -> Downl
     """The export of `fmt` (`export`'s `options`) as one file: csv zips its tables;
     named ``export-<key>.<ext>`` (a person's key masked unless `reveal_ids`).
 
-    >>> from graph.memory import MemoryStore
-    >>> from ingest import ingest_bundle
+    >>> from credtrace.graph.memory import MemoryStore
+    >>> from credtrace.ingest import ingest_bundle
     >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
     >>> d = download(store, "914101057123456728", fmt="csv", as_of="2024-01-01")
     >>> d.filename, d.media_type, len(zipfile.ZipFile(io.BytesIO(d.content)).namelist())

@@ -6,7 +6,7 @@ What is particular to viz: a `Picture` is masked as a whole before it is drawn (
 labels, tooltips, notes and title), a neighbourhood before it is exported, and a file name
 carries a party's key made safe for a file system and a ``Content-Disposition`` header.
 
->>> from viz.picture import Picture
+>>> from credtrace.viz.picture import Picture
 >>> p = Picture("ego", "示例", "410105197503120318", "2024-01-01")
 >>> _ = p.node("410105197503120318", "Person", "张伟", [("编号", "410105197503120318")])
 >>> shown = redact_picture(p, reveal_ids=False, key=b"k")
@@ -19,11 +19,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from graph.model import Label
-from graph.records import Node
-from queries.network import Subgraph
-from queries.privacy import masked, redact
-from viz.picture import Details, Picture
+from credtrace.graph.model import Label
+from credtrace.graph.records import Node
+from credtrace.queries.network import Subgraph
+from credtrace.queries.privacy import masked, redact
+from credtrace.viz.picture import Details, Picture
 
 
 def _pairs(rows: list[Any]) -> Details:

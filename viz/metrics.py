@@ -3,7 +3,7 @@
 
 Metrics are computed on the undirected simple graph (parallel relationships count once).
 
->>> from queries.network import Subgraph
+>>> from credtrace.queries.network import Subgraph
 >>> sub = Subgraph("A", "2024-01-01", 1, nodes=[{"id": k, "kind": "Person", "name": k}
 ...       for k in "ABC"], edges=[{"source": "A", "target": "B"}])
 >>> m = network_metrics(sub)
@@ -17,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from queries.network import Subgraph
+from credtrace.queries.network import Subgraph
 
 SEED = 20200101
 

@@ -6,8 +6,8 @@ JS and CSS (bundled inside pyvis) are inlined, so the page needs no network at a
 Physics stabilises, then stops (``stabilizationIterationsDone`` turns it off). Above the
 node cap (`Limits.max_nodes`) the farthest nodes are folded into summary nodes.
 
->>> from graph.memory import MemoryStore
->>> from ingest import ingest_bundle
+>>> from credtrace.graph.memory import MemoryStore
+>>> from credtrace.ingest import ingest_bundle
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
 >>> html = render_ego(store, "914101057123456728", as_of="2024-01-01")
 >>> "郑州华信商贸有限公司" in html, "410105198207070429" in html
@@ -28,13 +28,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
 
-from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import Label
-from graph.store import Reader
-from viz.cap import cap
-from viz.masking import redact_picture
-from viz.picture import Picture, PictureEdge, PictureNode
-from viz.style import (
+from credtrace.graph.limits import DEFAULT_LIMITS, Limits
+from credtrace.graph.model import Label
+from credtrace.graph.store import Reader
+from credtrace.viz.cap import cap
+from credtrace.viz.masking import redact_picture
+from credtrace.viz.picture import Picture, PictureEdge, PictureNode
+from credtrace.viz.style import (
     CANVAS_FONT,
     EVIDENCE_COLOUR,
     FONT_STACK,
@@ -47,7 +47,7 @@ from viz.style import (
     node_style,
     rel_style,
 )
-from viz.views import accountability_picture, ego_picture, ownership_picture, path_picture
+from credtrace.viz.views import accountability_picture, ego_picture, ownership_picture, path_picture
 
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 VIEW_NAMES = {"ego": "关系网络", "accountability": "追责视图", "ownership": "股权穿透",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.model import MODEL, PROVENANCE, Label
+from credtrace.graph.model import MODEL, PROVENANCE, Label
 
 Details = list[tuple[str, str]]
 

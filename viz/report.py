@@ -4,8 +4,8 @@ evidence chains), network metrics, the interactive graph, the as-of date, proven
 a content hash of the report's data (SHA-256 of its canonical JSON, without generation
 time and ingest-run ids, so the same facts give the same hash).
 
->>> from graph.memory import MemoryStore
->>> from ingest import ingest_bundle
+>>> from credtrace.graph.memory import MemoryStore
+>>> from credtrace.ingest import ingest_bundle
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
 >>> data = report_data(store, "914101057123456728", as_of="2024-01-01")
 >>> [p["name"] for p in data["summary"]["accountable"]]
@@ -24,22 +24,22 @@ from typing import Any, cast
 
 from typing_extensions import TypedDict
 
-from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import Label
-from graph.store import Reader
-from queries.accountability import accountable
-from queries.alerts import AlertsAnswer, alerts
-from queries.common import Json, as_of_date, catalogue, kind_of, party, require_node
-from queries.measures import events_of, measures_on, state
-from queries.network import neighbourhood
-from queries.owners import OwnersAnswer, owners
-from queries.privacy import redact
-from queries.score import score
-from viz.masking import file_key
-from viz.metrics import network_metrics
-from viz.pages import render_picture
-from viz.tables import COLUMN_ZH, TABLE_ZH, evidence_rows, subgraph_tables
-from viz.views import ego_picture
+from credtrace.graph.limits import DEFAULT_LIMITS, Limits
+from credtrace.graph.model import Label
+from credtrace.graph.store import Reader
+from credtrace.queries.accountability import accountable
+from credtrace.queries.alerts import AlertsAnswer, alerts
+from credtrace.queries.common import Json, as_of_date, catalogue, kind_of, party, require_node
+from credtrace.queries.measures import events_of, measures_on, state
+from credtrace.queries.network import neighbourhood
+from credtrace.queries.owners import OwnersAnswer, owners
+from credtrace.queries.privacy import redact
+from credtrace.queries.score import score
+from credtrace.viz.masking import file_key
+from credtrace.viz.metrics import network_metrics
+from credtrace.viz.pages import render_picture
+from credtrace.viz.tables import COLUMN_ZH, TABLE_ZH, evidence_rows, subgraph_tables
+from credtrace.viz.views import ego_picture
 
 #: The report's tables, in order.
 REPORT_TABLES = ("parties", "roles", "holdings", "measures", "evidence", "metrics")

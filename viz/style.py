@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from graph.model import MODEL, Label
+from credtrace.graph.model import MODEL, Label
 
 #: CJK-capable font stack for pages and the canvas (screenshots need fonts-noto-cjk).
 FONT_STACK = ('"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", '

@@ -1,9 +1,9 @@
 """The tables an analyst reads or exports from a neighbourhood: nodes, relationships,
 parties, roles, holdings and measures, with English or Chinese column headers.
 
->>> from graph.memory import MemoryStore
->>> from ingest import ingest_bundle
->>> from queries.network import neighbourhood
+>>> from credtrace.graph.memory import MemoryStore
+>>> from credtrace.ingest import ingest_bundle
+>>> from credtrace.queries.network import neighbourhood
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
 >>> sub = neighbourhood(store, "914101057123456728", as_of="2024-01-01")
 >>> t = subgraph_tables(sub)
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.model import MODEL, PARTIES, Label
-from queries.accountability import AccountableAnswer
-from queries.network import Subgraph
+from credtrace.graph.model import MODEL, PARTIES, Label
+from credtrace.queries.accountability import AccountableAnswer
+from credtrace.queries.network import Subgraph
 
 Row = dict[str, Any]
 

@@ -10,8 +10,8 @@
 
 Each builder returns a `Picture` with the store's keys; masking and drawing are the page's.
 
->>> from graph.memory import MemoryStore
->>> from ingest import ingest_bundle
+>>> from credtrace.graph.memory import MemoryStore
+>>> from credtrace.ingest import ingest_bundle
 >>> store = MemoryStore(); _ = ingest_bundle(store, "examples/zhengzhou")
 >>> p = ownership_picture(store, "914101057123456728", as_of="2024-01-01")
 >>> sorted(n.label.split()[0] for n in p.nodes.values() if "beneficial_owner" in n.marks)
@@ -23,19 +23,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from graph.lifecycle import EVENT_ZH
-from graph.limits import DEFAULT_LIMITS, Limits
-from graph.model import MODEL, ROLE_TYPES, Label, Rel
-from graph.records import Edge
-from graph.store import Reader
-from queries.accountability import Reached, accountable
-from queries.common import as_of_date, catalogue, kind_of, require_node
-from queries.measures import events_of, measures_on, state
-from queries.network import edge_entry, neighbourhood, node_entry
-from queries.owners import OwnersAnswer, owners
-from queries.paths import paths
-from viz.cap import add_truncated
-from viz.picture import (
+from credtrace.graph.lifecycle import EVENT_ZH
+from credtrace.graph.limits import DEFAULT_LIMITS, Limits
+from credtrace.graph.model import MODEL, ROLE_TYPES, Label, Rel
+from credtrace.graph.records import Edge
+from credtrace.graph.store import Reader
+from credtrace.queries.accountability import Reached, accountable
+from credtrace.queries.common import as_of_date, catalogue, kind_of, require_node
+from credtrace.queries.measures import events_of, measures_on, state
+from credtrace.queries.network import edge_entry, neighbourhood, node_entry
+from credtrace.queries.owners import OwnersAnswer, owners
+from credtrace.queries.paths import paths
+from credtrace.viz.cap import add_truncated
+from credtrace.viz.picture import (
     Details,
     Picture,
     interval_text,
@@ -43,7 +43,7 @@ from viz.picture import (
     provenance_details,
     share_text,
 )
-from viz.style import MEASURE_STATUS, rel_style
+from credtrace.viz.style import MEASURE_STATUS, rel_style
 
 VALIDITY_ZH = {"yes": "有效", "no": "无效", "uncertain": "不确定"}
 

@@ -80,7 +80,7 @@ QUICK = frozenset({"check", "owners", "group", "score", "accountable", "related"
 def resolve(target: str) -> Callable[..., Any]:
     """The function ``module:function`` of `api.cli` (its module imported now)."""
     module, name = target.split(":")
-    found: Callable[..., Any] = getattr(importlib.import_module(f"api.cli.{module}"), name)
+    found: Callable[..., Any] = getattr(importlib.import_module(f"{__name__}.{module}"), name)
     return found
 
 

@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from api.cli.answering import Asked, answering
-from api.cli.common import UsccArg, console
-from api.cli.tables import chain, party, print_table, state
-from queries.accountability import AccountableAnswer
-from queries.accountability import accountable as accountable_query
+from credtrace.api.cli.answering import Asked, answering
+from credtrace.api.cli.common import UsccArg, console
+from credtrace.api.cli.tables import chain, party, print_table, state
+from credtrace.queries.accountability import AccountableAnswer
+from credtrace.queries.accountability import accountable as accountable_query
 
 
 @answering()

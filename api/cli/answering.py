@@ -12,8 +12,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from api.cli.common import AsOfOpt, JsonOpt, StoreOpt, print_json, shown, store_from
-from graph import Store
+from credtrace.api.cli.common import AsOfOpt, JsonOpt, StoreOpt, print_json, shown, store_from
+from credtrace.graph import Store
 
 T = TypeVar("T")
 

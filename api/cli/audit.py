@@ -12,10 +12,10 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from api.audit import Anchor, AuditTrail
-from api.cli.common import JsonOpt, StoreOpt, console, err, print_json, security_db
-from api.cli.tables import print_table
-from api.securitydb import private
+from credtrace.api.audit import Anchor, AuditTrail
+from credtrace.api.cli.common import JsonOpt, StoreOpt, console, err, print_json, security_db
+from credtrace.api.cli.tables import print_table
+from credtrace.api.securitydb import private
 
 
 def trail(store: str | None) -> AuditTrail:

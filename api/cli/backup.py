@@ -8,8 +8,16 @@ from typing import Annotated
 
 import typer
 
-from api.backup import BackupError, Manifest, backup, restore
-from api.cli.common import JsonOpt, StoreOpt, console, err, load_settings, print_json, store_from
+from credtrace.api.backup import BackupError, Manifest, backup, restore
+from credtrace.api.cli.common import (
+    JsonOpt,
+    StoreOpt,
+    console,
+    err,
+    load_settings,
+    print_json,
+    store_from,
+)
 
 FolderArg = Annotated[Path, typer.Argument(help="the backup folder")]
 

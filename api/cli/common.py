@@ -19,16 +19,16 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from graph import Store, StoreError, open_store
-from ingest.errors import BundleError
-from queries.common import QueryError
-from queries.privacy import redact
+from credtrace.graph import Store, StoreError, open_store
+from credtrace.ingest.errors import BundleError
+from credtrace.queries.common import QueryError
+from credtrace.queries.privacy import redact
 
 if TYPE_CHECKING:
-    from api.securitydb import SecurityDB
-    from api.settings import ApiSettings
-    from graph.limits import Limits
-    from graph.settings import Settings
+    from credtrace.api.securitydb import SecurityDB
+    from credtrace.api.settings import ApiSettings
+    from credtrace.graph.limits import Limits
+    from credtrace.graph.settings import Settings
 
 T = TypeVar("T")
 S = TypeVar("S", bound="Settings")
@@ -50,7 +50,7 @@ UsccArg = Annotated[str, typer.Argument(help="the enterprise's USCC")]
 def load_settings(**overrides: Any) -> ApiSettings:
     """The service settings from the environment, with command-line overrides; a clean exit
     naming the setting when they are invalid (e.g. a placeholder secret)."""
-    from api.settings import ApiSettings
+    from credtrace.api.settings import ApiSettings
 
     return _validated(ApiSettings, overrides)
 
@@ -59,13 +59,13 @@ def load_limits(**overrides: Any) -> Limits:
     """The request limits the queries are given: the store settings' (``CREDTRACE_MAX_*``)
     with command-line overrides (e.g. ``max_nodes``); a clean exit when they are invalid.
     With none set, the defaults, without loading the settings (a quick query)."""
-    from graph.limits import DEFAULT_LIMITS
+    from credtrace.graph.limits import DEFAULT_LIMITS
 
     names = {f"CREDTRACE_{field.name}".upper() for field in fields(DEFAULT_LIMITS)}
     if all(v is None for v in overrides.values()) and names.isdisjoint(
             name.upper() for name in os.environ):
         return DEFAULT_LIMITS
-    from graph.settings import Settings
+    from credtrace.graph.settings import Settings
 
     return _validated(Settings, overrides).limits
 
@@ -84,7 +84,7 @@ def _validated(kind: type[S], overrides: dict[str, Any]) -> S:
 
 def security_db(store: str | None = None) -> SecurityDB:
     """The security database (keys, audit trail, masking key) of the settings."""
-    from api.securitydb import SecurityDB
+    from credtrace.api.securitydb import SecurityDB
 
     return SecurityDB(load_settings(store=store).security_path)
 
@@ -92,7 +92,7 @@ def security_db(store: str | None = None) -> SecurityDB:
 def mask_key() -> bytes:
     """The API's masking key: `CREDTRACE_MASK_KEY`, else the one kept in the security
     database (drawn there once), so tokens are the same in every run and in the API."""
-    from api.securitydb import SecurityDB
+    from credtrace.api.securitydb import SecurityDB
 
     settings = load_settings()
     return settings.mask_key_bytes or SecurityDB(settings.security_path).mask_key()

@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import AsOfOpt, StoreOpt, err, print_json, store_from
-from api.evaluation_run import STEM, run_evaluation
-from api.result_files import FORMATS
+from credtrace.api.cli.common import AsOfOpt, StoreOpt, err, print_json, store_from
+from credtrace.api.evaluation_run import STEM, run_evaluation
+from credtrace.api.result_files import FORMATS
 
 #: Progress on stderr every this many enterprises.
 EVERY = 1000

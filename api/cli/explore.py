@@ -9,14 +9,14 @@ from typing import Annotated, Literal
 import typer
 from rich.table import Column
 
-from api.cli.answering import Asked, answering
-from api.cli.common import console, load_limits
-from api.cli.sweep import KindOpt, RegionOpt, SinceOpt, UntilOpt, write_sweep
-from api.cli.tables import party, print_table
-from queries.alerts import alerts as alerts_query
-from queries.network import PathEntry, neighbourhood
-from queries.paths import paths as paths_query
-from queries.related import related as related_query
+from credtrace.api.cli.answering import Asked, answering
+from credtrace.api.cli.common import console, load_limits
+from credtrace.api.cli.sweep import KindOpt, RegionOpt, SinceOpt, UntilOpt, write_sweep
+from credtrace.api.cli.tables import party, print_table
+from credtrace.queries.alerts import alerts as alerts_query
+from credtrace.queries.network import PathEntry, neighbourhood
+from credtrace.queries.paths import paths as paths_query
+from credtrace.queries.related import related as related_query
 
 KindsOpt = Annotated[list[str] | None, typer.Option(
     "--kinds", help="relationship kinds to follow: categories (role, shareholding, measure, "

@@ -9,10 +9,10 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Column
 
-from api.cli.common import err
-from api.cli.tables import print_table
-from ingest.generate import generate_bundle
-from ingest.realistic import generate_realistic
+from credtrace.api.cli.common import err
+from credtrace.api.cli.tables import print_table
+from credtrace.ingest.generate import generate_bundle
+from credtrace.ingest.realistic import generate_realistic
 
 PROFILES = {"basic": generate_bundle, "realistic": generate_realistic}
 

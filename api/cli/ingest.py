@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Column
 
-from api.cli.common import (
+from credtrace.api.cli.common import (
     AsOfOpt,
     JsonOpt,
     RevealOpt,
@@ -24,13 +24,13 @@ from api.cli.common import (
     shown,
     store_from,
 )
-from api.cli.tables import chain, party, print_table, state
-from graph import Settings, Store
-from ingest import FORMATS, IngestReport, ingest_path, source_size
-from ingest.bulk import Importer, command_importer, default_importer
-from queries.accountability import AccountableAnswer, propagate
-from queries.common import Party, as_of_date
-from viz.demo import DemoResult, write_demo
+from credtrace.api.cli.tables import chain, party, print_table, state
+from credtrace.graph import Settings, Store
+from credtrace.ingest import FORMATS, IngestReport, ingest_path, source_size
+from credtrace.ingest.bulk import Importer, command_importer, default_importer
+from credtrace.queries.accountability import AccountableAnswer, propagate
+from credtrace.queries.common import Party, as_of_date
+from credtrace.viz.demo import DemoResult, write_demo
 
 SHOWN_REJECTS = 5
 

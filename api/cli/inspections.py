@@ -15,8 +15,8 @@ from typing import Annotated, Any
 
 import typer
 
-from api.audit import AuditTrail
-from api.cli.common import (
+from credtrace.api.audit import AuditTrail
+from credtrace.api.cli.common import (
     StoreOpt,
     console,
     err,
@@ -25,10 +25,10 @@ from api.cli.common import (
     security_db,
     store_from,
 )
-from api.evaluation_run import STEM
-from api.result_files import read_jsonl
-from queries.common import InvalidInput
-from queries.inspections import Inspector, Plan, draw
+from credtrace.api.evaluation_run import STEM
+from credtrace.api.result_files import read_jsonl
+from credtrace.queries.common import InvalidInput
+from credtrace.queries.inspections import Inspector, Plan, draw
 
 EvaluationOpt = Annotated[Path, typer.Option(
     "--evaluation", help="folder of the evaluation run whose grades are drawn from")]

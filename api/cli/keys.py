@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import JsonOpt, StoreOpt, console, err, print_json, security_db
-from api.cli.tables import print_table
-from api.http.app import role_matrix
-from api.keys import KeyStore
-from api.roles import ROLES, Role
+from credtrace.api.cli.common import JsonOpt, StoreOpt, console, err, print_json, security_db
+from credtrace.api.cli.tables import print_table
+from credtrace.api.http.app import role_matrix
+from credtrace.api.keys import KeyStore
+from credtrace.api.roles import ROLES, Role
 
 
 def key_store(store: str | None) -> KeyStore:

@@ -8,10 +8,10 @@ from typing import Annotated
 
 import typer
 
-from api.cli.answering import Asked, answering
-from api.cli.tables import print_table
-from queries.disclosure import disclosure as disclosure_query
-from queries.workdays import WorkCalendar
+from credtrace.api.cli.answering import Asked, answering
+from credtrace.api.cli.tables import print_table
+from credtrace.queries.disclosure import disclosure as disclosure_query
+from credtrace.queries.workdays import WorkCalendar
 
 
 @answering()

@@ -8,13 +8,13 @@ from typing import Annotated
 import typer
 from rich.table import Column
 
-from api.cli.answering import Asked, answering
-from api.cli.common import UsccArg, console, err, load_limits, store_from
-from api.cli.tables import chain, party, print_table, share, state
-from queries.check import CheckAnswer, CheckError, check_batch
-from queries.owners import group as group_query
-from queries.owners import owners as owners_query
-from queries.score import score as score_query
+from credtrace.api.cli.answering import Asked, answering
+from credtrace.api.cli.common import UsccArg, console, err, load_limits, store_from
+from credtrace.api.cli.tables import chain, party, print_table, share, state
+from credtrace.queries.check import CheckAnswer, CheckError, check_batch
+from credtrace.queries.owners import group as group_query
+from credtrace.queries.owners import owners as owners_query
+from credtrace.queries.score import score as score_query
 
 
 @answering()

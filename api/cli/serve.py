@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from api.cli.common import StoreOpt, err, load_settings
-from api.http.app import create_app
+from credtrace.api.cli.common import StoreOpt, err, load_settings
+from credtrace.api.http.app import create_app
 
 #: Seconds a worker process may take to import, build the app and start (uvicorn's
 #: default, 5 s, is exceeded on a busy 2-core machine: the worker is then killed).
@@ -46,6 +46,6 @@ def serve(
     # chose (the masking key is the security database's unless CREDTRACE_MASK_KEY is set)
     os.environ["CREDTRACE_STORE"] = settings.store
     os.environ["CREDTRACE_SECURITY_DB"] = str(settings.security_path.resolve())
-    uvicorn.run("api.http.app:served_app", factory=True, workers=workers, host=settings.host,
-                port=settings.port, log_level="info", proxy_headers=False,
+    uvicorn.run("credtrace.api.http.app:served_app", factory=True, workers=workers,
+                host=settings.host, port=settings.port, log_level="info", proxy_headers=False,
                 access_log=access_log, timeout_worker_healthcheck=WORKER_START)

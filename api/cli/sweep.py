@@ -9,9 +9,9 @@ from typing import Annotated, Any
 
 import typer
 
-from api.cli.common import err, load_limits, print_json, shown, store_from
-from api.result_files import FORMATS, writers
-from queries.sweep import KINDS, Sweep
+from credtrace.api.cli.common import err, load_limits, print_json, shown, store_from
+from credtrace.api.result_files import FORMATS, writers
+from credtrace.queries.sweep import KINDS, Sweep
 
 HEADER = ("kind", "date", "enterprise", "enterprise_name", "person", "person_name",
           "measures", "detail", "uncertain")

@@ -8,8 +8,8 @@ from typing import Any
 
 from rich.table import Column, Table
 
-from api.cli.common import console
-from queries.common import Bounds
+from credtrace.api.cli.common import console
+from credtrace.queries.common import Bounds
 
 
 def print_table(title: str, columns: Sequence[str | Column],
@@ -44,7 +44,8 @@ def share(value: Bounds | None) -> str:
 
 def state(entry: Mapping[str, Any]) -> str:
     """A measure's state on the date, marked when the entry is uncertain."""
-    return entry["state"]["status"] + (" (uncertain)" if "reason" in entry else "")
+    status: str = entry["state"]["status"]
+    return status + (" (uncertain)" if "reason" in entry else "")
 
 
 def chain(evidence: Iterable[Mapping[str, Any]]) -> str:

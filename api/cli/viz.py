@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import (
+from credtrace.api.cli.common import (
     AsOfOpt,
     RevealOpt,
     StoreOpt,
@@ -18,9 +18,9 @@ from api.cli.common import (
     mask_key,
     store_from,
 )
-from viz.export import FORMATS, export
-from viz.pages import render_accountability, render_ego, render_ownership, render_path
-from viz.report import write_report
+from credtrace.viz.export import FORMATS, export
+from credtrace.viz.pages import render_accountability, render_ego, render_ownership, render_path
+from credtrace.viz.report import write_report
 
 IdArg = Annotated[str, typer.Argument(help="a USCC or a person key")]
 OutFile = Annotated[Path, typer.Option("--out", help="HTML file to write")]

@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 from rich.table import Column
 
-from api.cli.answering import Asked, answering
-from api.cli.common import StoreOpt, console, load_limits, load_settings
-from api.cli.tables import print_table
-from queries.entity import MAX_QUERY
-from queries.entity import search as search_query
+from credtrace.api.cli.answering import Asked, answering
+from credtrace.api.cli.common import StoreOpt, console, load_limits, load_settings
+from credtrace.api.cli.tables import print_table
+from credtrace.queries.entity import MAX_QUERY
+from credtrace.queries.entity import search as search_query
 
 LOCAL_KEY = "workbench (local user of `credtrace ui`)"
 
@@ -46,8 +46,8 @@ def ui(
     with an investigator key made for you (revoked when the server stops)."""
     import uvicorn  # the service's imports only for the verbs that serve (`search` is quick)
 
-    from api.http.app import create_app
-    from api.roles import Role
+    from credtrace.api.http.app import create_app
+    from credtrace.api.roles import Role
 
     settings = load_settings(store=store, port=port, host="127.0.0.1")
     service = create_app(settings, freeze_gc=True)

@@ -27,16 +27,16 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 
-from api.http import errors
-from api.http.deps import Require
-from api.http.headers import SecurityHeaders
-from api.http.limits import BodyLimit
-from api.http.models import Problem
-from api.http.resources import Resources
-from api.http.routers import ROUTERS
-from api.roles import ROLES, Scope, matrix_markdown
-from api.settings import ApiSettings
-from graph import Store, StoreUnavailable
+from credtrace.api.http import errors
+from credtrace.api.http.deps import Require
+from credtrace.api.http.headers import SecurityHeaders
+from credtrace.api.http.limits import BodyLimit
+from credtrace.api.http.models import Problem
+from credtrace.api.http.resources import Resources
+from credtrace.api.http.routers import ROUTERS
+from credtrace.api.roles import ROLES, Scope, matrix_markdown
+from credtrace.api.settings import ApiSettings
+from credtrace.graph import Store, StoreUnavailable
 
 log = logging.getLogger("credtrace.api")
 
@@ -150,9 +150,9 @@ def create_app(settings: ApiSettings | None = None, *, store: Store | None = Non
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
-    app.add_middleware(BodyLimit, body=settings.max_body_bytes,  # type: ignore[arg-type]
+    app.add_middleware(BodyLimit, body=settings.max_body_bytes,
                        upload=settings.max_upload_bytes)
-    app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
+    app.add_middleware(SecurityHeaders)
     app.description += "\n## Role matrix\n\n" + role_matrix()
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -20,10 +20,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
 
-from api.http.errors import BudgetSpent, Forbidden, TooManyRequests, Unauthorized
-from api.http.refusals import query_params
-from api.http.resources import Resources
-from api.http.subjects import (
+from credtrace.api.http.errors import BudgetSpent, Forbidden, TooManyRequests, Unauthorized
+from credtrace.api.http.refusals import query_params
+from credtrace.api.http.resources import Resources
+from credtrace.api.http.subjects import (
     HidingStore,
     is_token,
     no_measure,
@@ -31,14 +31,14 @@ from api.http.subjects import (
     persons_named,
     third_persons_hidden,
 )
-from api.keys import KEY, ApiKey
-from api.roles import ROLES, Policy, Scope, allowed
-from api.settings import ApiSettings
-from graph import Reader, Store
-from graph.limits import Limits
-from queries.check import CheckAnswer, CheckError, check_batch
-from queries.common import as_of_date
-from queries.privacy import redact
+from credtrace.api.keys import KEY, ApiKey
+from credtrace.api.roles import ROLES, Policy, Scope, allowed
+from credtrace.api.settings import ApiSettings
+from credtrace.graph import Reader, Store
+from credtrace.graph.limits import Limits
+from credtrace.queries.check import CheckAnswer, CheckError, check_batch
+from credtrace.queries.common import as_of_date
+from credtrace.queries.privacy import redact
 
 T = TypeVar("T")
 # Dependencies that do no I/O are `async def`: they run on the event loop, not one

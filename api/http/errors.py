@@ -17,12 +17,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.audit import AuditUnusable
-from api.http.models import FieldProblem, Problem
-from api.http.refusals import audit_refusal
-from api.keys import KEY
-from graph import StoreError, StoreUnavailable
-from queries.common import QueryError
+from credtrace.api.audit import AuditUnusable
+from credtrace.api.http.models import FieldProblem, Problem
+from credtrace.api.http.refusals import audit_refusal
+from credtrace.api.keys import KEY
+from credtrace.graph import StoreError, StoreUnavailable
+from credtrace.queries.common import QueryError
 
 log = logging.getLogger("credtrace.api")
 

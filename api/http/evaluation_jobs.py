@@ -28,14 +28,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.evaluation_run import STEM, now, run_evaluation
-from api.http.errors import Conflict
-from graph import StoreError
-from graph.model import Label
-from queries.common import EntityNotFound, QueryError
+from credtrace.api.evaluation_run import STEM, now, run_evaluation
+from credtrace.api.http.errors import Conflict
+from credtrace.graph import StoreError
+from credtrace.graph.model import Label
+from credtrace.queries.common import EntityNotFound, QueryError
 
 if TYPE_CHECKING:  # api.http.resources builds the jobs
-    from api.http.resources import StoreHolder
+    from credtrace.api.http.resources import StoreHolder
 
 log = logging.getLogger("credtrace.api")
 

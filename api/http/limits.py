@@ -12,8 +12,8 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.http.errors import MEDIA_TYPE, PROBLEM_TYPE
-from api.http.refusals import audit_refusal
+from credtrace.api.http.errors import MEDIA_TYPE, PROBLEM_TYPE
+from credtrace.api.http.refusals import audit_refusal
 
 UPLOAD_PATHS = ("/v1/ingest",)
 

@@ -13,12 +13,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from api.audit import AuditEntry
-from api.http.examples import example
-from api.http.params import IsoDay
-from graph.lifecycle import EVENTS
-from queries.check import CheckAnswer, CheckError
-from queries.common import Json
+from credtrace.api.audit import AuditEntry
+from credtrace.api.http.examples import example
+from credtrace.api.http.params import IsoDay
+from credtrace.graph.lifecycle import EVENTS
+from credtrace.queries.check import CheckAnswer, CheckError
+from credtrace.queries.common import Json
 
 Key = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 

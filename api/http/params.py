@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import Path, Query
 from pydantic import BeforeValidator
 
-from graph.limits import CEILINGS
+from credtrace.graph.limits import CEILINGS
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

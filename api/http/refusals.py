@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, unquote
 from starlette.datastructures import Headers
 from starlette.types import Scope
 
-from api.keys import KEY, PREFIX
+from credtrace.api.keys import KEY, PREFIX
 
 log = logging.getLogger("credtrace.api")
 

@@ -15,14 +15,14 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from api.audit import AuditTrail
-from api.http.evaluation_jobs import EvaluationJobs
-from api.http.ratelimit import SharedRateLimiter
-from api.http.subjects import TokenRegistry, UnknownBudget
-from api.keys import KeyStore
-from api.securitydb import SecurityDB
-from api.settings import ApiSettings
-from graph import Store, open_store
+from credtrace.api.audit import AuditTrail
+from credtrace.api.http.evaluation_jobs import EvaluationJobs
+from credtrace.api.http.ratelimit import SharedRateLimiter
+from credtrace.api.http.subjects import TokenRegistry, UnknownBudget
+from credtrace.api.keys import KeyStore
+from credtrace.api.securitydb import SecurityDB
+from credtrace.api.settings import ApiSettings
+from credtrace.graph import Store, open_store
 
 
 class ReadWriteLock:

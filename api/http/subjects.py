@@ -27,16 +27,16 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 
-from api.securitydb import SecurityDB
-from graph.identifiers import identifier_key
-from graph.model import Label, Rel
-from graph.reads import Direction, Plan
-from graph.records import Edge, Node
-from graph.store import Reader
-from queries.check import CheckAnswer, CheckError
-from queries.common import key_forms
-from queries.entity import SearchAnswer
-from queries.privacy import SEPARATOR
+from credtrace.api.securitydb import SecurityDB
+from credtrace.graph.identifiers import identifier_key
+from credtrace.graph.model import Label, Rel
+from credtrace.graph.reads import Direction, Plan
+from credtrace.graph.records import Edge, Node
+from credtrace.graph.store import Reader
+from credtrace.queries.check import CheckAnswer, CheckError
+from credtrace.queries.common import key_forms
+from credtrace.queries.entity import SearchAnswer
+from credtrace.queries.privacy import SEPARATOR
 
 #: The shape of a masked token: the masked key, ``~``, 8 hex digits.
 TOKEN = re.compile(rf"^[^{SEPARATOR}\s]{{1,64}}{SEPARATOR}[0-9a-f]{{8}}$")

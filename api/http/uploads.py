@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from api.http.errors import ContentTooLarge
-from ingest.load import CATALOGUE_FILE
-from ingest.tables import tables
-from queries.common import InvalidInput
+from credtrace.api.http.errors import ContentTooLarge
+from credtrace.ingest.load import CATALOGUE_FILE
+from credtrace.ingest.tables import tables
+from credtrace.queries.common import InvalidInput
 
 TABLE_FILES = frozenset({t.file for t in tables(set())} | {CATALOGUE_FILE})
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")

@@ -34,9 +34,9 @@ from typing import IO, Any
 
 import numpy as np
 
-from graph.model import MODEL, PROVENANCE, PropType
-from graph.neo4j.cypher import NODE
-from graph.store import Merged, T, VersionedRow, Writer, WriteResult
+from credtrace.graph.model import MODEL, PROVENANCE, PropType
+from credtrace.graph.neo4j.cypher import NODE
+from credtrace.graph.store import Merged, T, VersionedRow, Writer, WriteResult
 
 #: neo4j-admin column types of the model's property types.
 _TYPES: dict[PropType, str] = {"str": "string", "date": "string", "float": "double",

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from graph.model import MODEL, Label
-from graph.reads import Plan
-from graph.traverse import MAX_PATH_HOPS
+from credtrace.graph.model import MODEL, Label
+from credtrace.graph.reads import Plan
+from credtrace.graph.traverse import MAX_PATH_HOPS
 
 #: Label every node carries, so any key can be looked up through one unique index.
 NODE = "Node"

@@ -12,13 +12,21 @@ from typing import Any
 import neo4j
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
-from graph.model import MODEL
-from graph.neo4j import cypher
-from graph.reads import Direction, Plan, check_types
-from graph.records import Edge, Node
-from graph.store import Merged, Reader, Store, StoreError, StoreUnavailable, T, VersionedRow
-from graph.traverse import check_path_request
-from graph.view import Prefetched, Subgraph
+from credtrace.graph.model import MODEL
+from credtrace.graph.neo4j import cypher
+from credtrace.graph.reads import Direction, Plan, check_types
+from credtrace.graph.records import Edge, Node
+from credtrace.graph.store import (
+    Merged,
+    Reader,
+    Store,
+    StoreError,
+    StoreUnavailable,
+    T,
+    VersionedRow,
+)
+from credtrace.graph.traverse import check_path_request
+from credtrace.graph.view import Prefetched, Subgraph
 
 _KINDS = {n.name for n in MODEL.nodes}
 #: Seconds to open a connection (default 30): a server that is gone or still starting

@@ -13,11 +13,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.http.app import create_app
-from api.roles import Role
-from api.settings import ApiSettings
-from graph import Store
-from ingest import ingest_bundle
+from credtrace.api.http.app import create_app
+from credtrace.api.roles import Role
+from credtrace.api.settings import ApiSettings
+from credtrace.graph import Store
+from credtrace.ingest import ingest_bundle
 from tests.conftest import EXAMPLE
 
 AS_OF = "2024-01-01"

@@ -10,8 +10,8 @@ from urllib.parse import quote
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app as cli
-from api.roles import Role
+from credtrace.api.cli import app as cli
+from credtrace.api.roles import Role
 from tests.api.conftest import AS_OF, HUAXIN, LINA, Api
 from tests.api.test_roles import REQUESTS, url_of
 

@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.audit import AuditTrail
-from api.http.app import create_app
-from api.roles import Role
-from api.securitydb import SecurityDB
-from graph import MemoryStore
-from graph.records import Node
-from ingest import ingest_bundle
+from credtrace.api.audit import AuditTrail
+from credtrace.api.http.app import create_app
+from credtrace.api.roles import Role
+from credtrace.api.securitydb import SecurityDB
+from credtrace.graph import MemoryStore
+from credtrace.graph.records import Node
+from credtrace.ingest import ingest_bundle
 from tests.api.conftest import AS_OF, HUAXIN, LINA, settings_for
 from tests.conftest import EXAMPLE
 
@@ -85,8 +85,8 @@ def test_event_loop_callers_share_commits(tmp_path: Path) -> None:
 APPENDER = """
 import sys
 from pathlib import Path
-from api.audit import AuditTrail
-from api.securitydb import SecurityDB
+from credtrace.api.audit import AuditTrail
+from credtrace.api.securitydb import SecurityDB
 trail = AuditTrail(SecurityDB(Path(sys.argv[1])))
 import threading
 def work(t):

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from api.keys import KeyStore
-from api.roles import Role
-from api.securitydb import SecurityDB
-from graph import Store
+from credtrace.api.keys import KeyStore
+from credtrace.api.roles import Role
+from credtrace.api.securitydb import SecurityDB
+from credtrace.graph import Store
 from tests.api.conftest import AS_OF, HUAXIN, Api, start
 
 URL = f"/v1/check/{HUAXIN}?as_of={AS_OF}"

@@ -7,10 +7,10 @@ from pathlib import Path
 from click.testing import Result
 from typer.testing import CliRunner
 
-from api.cli import app as cli
-from api.http.app import role_matrix
-from api.keys import KeyStore
-from api.securitydb import SecurityDB
+from credtrace.api.cli import app as cli
+from credtrace.api.http.app import role_matrix
+from credtrace.api.keys import KeyStore
+from credtrace.api.securitydb import SecurityDB
 
 
 def run(tmp_path: Path, *args: str, **env: str) -> Result:

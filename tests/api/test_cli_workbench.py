@@ -12,10 +12,10 @@ from typing import Any
 from click.testing import Result
 from typer.testing import CliRunner
 
-from api.cli import app as cli
-from api.keys import KeyStore
-from api.roles import Role
-from api.securitydb import SecurityDB
+from credtrace.api.cli import app as cli
+from credtrace.api.keys import KeyStore
+from credtrace.api.roles import Role
+from credtrace.api.securitydb import SecurityDB
 from tests.api.conftest import LINA
 from tests.builders import Bundle
 from tests.conftest import EXAMPLE
@@ -73,7 +73,7 @@ def test_ui_serves_with_a_local_key_revoked_at_exit(tmp_path: Path, monkeypatch:
     served: list[Any] = []
     opened: list[str] = []
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: served.append(kw))
-    monkeypatch.setattr("api.cli.workbench.webbrowser.open", opened.append)
+    monkeypatch.setattr("credtrace.api.cli.workbench.webbrowser.open", opened.append)
     result = run(tmp_path, "ui", "--store", f"memory:{tmp_path / 'data'}", "--port", "8765")
     assert result.exit_code == 0, result.output
     assert served == [{"host": "127.0.0.1", "port": 8765, "log_level": "warning"}]

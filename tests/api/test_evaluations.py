@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from api.http.app import create_app
-from api.http.evaluation_jobs import JOB_FILE, EvaluationJobs
-from api.http.resources import StoreHolder
-from api.roles import Role
-from api.settings import ApiSettings
-from graph import MemoryStore, Store
-from ingest import ingest_bundle
-from queries.evaluation import Evaluation
+from credtrace.api.http.app import create_app
+from credtrace.api.http.evaluation_jobs import JOB_FILE, EvaluationJobs
+from credtrace.api.http.resources import StoreHolder
+from credtrace.api.roles import Role
+from credtrace.api.settings import ApiSettings
+from credtrace.graph import MemoryStore, Store
+from credtrace.ingest import ingest_bundle
+from credtrace.queries.evaluation import Evaluation
 from tests.api.conftest import AS_OF, HUAXIN, PERSON_IDS, Api, evaluated, finished, serve
 from tests.conftest import EXAMPLE
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from api.roles import Role
-from graph import Store
+from credtrace.api.roles import Role
+from credtrace.graph import Store
 from tests.api.conftest import start
 from tests.test_law_disclosure import DECIDED, decisions
 from tests.test_law_publication import penalised

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from api.roles import Role
-from graph import MemoryStore, Store
+from credtrace.api.roles import Role
+from credtrace.graph import MemoryStore, Store
 from tests.api.conftest import HUAXIN, Api, start
 from tests.builders import Bundle
 

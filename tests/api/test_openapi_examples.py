@@ -20,14 +20,14 @@ from uuid import UUID
 
 import pytest
 
-from api.http.app import create_app
-from api.http.examples import FILE, stored
-from api.roles import Role
-from graph.memory import MemoryStore
-from graph.personal import is_citizen_id
-from ingest import ingest_bundle
-from ingest.identifiers import make_ric, validate_ric
-from queries.privacy import written_ids
+from credtrace.api.http.app import create_app
+from credtrace.api.http.examples import FILE, stored
+from credtrace.api.roles import Role
+from credtrace.graph.memory import MemoryStore
+from credtrace.graph.personal import is_citizen_id
+from credtrace.ingest import ingest_bundle
+from credtrace.ingest.identifiers import make_ric, validate_ric
+from credtrace.queries.privacy import written_ids
 from tests.api.conftest import AS_OF, HUAXIN, PERSON_IDS, Api, serve, settings_for, token_of
 from tests.conftest import EXAMPLE
 
@@ -106,8 +106,8 @@ def examples_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     folder = tmp_path_factory.mktemp("examples")
     store = MemoryStore()
     with pytest.MonkeyPatch.context() as patch:  # a fixed run id: 20240101T080000-000000
-        patch.setattr("ingest.pipeline.datetime", LoadedAt)
-        patch.setattr("ingest.pipeline.uuid.uuid4", lambda: UUID(int=0))
+        patch.setattr("credtrace.ingest.pipeline.datetime", LoadedAt)
+        patch.setattr("credtrace.ingest.pipeline.uuid.uuid4", lambda: UUID(int=0))
         ingest_bundle(store, synthetic_bundle(folder / "bundle"))
     yield from serve(create_app(settings_for(folder), store=store))
 

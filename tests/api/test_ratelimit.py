@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from api.http.ratelimit import SharedRateLimiter
+from credtrace.api.http.ratelimit import SharedRateLimiter
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,7 +59,7 @@ def test_a_bucket_from_before_a_restart_starts_full(tmp_path: Path) -> None:
 TAKER = """
 import sys
 from pathlib import Path
-from api.http.ratelimit import SharedRateLimiter
+from credtrace.api.http.ratelimit import SharedRateLimiter
 limiter = SharedRateLimiter(Path(sys.argv[1]), per_minute=1, burst=50)
 print(sum(limiter.take("shared") is None for _ in range(40)))
 """

@@ -21,13 +21,13 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app as cli
-from api.http.app import create_app
-from api.roles import Role
-from api.settings import ApiSettings
-from graph import MemoryStore, Store
-from graph.personal import is_citizen_id
-from ingest import ingest_path
+from credtrace.api.cli import app as cli
+from credtrace.api.http.app import create_app
+from credtrace.api.roles import Role
+from credtrace.api.settings import ApiSettings
+from credtrace.graph import MemoryStore, Store
+from credtrace.graph.personal import is_citizen_id
+from credtrace.ingest import ingest_path
 from tests.api.conftest import (
     AS_OF,
     HUAXIN,

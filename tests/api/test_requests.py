@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.roles import Role
+from credtrace.api.roles import Role
 from tests.api.conftest import AS_OF, HUAXIN, LINA, Api
 
 
@@ -113,7 +113,7 @@ def test_an_unexpected_failure_is_a_bare_500_problem(api: Api,
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internals at /srv/credtrace/queries/entity.py")
 
-    monkeypatch.setattr("api.http.routers.explore.search", broken)
+    monkeypatch.setattr("credtrace.api.http.routers.explore.search", broken)
     response = api.get("/v1/search?q=华信")
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"

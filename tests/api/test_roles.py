@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from api.http.app import create_app, role_matrix, route_scopes
-from api.roles import ROLES, Role, allowed
+from credtrace.api.http.app import create_app, role_matrix, route_scopes
+from credtrace.api.roles import ROLES, Role, allowed
 from tests.api.conftest import (
     AS_OF,
     HUAXIN,

@@ -13,8 +13,8 @@ import schemathesis
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from api.roles import Role
-from graph import Store
+from credtrace.api.roles import Role
+from credtrace.graph import Store
 from tests.api.conftest import Api, start
 
 MAX_EXAMPLES = 8

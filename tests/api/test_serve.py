@@ -18,14 +18,14 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.audit import AuditTrail
-from api.cli import app as cli
-from api.http.app import create_app
-from api.keys import KeyStore
-from api.roles import Role
-from api.securitydb import SecurityDB
-from graph import MemoryStore, Store
-from ingest import ingest_bundle
+from credtrace.api.audit import AuditTrail
+from credtrace.api.cli import app as cli
+from credtrace.api.http.app import create_app
+from credtrace.api.keys import KeyStore
+from credtrace.api.roles import Role
+from credtrace.api.securitydb import SecurityDB
+from credtrace.graph import MemoryStore, Store
+from credtrace.ingest import ingest_bundle
 from tests.api.conftest import AS_OF, HUAXIN, LINA, settings_for
 from tests.conftest import EXAMPLE, skip_unless_neo4j_wanted
 from tests.neo4j_server import free_port

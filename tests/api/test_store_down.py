@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.http.app import create_app
-from api.http.resources import StoreHolder
-from api.roles import Role
-from graph import MemoryStore, StoreUnavailable
-from graph.records import Edge, Node
-from ingest import ingest_bundle
+from credtrace.api.http.app import create_app
+from credtrace.api.http.resources import StoreHolder
+from credtrace.api.roles import Role
+from credtrace.graph import MemoryStore, StoreUnavailable
+from credtrace.graph.records import Edge, Node
+from credtrace.ingest import ingest_bundle
 from tests.api.conftest import HUAXIN, settings_for
 from tests.conftest import EXAMPLE
 

@@ -13,7 +13,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from api.roles import Role
+from credtrace.api.roles import Role
 from tests.api.conftest import AS_OF, HUAXIN, LINA, PERSON_IDS, XINHUAXIN, Api, token_of
 from tests.test_viz import remote_references
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from api.http.app import route_scopes
-from api.roles import Role, Scope
+from credtrace.api.http.app import route_scopes
+from credtrace.api.roles import Role, Scope
+from credtrace.viz.ui import FILES
 from tests.api.conftest import AS_OF, HUAXIN, LINA, PERSON_IDS, Api
-from viz.ui import FILES
 
 
 def test_the_page_loads_only_its_own_assets(api: Api) -> None:

@@ -7,7 +7,7 @@ import zipfile
 
 import httpx
 
-from api.roles import Role
+from credtrace.api.roles import Role
 from tests.api.conftest import HUAXIN, MEASURE, Api
 from tests.conftest import EXAMPLE
 

@@ -10,22 +10,22 @@ from pathlib import Path
 
 import pytest
 
-from graph.memory import MemoryStore
-from ingest import ingest_bundle
-from queries.accountability import propagate
-from tests.browser.chromium import Browser, Visit, pixel_stats
-from tests.conftest import EXAMPLE
-from tests.test_viz import DAY, EXPECTED, MAIN, PERSONS, SHELL
-from viz.demo import write_demo
-from viz.pages import (
+from credtrace.graph.memory import MemoryStore
+from credtrace.ingest import ingest_bundle
+from credtrace.queries.accountability import propagate
+from credtrace.viz.demo import write_demo
+from credtrace.viz.pages import (
     render_accountability,
     render_ego,
     render_ownership,
     render_path,
     render_picture,
 )
-from viz.picture import Picture
-from viz.report import write_report
+from credtrace.viz.picture import Picture
+from credtrace.viz.report import write_report
+from tests.browser.chromium import Browser, Visit, pixel_stats
+from tests.conftest import EXAMPLE
+from tests.test_viz import DAY, EXPECTED, MAIN, PERSONS, SHELL
 
 Render = Callable[[MemoryStore], str]
 VIEWS: dict[str, Render] = {

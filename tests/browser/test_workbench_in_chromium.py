@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 import uvicorn
 
-from api.http.app import create_app
-from api.roles import Role
-from graph import Store
-from ingest import ingest_bundle
+from credtrace.api.http.app import create_app
+from credtrace.api.roles import Role
+from credtrace.graph import Store
+from credtrace.ingest import ingest_bundle
 from tests.api.conftest import PERSON_IDS, settings_for
 from tests.browser.chromium import Browser, pixel_stats
 from tests.builders import Bundle

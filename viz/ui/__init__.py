@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from viz.pages import VIS_DIR
+from credtrace.viz.pages import VIS_DIR
 
 STATIC = Path(__file__).parent / "static"
 VIS_VERSION = "9.1.2"

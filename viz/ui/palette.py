@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.model import MODEL
-from viz.style import MEASURE_STATUS, node_style
+from credtrace.graph.model import MODEL
+from credtrace.viz.style import MEASURE_STATUS, node_style
 
 #: Highlights of an action's answer, drawn over the relationship's own colour.
 HIGHLIGHTS = {"evidence": {"colour": "#e6007e", "label_zh": "追责证据链"},

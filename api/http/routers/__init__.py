@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from api.http.routers import (
+from credtrace.api.http.routers import (
     audit,
     check,
     enterprises,

@@ -6,11 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.audit import Verification
-from api.http.deps import CallerDep, require
-from api.http.errors import responses
-from api.http.models import AuditPage
-from api.roles import Scope
+from credtrace.api.audit import Verification
+from credtrace.api.http.deps import CallerDep, require
+from credtrace.api.http.errors import responses
+from credtrace.api.http.models import AuditPage
+from credtrace.api.roles import Scope
 
 #: The largest sequence number SQLite stores (a signed 64-bit integer).
 MAX_SEQ = 2**63 - 1

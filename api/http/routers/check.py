@@ -7,14 +7,14 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.http.deps import CallerDep, OpenStore, require
-from api.http.errors import ContentTooLarge, responses
-from api.http.examples import answer_example
-from api.http.models import CheckBatchAnswer, CheckBatchIn
-from api.http.params import AsOf, PartyId, Scenario, iso
-from api.roles import Scope
-from queries.check import CheckAnswer
-from queries.common import InvalidInput
+from credtrace.api.http.deps import CallerDep, OpenStore, require
+from credtrace.api.http.errors import ContentTooLarge, responses
+from credtrace.api.http.examples import answer_example
+from credtrace.api.http.models import CheckBatchAnswer, CheckBatchIn
+from credtrace.api.http.params import AsOf, PartyId, Scenario, iso
+from credtrace.api.roles import Scope
+from credtrace.queries.check import CheckAnswer
+from credtrace.queries.common import InvalidInput
 
 router = APIRouter(prefix="/v1", tags=["check"], dependencies=[require(Scope.CHECK)],
                    responses=responses(401, 403, 422, 429, 503))

@@ -7,15 +7,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.http.deps import CallerDep, ReadStore, require
-from api.http.errors import responses
-from api.http.examples import answer_example
-from api.http.params import AsOf, K, Limit, Uscc, iso
-from api.roles import Scope
-from queries.accountability import AccountableAnswer, accountable
-from queries.alerts import AlertsAnswer, alerts
-from queries.owners import GroupAnswer, OwnersAnswer, group, owners
-from queries.score import ScoreAnswer, score
+from credtrace.api.http.deps import CallerDep, ReadStore, require
+from credtrace.api.http.errors import responses
+from credtrace.api.http.examples import answer_example
+from credtrace.api.http.params import AsOf, K, Limit, Uscc, iso
+from credtrace.api.roles import Scope
+from credtrace.queries.accountability import AccountableAnswer, accountable
+from credtrace.queries.alerts import AlertsAnswer, alerts
+from credtrace.queries.owners import GroupAnswer, OwnersAnswer, group, owners
+from credtrace.queries.score import ScoreAnswer, score
 
 router = APIRouter(prefix="/v1", tags=["analyse"], dependencies=[require(Scope.ANALYSE)],
                    responses=responses(401, 403, 422, 429, 503))

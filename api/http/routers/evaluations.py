@@ -19,14 +19,14 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from api.evaluation_run import STEM, write_rows
-from api.http.deps import CallerDep, require
-from api.http.errors import responses
-from api.http.evaluation_jobs import ID_PATTERN, new_id
-from api.http.models import EvaluationIn, EvaluationJob, EvaluationList
-from api.result_files import FORMATS, read_jsonl
-from api.roles import Scope
-from queries.common import as_of_date
+from credtrace.api.evaluation_run import STEM, write_rows
+from credtrace.api.http.deps import CallerDep, require
+from credtrace.api.http.errors import responses
+from credtrace.api.http.evaluation_jobs import ID_PATTERN, new_id
+from credtrace.api.http.models import EvaluationIn, EvaluationJob, EvaluationList
+from credtrace.api.result_files import FORMATS, read_jsonl
+from credtrace.api.roles import Scope
+from credtrace.queries.common import as_of_date
 
 router = APIRouter(prefix="/v1", tags=["analyse"],
                    responses=responses(401, 403, 404, 422, 429))

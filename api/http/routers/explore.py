@@ -7,16 +7,27 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.http.deps import CallerDep, ReadStore, require
-from api.http.errors import responses
-from api.http.examples import answer_example
-from api.http.params import AsOf, From, Hops, Kinds, Limit, MaxNodes, PartyId, PathHops, To, iso
-from api.http.subjects import by_name_only
-from api.roles import Scope
-from queries.entity import MAX_QUERY, EntityAnswer, SearchAnswer, entity, search
-from queries.network import GraphAnswer, neighbourhood
-from queries.paths import PathsAnswer, paths
-from queries.related import RelatedAnswer, related
+from credtrace.api.http.deps import CallerDep, ReadStore, require
+from credtrace.api.http.errors import responses
+from credtrace.api.http.examples import answer_example
+from credtrace.api.http.params import (
+    AsOf,
+    From,
+    Hops,
+    Kinds,
+    Limit,
+    MaxNodes,
+    PartyId,
+    PathHops,
+    To,
+    iso,
+)
+from credtrace.api.http.subjects import by_name_only
+from credtrace.api.roles import Scope
+from credtrace.queries.entity import MAX_QUERY, EntityAnswer, SearchAnswer, entity, search
+from credtrace.queries.network import GraphAnswer, neighbourhood
+from credtrace.queries.paths import PathsAnswer, paths
+from credtrace.queries.related import RelatedAnswer, related
 
 router = APIRouter(prefix="/v1", tags=["explore"], dependencies=[require(Scope.EXPLORE)],
                    responses=responses(401, 403, 422, 429, 503))

@@ -8,13 +8,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, UploadFile
 
-from api.http.deps import CallerDep, WriteStore, require
-from api.http.errors import responses
-from api.http.models import IngestAnswer
-from api.http.uploads import clear, unpack
-from api.roles import Scope
-from ingest import BundleError, ingest_path
-from queries.common import InvalidInput
+from credtrace.api.http.deps import CallerDep, WriteStore, require
+from credtrace.api.http.errors import responses
+from credtrace.api.http.models import IngestAnswer
+from credtrace.api.http.uploads import clear, unpack
+from credtrace.api.roles import Scope
+from credtrace.ingest import BundleError, ingest_path
+from credtrace.queries.common import InvalidInput
 
 router = APIRouter(prefix="/v1", tags=["ingest"], dependencies=[require(Scope.INGEST)],
                    responses=responses(400, 401, 403, 413, 422, 429, 503))

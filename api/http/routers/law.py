@@ -8,12 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.http.deps import CallerDep, ReadStore, require
-from api.http.errors import responses
-from api.http.examples import answer_example
-from api.http.params import AsOf, Limit, iso
-from api.roles import Scope
-from queries.disclosure import DisclosureAnswer, disclosure
+from credtrace.api.http.deps import CallerDep, ReadStore, require
+from credtrace.api.http.errors import responses
+from credtrace.api.http.examples import answer_example
+from credtrace.api.http.params import AsOf, Limit, iso
+from credtrace.api.roles import Scope
+from credtrace.queries.disclosure import DisclosureAnswer, disclosure
 
 router = APIRouter(prefix="/v1", tags=["analyse"], dependencies=[require(Scope.ANALYSE)],
                    responses=responses(401, 403, 422, 429, 503))

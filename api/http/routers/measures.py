@@ -6,13 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from api.http.deps import CallerDep, WriteStore, require
-from api.http.errors import responses
-from api.http.models import EventAnswer, EventIn
-from api.roles import Scope
-from graph.model import Label
-from ingest.events import record_event
-from queries.common import InvalidInput, require_node
+from credtrace.api.http.deps import CallerDep, WriteStore, require
+from credtrace.api.http.errors import responses
+from credtrace.api.http.models import EventAnswer, EventIn
+from credtrace.api.roles import Scope
+from credtrace.graph.model import Label
+from credtrace.ingest.events import record_event
+from credtrace.queries.common import InvalidInput, require_node
 
 router = APIRouter(prefix="/v1", tags=["record"], dependencies=[require(Scope.RECORD)],
                    responses=responses(401, 403, 422, 429, 503))

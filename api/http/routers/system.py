@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.http.deps import ResourcesDep
-from api.http.errors import responses
-from api.http.models import Health, Ready
+from credtrace.api.http.deps import ResourcesDep
+from credtrace.api.http.errors import responses
+from credtrace.api.http.models import Health, Ready
 
 router = APIRouter(tags=["system"])
 

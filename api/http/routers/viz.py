@@ -14,14 +14,14 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import TypeAdapter
 
-from api.http.deps import CallerDep, ReadStore, require
-from api.http.errors import responses
-from api.http.examples import example
-from api.http.params import AsOf, From, Hops, Kinds, PartyId, PathHops, To, Uscc, iso
-from api.roles import Scope
-from viz.export import MEDIA_TYPES, Format, download
-from viz.pages import render_accountability, render_ego, render_ownership, render_path
-from viz.report import ReportAnswer, render_report, report_data
+from credtrace.api.http.deps import CallerDep, ReadStore, require
+from credtrace.api.http.errors import responses
+from credtrace.api.http.examples import example
+from credtrace.api.http.params import AsOf, From, Hops, Kinds, PartyId, PathHops, To, Uscc, iso
+from credtrace.api.roles import Scope
+from credtrace.viz.export import MEDIA_TYPES, Format, download
+from credtrace.viz.pages import render_accountability, render_ego, render_ownership, render_path
+from credtrace.viz.report import ReportAnswer, render_report, report_data
 
 router = APIRouter(prefix="/v1", tags=["viz"], dependencies=[require(Scope.VIZ)],
                    responses=responses(401, 403, 404, 422, 429, 503))

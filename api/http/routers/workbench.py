@@ -9,15 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from api.http.deps import CallerDep, ReadStore, require
-from api.http.errors import responses
-from api.http.examples import answer_example
-from api.http.params import AsOf, Kinds, PartyId, iso
-from api.roles import Scope
-from queries.common import EntityNotFound
-from queries.expand import DEFAULT_PAGE, ExpandAnswer, expand
-from viz.ui import CSP, asset, page
-from viz.ui.palette import palette
+from credtrace.api.http.deps import CallerDep, ReadStore, require
+from credtrace.api.http.errors import responses
+from credtrace.api.http.examples import answer_example
+from credtrace.api.http.params import AsOf, Kinds, PartyId, iso
+from credtrace.api.roles import Scope
+from credtrace.queries.common import EntityNotFound
+from credtrace.queries.expand import DEFAULT_PAGE, ExpandAnswer, expand
+from credtrace.viz.ui import CSP, asset, page
+from credtrace.viz.ui.palette import palette
 
 router = APIRouter(prefix="/v1", tags=["explore"], dependencies=[require(Scope.EXPLORE)],
                    responses=responses(401, 403, 422, 429, 503))
