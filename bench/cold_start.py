@@ -55,7 +55,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("stores", nargs="+", help="memory:PATH of each store")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--compare", type=Path, help="another source tree's CLI, run too")
+    parser.add_argument("--compare", type=Path,
+                        help="an older source tree's CLI (its bare `api` package, from before "
+                             "the credtrace namespace), run too")
     args = parser.parse_args()
     clis: dict[str, tuple[list[str], dict[str, str] | None]] = {
         "": ([str(Path(sys.executable).with_name("credtrace"))], None)}
