@@ -36,7 +36,7 @@ from credtrace.ingest.bulk import LOCAL_SCRIPT
 from credtrace.ingest.generate import generate_bundle
 from credtrace.ingest.identifiers import make_ric
 
-BASELINE_MERGE = "MERGE (p:Person {uid: $uid}) SET p += $props"
+BASELINE_MERGE = f"MERGE (p:{Label.PERSON} {{uid: $uid}}) SET p += $props"
 
 
 def person_rows(n: int) -> list[EntityRow]:

@@ -102,23 +102,28 @@ class Pools:
     rejoin: list[str]
 
 
+#: The model's names the hand-written statements below use (`.format(**NAMES)`, f-strings).
+NAMES = {"E": Label.ENTERPRISE, "P": Label.PERSON, "M": Label.MEASURE,
+         "HS": Rel.HOLDS_SHARES, "IO": Rel.IMPOSED_ON, "AC": Rel.ACTUAL_CONTROLLER}
+E, P, M, HS, IO = (NAMES[k] for k in ("E", "P", "M", "HS", "IO"))
+
 NEO4J_POOLS = {
-    "enterprises": "MATCH (e:Enterprise) WITH e, rand() AS x ORDER BY x LIMIT $n "
+    "enterprises": f"MATCH (e:{E}) WITH e, rand() AS x ORDER BY x LIMIT $n "
                    "RETURN e.uid AS uid",
-    "persons": "MATCH (p:Person) WITH p, rand() AS x ORDER BY x LIMIT $n RETURN p.uid AS uid",
-    "hub_persons": f"MATCH (p:Person) WITH p, COUNT {{ (p)-[:{_types(ROLE_TYPES)}]->() }} AS c "
+    "persons": f"MATCH (p:{P}) WITH p, rand() AS x ORDER BY x LIMIT $n RETURN p.uid AS uid",
+    "hub_persons": f"MATCH (p:{P}) WITH p, COUNT {{ (p)-[:{_types(ROLE_TYPES)}]->() }} AS c "
                    "ORDER BY c DESC, p.uid LIMIT $n RETURN p.uid AS uid, c",
-    "hub_enterprises": "MATCH (e:Enterprise) WITH e, COUNT { (e)-["
-                       f":{_types((*ROLE_TYPES, Rel.HOLDS_SHARES, Rel.IMPOSED_ON))}]-() }} AS c "
+    "hub_enterprises": f"MATCH (e:{E}) WITH e, COUNT {{ (e)-["
+                       f":{_types((*ROLE_TYPES, HS, IO))}]-() }} AS c "
                        "ORDER BY c DESC, e.uid LIMIT $n RETURN e.uid AS uid, c",
-    "sanctioned": "MATCH (:Measure)-[:IMPOSED_ON]->(e:Enterprise) WITH DISTINCT e "
+    "sanctioned": f"MATCH (:{M})-[:{IO}]->(e:{E}) WITH DISTINCT e "
                   "WITH e, rand() AS x ORDER BY x LIMIT $n RETURN e.uid AS uid",
-    "deep": "MATCH (e:Enterprise)<-[:HOLDS_SHARES]-(:Enterprise)<-[:HOLDS_SHARES]-(:Enterprise) "
+    "deep": f"MATCH (e:{E})<-[:{HS}]-(:{E})<-[:{HS}]-(:{E}) "
             "WITH DISTINCT e WITH e, rand() AS x ORDER BY x LIMIT $n RETURN e.uid AS uid",
     # some holder reaches e along two different first steps: chains split and rejoin
-    "rejoin": "MATCH (x:Enterprise)-[:HOLDS_SHARES*1..3]->(e:Enterprise) WITH DISTINCT x, e "
-              "MATCH (h)-[:HOLDS_SHARES]->(x) "
-              "MATCH (h)-[:HOLDS_SHARES]->(y)-[:HOLDS_SHARES*0..3]->(e) WHERE y <> x "
+    "rejoin": f"MATCH (x:{E})-[:{HS}*1..3]->(e:{E}) WITH DISTINCT x, e "
+              f"MATCH (h)-[:{HS}]->(x) "
+              f"MATCH (h)-[:{HS}]->(y)-[:{HS}*0..3]->(e) WHERE y <> x "
               "WITH DISTINCT e WITH e, rand() AS x ORDER BY x LIMIT $n RETURN e.uid AS uid",
 }
 
@@ -336,7 +341,7 @@ def paths_figures(bench: Bench, pairs: Sequence[tuple[str, str]]) -> list[list[l
 # --- Neo4j against its naive and legacy forms ----------------------------------------------
 
 NAIVE_OWNERSHIP = """
-MATCH p = (h)-[:HOLDS_SHARES*1..{depth}]->(e:Enterprise {{uid: $uid}})
+MATCH p = (h)-[:{HS}*1..{depth}]->(e:{E} {{uid: $uid}})
 WHERE all(n IN nodes(p) WHERE single(m IN nodes(p) WHERE m = n))
   AND all(r IN relationships(p) WHERE coalesce(r.direct, true)
           AND (r.end IS NULL OR r.end > $on) AND (r.start IS NULL OR r.start <= $on))
@@ -398,7 +403,7 @@ def compare_ownership(bench: Bench, rejoin: Sequence[str]) -> None:
     if not rejoin:
         show("effective ownership vs naive all-paths", {"n": 0})
         return
-    naive_text = NAIVE_OWNERSHIP.format(depth=MAX_CHAIN)
+    naive_text = NAIVE_OWNERSHIP.format(depth=MAX_CHAIN, **NAMES)
     walks: dict[str, Callable[[str], dict[str, Ownership]]] = {
         "level_walk": lambda u: effective_ownership(store, u, AS_OF),  # a round trip a level
         "prefetched_walk": partial(prefetched_walk, store)}
@@ -508,7 +513,7 @@ def load_memory(bundle: Path) -> MemoryStore:
 # Where pooled control matters: enterprises with corporate holders (two or more; for the
 # sanctioned ones, one or more: their holders' holders may pool).
 POOLED_POOL = """
-MATCH (e:Enterprise)<-[r:HOLDS_SHARES]-(:Enterprise)
+MATCH (e:{E})<-[r:{HS}]-(:{E})
 WHERE (r.end IS NULL OR r.end > $on) AND (r.start IS NULL OR r.start <= $on)
 WITH e, count(r) AS parents WHERE parents >= $parents {sanctioned}
 WITH e, rand() AS x ORDER BY x LIMIT $n RETURN e.uid AS uid
@@ -516,7 +521,7 @@ WITH e, rand() AS x ORDER BY x LIMIT $n RETURN e.uid AS uid
 #: The naive form of the control question: every path of holdings and declarations into
 #: the enterprise, valid on the date, in one statement; the same rule then decides.
 NAIVE_UPWARD = """
-MATCH p = ()-[:HOLDS_SHARES|ACTUAL_CONTROLLER*1..{depth}]->(e:Enterprise {{uid: $uid}})
+MATCH p = ()-[:{HS}|{AC}*1..{depth}]->(e:{E} {{uid: $uid}})
 WHERE all(r IN relationships(p) WHERE coalesce(r.direct, true)
           AND (r.end IS NULL OR r.end > $on) AND (r.start IS NULL OR r.start <= $on))
 UNWIND relationships(p) AS r
@@ -529,7 +534,7 @@ RETURN type(r) AS type, startNode(r).uid AS source, endNode(r).uid AS target,
 def naive_controllers(store: Neo4jStore, uid: str) -> tuple[float, set[tuple[str, str]]]:
     """Wall time and (controller, status) pairs by the naive all-paths read."""
     started = time.perf_counter()
-    took, rows = timed_statement(store, NAIVE_UPWARD.format(depth=MAX_CHAIN), uid=uid,
+    took, rows = timed_statement(store, NAIVE_UPWARD.format(depth=MAX_CHAIN, **NAMES), uid=uid,
                                  on=AS_OF)
     edges = sorted((Edge(r["type"], r["source"], r["target"], r["props"]["eid"], r["props"])
                     for r in rows), key=lambda e: (e.target, e.source, e.eid))
@@ -546,8 +551,8 @@ def compare_pooled(bench: Bench, n: int) -> None:
     assert isinstance(store, Neo4jStore)
     for label, parents, extra in (
             ("multi-parent", 2, ""),
-            ("corporate-held, sanctioned", 1, "AND EXISTS { (:Measure)-[:IMPOSED_ON]->(e) }")):
-        pool = [r["uid"] for r in store.run(POOLED_POOL.format(sanctioned=extra), n=n,
+            ("corporate-held, sanctioned", 1, f"AND EXISTS {{ (:{M})-[:{IO}]->(e) }}")):
+        pool = [r["uid"] for r in store.run(POOLED_POOL.format(sanctioned=extra, **NAMES), n=n,
                                             on=AS_OF, parents=parents)]
         if not pool:
             show(f"pooled control ({label})", {"n": 0})
@@ -580,7 +585,7 @@ def run_neo4j(args: argparse.Namespace, rng: random.Random) -> None:
     store = open_store(settings.neo4j_uri, settings)
     assert isinstance(store, Neo4jStore)
     print(f"machine: {os.cpu_count()} cores; neo4j: {settings.neo4j_uri}; "
-          f"as of {AS_OF}; {json.dumps(store.run('MATCH (e:Enterprise) RETURN count(e) AS n')[0])}"
+          f"as of {AS_OF}; {json.dumps(store.run(f'MATCH (e:{E}) RETURN count(e) AS n')[0])}"
           " enterprises")
     pools = neo4j_pools(store, max(args.samples, BATCH // 2), args.hubs)
     bench = Bench(store, store.ping, Calls(store))

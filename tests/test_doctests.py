@@ -1,5 +1,6 @@
-"""The examples in the packages' docstrings, run as tests (each module imported under the
-`credtrace.` namespace it installs as, never a second time by its folder's name)."""
+"""The examples in the docstrings of the packages and of the test helpers, run as tests
+(each package module imported under the `credtrace.` namespace it installs as, never a
+second time by its folder's name)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ import credtrace.graph
 import credtrace.ingest
 import credtrace.queries
 import credtrace.viz
+import tests
 
-PACKAGES = (credtrace.graph, credtrace.ingest, credtrace.queries, credtrace.api, credtrace.viz)
+PACKAGES = (credtrace.graph, credtrace.ingest, credtrace.queries, credtrace.api, credtrace.viz,
+            tests)
 
 
 def _modules() -> list[str]:

@@ -8,6 +8,7 @@ builder (`tests/builders.py`) may not.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from credtrace.graph.lifecycle import STATES, STATUSES
@@ -24,20 +25,33 @@ VOCABULARY = ({n.name for n in MODEL.nodes} | set(MODEL.shared_labels)
               | {r.name for r in MODEL.rels})
 
 
+#: A label or type written into Cypher text: `(e:Enterprise`, `[:HOLDS_SHARES|DIRECTOR`.
+IN_CYPHER = re.compile(r"[(\[]\w*:(\w+(?:\|\w+)*)|\|(\w+)(?=[]|*])")
+
+
 def spelled(source: str) -> list[tuple[int, str]]:
-    """(line, name) of each string constant naming a label or type; docstrings skipped.
+    """(line, name) of each string constant naming a label or type, or writing one into
+    Cypher text (f-string parts included); docstrings skipped.
 
     >>> spelled('def f():\\n    "HOLDS_SHARES"\\n    return "HOLDS_SHARES", "Person"')
     [(3, 'HOLDS_SHARES'), (3, 'Person')]
+    >>> spelled('q = f"MATCH (e:Enterprise)<-[:{rel}|IMPOSED_ON]-(x:{label})"')
+    [(1, 'Enterprise'), (1, 'IMPOSED_ON')]
     """
     tree = ast.parse(source)
     docstrings = {id(node.body[0].value) for node in ast.walk(tree)
                   if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef
                                 | ast.AsyncFunctionDef)
                   and node.body and isinstance(node.body[0], ast.Expr)}
-    return sorted((node.lineno, node.value) for node in ast.walk(tree)
-                  if isinstance(node, ast.Constant) and node.value in VOCABULARY
-                  and id(node) not in docstrings)
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Constant) or not isinstance(node.value, str) \
+                or id(node) in docstrings:
+            continue
+        names = {node.value} | {name for match in IN_CYPHER.finditer(node.value)
+                                for name in (match.group(1) or match.group(2)).split("|")}
+        found += [(node.lineno, name) for name in names & VOCABULARY]
+    return sorted(found)
 
 
 def modules() -> list[str]:
