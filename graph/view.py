@@ -36,22 +36,24 @@ from credtrace.graph.timeline import possibly_valid
 class Subgraph:
     """What a plan read: nodes, relationships and where they are complete.
 
-    `covered` holds (node key, relationship type, side) triples whose every relationship,
-    on any date, is in `edges`; `kinds` the node kinds whose every node is in `nodes`;
-    `missing` the starting keys no node has.
+    `covered` holds, per node key, the (relationship type, side) pairs whose every
+    relationship, on any date, is in `edges`; `kinds` the node kinds whose every node is in
+    `nodes`; `missing` the starting keys no node has.
     """
 
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: dict[str, Edge] = field(default_factory=dict)
-    covered: set[tuple[str, str, Side]] = field(default_factory=set)
+    covered: dict[str, set[tuple[str, Side]]] = field(default_factory=dict)
     kinds: set[str] = field(default_factory=set)
     missing: set[str] = field(default_factory=set)
 
     def cover(self, frontier: Iterable[Node], hop: Hop) -> None:
         """Record that `hop` was followed from every node of `frontier`."""
+        pairs = {kind: {(t, s) for types, direction in follow for t in types
+                        for s in SIDES[direction]} for kind, follow in hop.items()}
         for node in frontier:
-            for types, direction in hop.get(node.kind, ()):
-                self.covered.update((node.uid, t, s) for t in types for s in SIDES[direction])
+            if pairs.get(node.kind):
+                self.covered.setdefault(node.uid, set()).update(pairs[node.kind])
 
 
 def gather(store: Reader, uids: Sequence[str], plan: Plan,
@@ -111,8 +113,9 @@ class Prefetched(Reader):
         wanted = list(dict.fromkeys(uids))
         if types is None:
             return self.store.adjacent(wanted, types, direction, on)
-        sides, covered = SIDES[direction], self.sub.covered
-        here = {u for u in wanted if all((u, t, s) in covered for t in types for s in sides)}
+        needed = {(t, s) for t in types for s in SIDES[direction]}
+        covered = self.sub.covered
+        here = {u for u in wanted if u in covered and needed <= covered[u]}
         found: dict[str, Edge] = {}
         for uid in here:
             for edge in self._touching.get(uid, ()):

@@ -37,7 +37,8 @@ def parties(store: Store) -> list[str]:
 
 
 def summary(sub: Subgraph) -> tuple[Any, ...]:
-    return (sorted(sub.nodes), sorted(sub.edges), sorted(sub.covered), sorted(sub.kinds),
+    covered = sorted((uid, *pair) for uid, pairs in sub.covered.items() for pair in pairs)
+    return (sorted(sub.nodes), sorted(sub.edges), covered, sorted(sub.kinds),
             sorted(sub.missing))
 
 
