@@ -130,9 +130,12 @@ UID_PAGE_SIZE = 10_000
 
 
 def uid_page(kind: str) -> str:
-    """The next `$limit` keys of `kind` after `$after`, in the uid index's order."""
-    return (f"MATCH (n:{_label(kind)}) WHERE n.uid > $after "
-            "RETURN n.uid AS uid ORDER BY n.uid LIMIT $limit")
+    """The next `$limit` keys of `kind` after `$after`, read in order from the unique
+    index on `Node.uid` (a range seek; matching `:{kind}` alone scans and sorts every node
+    of the kind for each page: 238 s instead of seconds for 1M enterprises), as one list
+    (a record per key cost more client time than the reading)."""
+    return (f"MATCH (n:{_label(NODE)}) WHERE n.uid > $after AND n:{_label(kind)} "
+            "WITH n.uid AS uid ORDER BY uid LIMIT $limit RETURN collect(uid) AS uids")
 
 
 def edges_of(rel_type: str) -> str:

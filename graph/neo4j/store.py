@@ -178,8 +178,8 @@ class Neo4jStore(Store):
     def uids(self, kind: str) -> Iterator[str]:
         """Pages of `UID_PAGE` keys in index order: a 1M-node sweep never holds the nodes."""
         after = ""
-        while page := [r["uid"] for r in self.read(cypher.uid_page(kind), after=after,
-                                                    limit=cypher.UID_PAGE_SIZE)]:
+        while page := self.read(cypher.uid_page(kind), after=after,
+                                limit=cypher.UID_PAGE_SIZE)[0]["uids"]:
             yield from page
             after = page[-1]
 
