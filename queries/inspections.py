@@ -30,7 +30,7 @@ import heapq
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -133,9 +133,24 @@ def _is_related(store: Reader, inspector: Inspector, uscc: str, near: set[str],
     return bool(store.shortest_paths(inspector.person, uscc, types, plan.as_of, plan.hops, 1))
 
 
-def _order(seed: str, uscc: str) -> Callable[[Inspector], str]:
-    """The inspectors' order for one enterprise: by SHA-256(seed ‖ USCC ‖ inspector id)."""
-    return lambda inspector: _sha(seed, uscc, inspector.id)
+def _ordered(seed: str, uscc: str, inspectors: list[Inspector],
+             ids: list[bytes]) -> list[Inspector]:
+    """The inspectors in the order of SHA-256(seed ‖ USCC ‖ inspector id) for one
+    enterprise (`ids`: their ids encoded). The common prefix is hashed once and each id
+    added to a copy; raw digests sort as their hex forms do.
+
+    >>> people = [Inspector(f"I{n}", "", None) for n in range(5)]
+    >>> mine = _ordered("s", "X", people, [p.id.encode() for p in people])
+    >>> mine == sorted(people, key=lambda i: _sha("s", "X", i.id))
+    True
+    """
+    prefix = hashlib.sha256(f"{seed}\x1f{uscc}\x1f".encode())
+    digests = []
+    for ident in ids:
+        one = prefix.copy()
+        one.update(ident)
+        digests.append(one.digest())
+    return [inspectors[i] for i in sorted(range(len(ids)), key=digests.__getitem__)]
 
 
 def draw(store: Reader, plan: Plan, grades: Iterable[Mapping[str, Any]],
@@ -156,12 +171,13 @@ def draw(store: Reader, plan: Plan, grades: Iterable[Mapping[str, Any]],
         if grade in lots:
             lots[grade].append((_sha(seed, row["uscc"]), row["uscc"], row["name"]))
     near = _related(store, inspectors, plan, limits)
+    ids = [i.id.encode() for i in inspectors]
     sample = []
     for grade in sorted(lots):
         # rounded first: 0.1 × 30 is 3.0000000000000004 in floating point, and draws 3
         quota = math.ceil(round(plan.rates[grade] * population[grade], 9))
         for lot, uscc, name in heapq.nsmallest(quota, lots[grade]):
-            order = sorted(inspectors, key=_order(seed, uscc))
+            order = _ordered(seed, uscc, inspectors, ids)
             chosen: list[dict[str, str]] = []
             excluded: list[dict[str, str]] = []
             for inspector in order:
