@@ -59,6 +59,7 @@ from credtrace.queries.ownership import (
     controllers_of_each,
     read_upward,
     share_bounds,
+    upward_plan,
 )
 
 ROLE_NAMES = {rel_type: role for role, rel_type in MODEL.roles.items()}
@@ -71,6 +72,10 @@ _PARTY: Sequence[tuple[Sequence[str], Direction]] = (  # what `Checker.person_ed
     ((Rel.IMPOSED_ON, *ROLE_TYPES, Rel.HOLDS_SHARES), "both"),)
 _LATER: Hop = {Label.ENTERPRISE: (((Rel.IMPOSED_ON,), "in"), (CONTROL_TYPES, "out")),
                Label.MEASURE: (((Rel.EVENT_OF,), "in"),)}
+
+
+#: What `Checker.controlled` reads below the enterprises a person holds or controls.
+DOWNWARD_PLAN: Plan = ({Label.ENTERPRISE: ((CONTROL_TYPES, "out"),)},) * MAX_CHAIN
 
 
 def read_plan(with_risk: bool) -> Plan:
@@ -149,6 +154,8 @@ class Checker:
         frontier: dict[str, set[str]] = defaultdict(set)
         for source, target in _control_steps(e for e in edges if e.source in reach):
             frontier[target].add(source)
+        if frontier:  # the levels below, read at once where reads are remote
+            self.store = self.store.prefetch(sorted(frontier), DOWNWARD_PLAN)
         for _ in range(MAX_CHAIN):
             fresh: dict[str, set[str]] = defaultdict(set)
             for uscc, holders in frontier.items():
@@ -352,7 +359,7 @@ def owners_and_controllers(store: Reader, enterprises: Sequence[str],
                            day: str) -> dict[str, dict[str, list[str]]]:
     """Persons who hold shares in, or may control, each enterprise on `day` (R2: their
     measures are a risk signal for it whether or not they hold a role there)."""
-    up = read_upward(store, enterprises, day)
+    up = read_upward(store.prefetch(enterprises, upward_plan(())), enterprises, day)
     result: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     wanted = set(enterprises)
     for edge in up.edges:
