@@ -131,9 +131,33 @@ class Prefetched(Reader):
                            key=lambda n: n.uid))
 
     def prefetch(self, uids: Sequence[str], plan: Plan, kinds: Sequence[str] = ()) -> Reader:
-        """More read at once, on top of this view (which answers what the new read lacks)."""
+        """More read at once, on top of this view (which answers what the new read lacks);
+        this view itself when it already holds all that `plan` reads."""
+        if self._holds(uids, plan, kinds):
+            return self
         more = self.store.prefetch(uids, plan, kinds)
         return Prefetched(self, more.sub) if isinstance(more, Prefetched) else self
+
+    def _holds(self, uids: Sequence[str], plan: Plan, kinds: Sequence[str]) -> bool:
+        """Whether reading `plan` from `uids` (`gather`) would read nothing new."""
+        sub = self.sub
+        if not sub.kinds.issuperset(kinds) or not all(u in sub.nodes or u in sub.missing
+                                                      for u in uids):
+            return False
+        frontier = {u for u in uids if u in sub.nodes}
+        for hop in plan:
+            reached: set[str] = set()
+            for uid in frontier:
+                for types, direction in hop.get(sub.nodes[uid].kind, ()):
+                    if not all((uid, t, s) in sub.covered for t in types
+                               for s in SIDES[direction]):
+                        return False
+                    reached.update(e.other(uid) for e in self._touching.get(uid, ())
+                                   if e.type in types and _follows(e, uid, direction))
+            if not reached <= sub.nodes.keys():
+                return False
+            frontier = reached
+        return True
 
     # --- everything else is the store's ------------------------------------------
     def edges(self, rel_type: str) -> Iterator[Edge]:

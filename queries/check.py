@@ -31,7 +31,7 @@ from typing_extensions import TypedDict
 
 from credtrace.graph.limits import DEFAULT_LIMITS, Limits
 from credtrace.graph.model import MODEL, PARTIES, ROLE_TYPES, Label, Rel
-from credtrace.graph.reads import Direction, Hop, Plan
+from credtrace.graph.reads import Follow, Hop, Plan
 from credtrace.graph.records import Edge, Node
 from credtrace.graph.store import Reader
 from credtrace.graph.timeline import possibly_valid
@@ -67,7 +67,7 @@ MAX_CONTROLLED = 5000
 
 Derived = tuple[Node, Node, Reached]  # (enterprise, source measure, reached_by entry)
 
-_PARTY: Sequence[tuple[Sequence[str], Direction]] = (  # what `Checker.person_edges` reads
+_PARTY: Follow = (  # what `Checker.person_edges` reads
     ((Rel.IMPOSED_ON, *ROLE_TYPES, Rel.HOLDS_SHARES), "both"),)
 _LATER: Hop = {Label.ENTERPRISE: (((Rel.IMPOSED_ON,), "in"), (CONTROL_TYPES, "out")),
                Label.MEASURE: (((Rel.EVENT_OF,), "in"),)}
@@ -125,12 +125,14 @@ class Checker:
         """The catalogue version that applies to `measure` (by its decision date)."""
         return kind_of(self.kinds, measure)
 
-    def reached(self, enterprise: Node, measure: Node,
-                kind: MeasureKind) -> Reach:
-        """`queries.accountability.reached_by`, once per enterprise measure."""
+    def reached(self, enterprise: Node, measure: Node, kind: MeasureKind,
+                store: Reader | None = None) -> Reach:
+        """`queries.accountability.reached_by`, once per enterprise measure (read through
+        `store`, e.g. a prefetched view, when given)."""
         key = (enterprise.uid, measure.uid)
         if key not in self._reached:
-            self._reached[key] = reached_by(self.store, enterprise, measure, kind, self.day,
+            self._reached[key] = reached_by(store or self.store, enterprise, measure, kind,
+                                            self.day,
                                             events=self.events([measure.uid])[measure.uid])
         return self._reached[key]
 
@@ -197,13 +199,13 @@ class Checker:
                 who |= controllers[enterprise.uid]
             if who:
                 wanted.append((enterprise, measure, kind, who))
-        if wanted:  # what `reached_by` reads of these enterprises, at once
-            self.store = self.store.prefetch(sorted({e.uid for e, _, _, _ in wanted}),
-                                             REACHED_PLAN)
+        unknown = sorted({e.uid for e, m, _, _ in wanted if (e.uid, m.uid) not in self._reached})
+        # what `reached_by` reads of these enterprises, at once
+        view = self.store.prefetch(unknown, REACHED_PLAN) if unknown else self.store
         self.events(m.uid for _, m, _, _ in wanted)
         result: dict[str, list[Derived]] = {p: [] for p in persons}
         for enterprise, measure, kind, who in wanted:
-            answer = self.reached(enterprise, measure, kind)
+            answer = self.reached(enterprise, measure, kind, view)
             for entry in answer["reached"] + answer["uncertain"]:
                 if entry["person"] in who:
                     result[entry["person"]].append((enterprise, measure, entry))

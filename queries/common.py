@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from typing_extensions import TypedDict
 
@@ -17,6 +17,29 @@ from credtrace.graph.model import PROVENANCE, Label, Rel
 from credtrace.graph.personal import mask_id
 from credtrace.graph.records import Edge, Node
 from credtrace.graph.store import Reader
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Kept(dict[K, V]):
+    """A dict of at most `size` entries, the oldest let go first: what a long run keeps
+    for reuse without growing with the run.
+
+    >>> kept: Kept[str, int] = Kept(2)
+    >>> kept["a"], kept["b"], kept["c"] = 1, 2, 3
+    >>> sorted(kept)
+    ['b', 'c']
+    """
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def __setitem__(self, key: K, value: V) -> None:
+        if key not in self and len(self) >= self.size:
+            del self[next(iter(self))]
+        super().__setitem__(key, value)
 
 
 class QueryError(ValueError):

@@ -29,17 +29,23 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from credtrace.graph.model import Label
 from credtrace.graph.store import Reader
-from credtrace.queries.common import as_of_date
-from credtrace.queries.score import ScoreAnswer, score
+from credtrace.queries.common import Kept, as_of_date, catalogue
+from credtrace.queries.owners import ControlLink
+from credtrace.queries.score import SCORE_PLAN, ScoreAnswer, Scorer
 
 #: Contributions named as the main ones of a row.
 MAIN = 3
 #: Contribution changes named as the reasons of a grade change.
 REASONS = 5
+#: Enterprises scored with one `Scorer` (their reads shared, then let go).
+CHUNK = 1000
+#: Enterprises whose solved control a run keeps (each is asked about by ~3 scores).
+SOLVED = 200_000
 #: Grades best first: a move to the left is "up".
 ORDER = "ABCD"
 
@@ -126,14 +132,15 @@ class Evaluation:
         """Each enterprise's row with its `change`, in key order."""
         prior = iter(self.previous or ())
         waiting = next(prior, None)
-        for uscc in self.keys if self.keys is not None else self.store.uids(Label.ENTERPRISE):
+        keys = self.keys if self.keys is not None else self.store.uids(Label.ENTERPRISE)
+        for uscc, answer in self._answers(keys):
             while waiting is not None and waiting["uscc"] < uscc:
                 self.gone.append(waiting["uscc"])
                 waiting = next(prior, None)
             previous = None
             if waiting is not None and waiting["uscc"] == uscc:
                 previous, waiting = waiting, next(prior, None)
-            row = evaluated(score(self.store, uscc, as_of=self.day))
+            row = evaluated(answer)
             self._hash.update(canonical({k: row[k] for k in
                                          ("uscc", "name", "score", "grade", "contributions")}))
             row["change"] = change(previous, row)
@@ -146,6 +153,16 @@ class Evaluation:
         while waiting is not None:
             self.gone.append(waiting["uscc"])
             waiting = next(prior, None)
+
+    def _answers(self, keys: Iterable[str]) -> Iterator[tuple[str, ScoreAnswer]]:
+        """Each key's score answer, a chunk of `CHUNK` keys at a time: the chunk's reads at
+        once (`SCORE_PLAN`) and one `Scorer` sharing what the chunk's answers work out."""
+        kinds, remaining = catalogue(self.store), iter(keys)
+        solved: Kept[str, list[ControlLink]] = Kept(SOLVED)
+        while chunk := list(islice(remaining, CHUNK)):
+            scorer = Scorer(self.store.prefetch(chunk, SCORE_PLAN), self.day, kinds, solved)
+            for uscc in chunk:
+                yield uscc, scorer.score(uscc)
 
     def summary(self) -> dict[str, Any]:
         """The run's record: date, counts by grade and by change, content hash."""

@@ -53,6 +53,7 @@ from credtrace.queries.ownership import (
     CONTROL_TYPES,
     MAX_CHAIN,
     STATE_BODY,
+    Above,
     ControllerAnswer,
     Ownership,
     actual_controller,
@@ -62,7 +63,6 @@ from credtrace.queries.ownership import (
     effective_ownership,
     holdings_into,
     immediate_controllers,
-    read_upward,
     share_bounds,
     shareholding_step,
     upward_plan,
@@ -247,32 +247,63 @@ class ControlLink:
                 "basis": self.basis, "share": self.share, "evidence": evidence}
 
 
-def control_links(store: Reader, uids: Sequence[str], on: str,
-                  edges: list[Edge] | None = None) -> list[ControlLink]:
-    """Certain control relations touching `uids` on `on`, in both directions, under the
-    one control rule (pooled votes, declared controllers): who controls each of `uids`
-    and which enterprises each controls, immediate links only (not through another
-    controller). `edges` may pass the holdings and declared-controller relationships of
-    `uids` (both directions, possibly valid on `on`) when the caller already read them.
-    """
-    members = set(uids)
-    if edges is None:
-        edges = store.adjacent(uids, CONTROL_TYPES, "both", on)
-    held = {e.target for e in edges if e.type in CONTROL_TYPES and e.source in members
-            and e.props.get("direct") is not False}
-    targets = sorted(members | held)
-    solution = solve(control_graph(read_upward(store, targets, on), on))
-    links: dict[tuple[str, str, str], ControlLink] = {}
-    for target in targets:
+class ControlLinks:
+    """Certain control relations on one date, under the one control rule (pooled votes,
+    declared controllers). Who controls an enterprise depends only on what lies above it,
+    so each enterprise is solved once, on what `read_upward` of it alone reads, and kept:
+    the reads are shared (`Above`) and later questions reuse the answers."""
+
+    def __init__(self, store: Reader, on: str,
+                 solved: dict[str, list[ControlLink]] | None = None) -> None:
+        self.store, self.on = store, on
+        self.above = Above(store, on)
+        #: immediate links into each enterprise solved (`solved`: kept by the caller for
+        #: later questions on the same date)
+        self._into = {} if solved is None else solved
+
+    def touching(self, uids: Sequence[str], edges: list[Edge] | None = None
+                 ) -> list[ControlLink]:
+        """Who controls each of `uids` and which enterprises each controls, immediate
+        links only (not through another controller). `edges` may pass the holdings and
+        declared-controller relationships of `uids` (both directions, possibly valid on
+        the date) when the caller already read them."""
+        members = set(uids)
+        if edges is None:
+            edges = self.store.adjacent(uids, CONTROL_TYPES, "both", self.on)
+        held = {e.target for e in edges if e.type in CONTROL_TYPES and e.source in members
+                and e.props.get("direct") is not False}
+        targets = sorted(members | held)
+        into = {t: self._into.get(t) for t in targets}
+        self.above.read([t for t, known in into.items() if known is None])
+        for target, known in into.items():
+            if known is None:
+                into[target] = self._into[target] = self._immediate(target)
+        links = {(k.controller, k.controlled, k.basis): k for t, known in into.items()
+                 for k in known or () if t in members or k.controller in members}
+        return [links[k] for k in sorted(links)]
+
+    def _immediate(self, target: str) -> list[ControlLink]:
+        """Every immediate certain controller of `target`, with the basis and evidence."""
+        up = self.above.upward([target])
+        if not up.edges:
+            return []
+        solution = solve(control_graph(up, self.on))
+        links = []
         for x in immediate_controllers(solution, target):
             edge = control_edge(solution, x, target)
-            if edge is None or not (target in members or x in members):
+            if edge is None:
                 continue
             w = solution.weigh(x, target)
             basis = "declared" if edge.type == Rel.ACTUAL_CONTROLLER else w.rule
-            links[x, target, basis] = ControlLink(
-                x, target, basis, None if basis == "declared" else round(w.low, 4), edge)
-    return [links[k] for k in sorted(links)]
+            links.append(ControlLink(x, target, basis,
+                                     None if basis == "declared" else round(w.low, 4), edge))
+        return links
+
+
+def control_links(store: Reader, uids: Sequence[str], on: str,
+                  edges: list[Edge] | None = None) -> list[ControlLink]:
+    """`ControlLinks.touching` for one question."""
+    return ControlLinks(store, on).touching(uids, edges)
 
 
 Relation = Literal["self", "parent", "subsidiary", "affiliate"]
@@ -312,12 +343,13 @@ def group(store: Reader, uscc: str, *, as_of: str | None = None) -> GroupAnswer:
     members: dict[str, Membership] = {start.uid: {"depth": 0, "relation": "self"}}
     links: dict[tuple[str, str, str], ControlLink] = {}
     frontier, truncated = [start.uid], False
+    control = ControlLinks(store, day)
     for depth in range(1, MAX_GROUP_DEPTH + 1):
         expand = [u for u in frontier
                   if u == start.uid or nodes[u].props.get("kind") != STATE_BODY]
         if not expand:
             break
-        found = control_links(store, expand, day)
+        found = control.touching(expand)
         unseen = {x for k in found for x in (k.controller, k.controlled)} - set(nodes)
         nodes |= store.get_nodes(unseen) if unseen else {}
         frontier = []

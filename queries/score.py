@@ -38,12 +38,15 @@ from typing import Any, NotRequired
 from typing_extensions import TypedDict
 
 from credtrace.graph.model import EXECUTIVE_ROLES, ROLE_TYPES, Label, Rel
+from credtrace.graph.reads import Follow, Hop, Plan
 from credtrace.graph.records import Node
 from credtrace.graph.store import Reader
 from credtrace.graph.timeline import possibly_valid
 from credtrace.queries.check import ROLE_NAMES, Checker, answer_for, imposed_measures
-from credtrace.queries.common import Party, as_of_date, party, require_node
-from credtrace.queries.owners import control_links
+from credtrace.queries.common import MeasureKind, Party, as_of_date, party, require_node
+from credtrace.queries.data_quality import CHECKED
+from credtrace.queries.owners import ControlLink, ControlLinks
+from credtrace.queries.ownership import CONTROL_TYPES, MAX_CHAIN
 
 START = 100.0
 #: Own measure: points per unit of catalogue severity (severity 3 → 30 points when new).
@@ -79,6 +82,24 @@ SUPERVISION = {
 }
 
 Path = list[dict[str, Any]]
+
+_NEAR = (*ROLE_TYPES, Rel.HOLDS_SHARES)
+_IMPOSED: Follow = (((Rel.IMPOSED_ON,), "in"),)
+_AROUND: Hop = {Label.MEASURE: (((Rel.EVENT_OF,), "in"),),
+                Label.PERSON: (((Rel.IMPOSED_ON, *_NEAR), "both"),),
+                Label.ENTERPRISE: (*_IMPOSED, (_NEAR, "both"))}
+_ABOVE: Hop = {**_AROUND, Label.PERSON: ((CONTROL_TYPES, "in"),),
+               Label.ENTERPRISE: (*_IMPOSED, ((*CONTROL_TYPES, *CHECKED), "in"))}
+#: What scoring an enterprise reads, hop by hop from it (`Reader.prefetch`): the parties
+#: within two hops with their measures and events; the roles and holdings of the persons
+#: among them; the measures on, roles in and holders of the enterprises so reached (R1
+#: derivations, `REACHED_PLAN`), with the first step of control down from them; then what
+#: lies above every enterprise reached, to `MAX_CHAIN` levels.
+SCORE_PLAN: Plan = (
+    {Label.ENTERPRISE: _AROUND[Label.ENTERPRISE]}, _AROUND,
+    {**_AROUND, Label.ENTERPRISE: (((Rel.IMPOSED_ON, *_NEAR), "in"),)},
+    {**_ABOVE, Label.ENTERPRISE: (((Rel.IMPOSED_ON, *_NEAR), "in"), (CONTROL_TYPES, "out"))},
+    *[_ABOVE] * (MAX_CHAIN - 1))
 
 
 def _years(start: str, day: str) -> float:
@@ -133,7 +154,8 @@ def _own(checker: Checker, measures: list[Node]) -> list[Contribution]:
     return result
 
 
-def neighbourhood(checker: Checker, uscc: str) -> dict[str, tuple[float, Path]]:
+def neighbourhood(checker: Checker, control: ControlLinks,
+                  uscc: str) -> dict[str, tuple[float, Path]]:
     """Parties within two hops of `uscc` on the as-of date, each with the weight of its
     strongest path and the path (links: roles held, control of or by the enterprise)."""
     best: dict[str, tuple[float, Path]] = {uscc: (1.0, [])}
@@ -146,9 +168,8 @@ def neighbourhood(checker: Checker, uscc: str) -> dict[str, tuple[float, Path]]:
                  else (e.source, e.target, ROLE_NAMES[e.type])
                  for e in edges if e.type in ROLE_TYPES and e.type != Rel.ACTUAL_CONTROLLER
                  and possibly_valid(e.start, e.end, checker.day)]
-        for link in control_links(checker.store, frontier, checker.day,
-                                  [e for e in edges if e.type != Rel.HOLDS_SHARES
-                                   or e.source in members or e.target in members]):
+        for link in control.touching(frontier, [e for e in edges if e.type != Rel.HOLDS_SHARES
+                                                or e.source in members or e.target in members]):
             if link.controlled in members:
                 links.append((link.controlled, link.controller, "controlled_by"))
             if link.controller in members:
@@ -167,9 +188,10 @@ def neighbourhood(checker: Checker, uscc: str) -> dict[str, tuple[float, Path]]:
     return best
 
 
-def _exposure(checker: Checker, uscc: str, own_ids: set[str]) -> list[Contribution]:
+def _exposure(checker: Checker, control: ControlLinks, uscc: str,
+              own_ids: set[str]) -> list[Contribution]:
     """One contribution per measure in force on a neighbour, on its strongest path."""
-    near = neighbourhood(checker, uscc)
+    near = neighbourhood(checker, control, uscc)
     nodes = checker.nodes([uscc, *near])
     enterprises = [u for u in sorted(near) if nodes[u].kind == Label.ENTERPRISE]
     persons = [u for u in sorted(near) if nodes[u].kind == Label.PERSON]
@@ -276,6 +298,47 @@ class ScoreAnswer(TypedDict):
     limits: list[str]
 
 
+class Scorer:
+    """Scores on one date that share their reads and what they work out: the catalogue,
+    nodes, events and R1 derivations (`Checker`) and each enterprise's solved control
+    (`ControlLinks`; `solved` may keep it beyond this scorer). An evaluation run scores a
+    chunk of enterprises with one."""
+
+    def __init__(self, store: Reader, day: str, kinds: dict[str, MeasureKind] | None = None,
+                 solved: dict[str, list[ControlLink]] | None = None) -> None:
+        self.store, self.day = store, day
+        self.checker = Checker(store, day, kinds)
+        self.control = ControlLinks(store, day, solved)
+
+    def score(self, uscc: str) -> ScoreAnswer:
+        """The answer of `score` for `uscc`."""
+        enterprise = require_node(self.store, uscc, Label.ENTERPRISE)
+        checker = self.checker
+        checker.limits = []  # this answer's notes (none comes from what is kept)
+        own_edges = self.store.adjacent([enterprise.uid], [Rel.IMPOSED_ON], "in")
+        own_ids = {e.source for e in own_edges}
+        own_nodes = checker.nodes(sorted(own_ids))
+        checker.events(own_nodes)
+        own = sorted(_own(checker, list(own_nodes.values())),
+                     key=lambda c: (-c["points"], c["source"]))
+        exposure = sorted(_exposure(checker, self.control, enterprise.uid, own_ids),
+                          key=lambda c: (-c["points"], c["source"]))
+        contributions = own + exposure
+        _bound(contributions, exposure, EXPOSURE_CAP, "exposure_cap",
+               "network exposure {:g} capped at {:g}")
+        _bound(contributions, contributions, START, "floor",
+               "deductions {:g} exceed {:g}; the score stops at 0")
+        value = round(START - sum(c["points"] for c in contributions), 2)
+        cap = _cap(checker, list(own_nodes.values()), value)
+        if cap is not None:
+            contributions.append(cap)
+            value = round(value - cap["points"], 2)
+        grade = grade_of(value)
+        return {"enterprise": party(enterprise), "as_of": self.day, "score": value,
+                "grade": grade, "supervision": SUPERVISION[grade],
+                "contributions": contributions, "limits": checker.limits}
+
+
 def score(store: Reader, uscc: str, *, as_of: str | None = None) -> ScoreAnswer:
     """The enterprise's score, grade, supervision intensity and the contributions.
 
@@ -284,28 +347,4 @@ def score(store: Reader, uscc: str, *, as_of: str | None = None) -> ScoreAnswer:
     Traceback (most recent call last):
     credtrace.queries.common.EntityNotFound: no enterprise with key 'X'
     """
-    day = as_of_date(as_of)
-    enterprise = require_node(store, uscc, Label.ENTERPRISE)
-    checker = Checker(store, day)
-    own_edges = store.adjacent([enterprise.uid], [Rel.IMPOSED_ON], "in")
-    own_ids = {e.source for e in own_edges}
-    own_nodes = checker.nodes(sorted(own_ids))
-    checker.events(own_nodes)
-    own = sorted(_own(checker, list(own_nodes.values())),
-                 key=lambda c: (-c["points"], c["source"]))
-    exposure = sorted(_exposure(checker, enterprise.uid, own_ids),
-                      key=lambda c: (-c["points"], c["source"]))
-    contributions = own + exposure
-    _bound(contributions, exposure, EXPOSURE_CAP, "exposure_cap",
-           "network exposure {:g} capped at {:g}")
-    _bound(contributions, contributions, START, "floor",
-           "deductions {:g} exceed {:g}; the score stops at 0")
-    value = round(START - sum(c["points"] for c in contributions), 2)
-    cap = _cap(checker, list(own_nodes.values()), value)
-    if cap is not None:
-        contributions.append(cap)
-        value = round(value - cap["points"], 2)
-    grade = grade_of(value)
-    return {"enterprise": party(enterprise), "as_of": day, "score": value, "grade": grade,
-            "supervision": SUPERVISION[grade], "contributions": contributions,
-            "limits": checker.limits}
+    return Scorer(store, as_of_date(as_of)).score(uscc)
