@@ -34,18 +34,18 @@ from typing import Any
 
 from credtrace.graph.model import Label
 from credtrace.graph.store import Reader
-from credtrace.queries.common import Kept, as_of_date, catalogue
-from credtrace.queries.owners import ControlLink
-from credtrace.queries.score import SCORE_PLAN, ScoreAnswer, Scorer
+from credtrace.queries.common import as_of_date, catalogue
+from credtrace.queries.score import ScoreAnswer, Scorer
 
 #: Contributions named as the main ones of a row.
 MAIN = 3
 #: Contribution changes named as the reasons of a grade change.
 REASONS = 5
-#: Enterprises scored with one `Scorer` (their reads shared, then let go).
+#: Enterprises whose neighbourhoods are read at once (one statement on Neo4j).
 CHUNK = 1000
-#: Enterprises whose solved control a run keeps (each is asked about by ~3 scores).
-SOLVED = 200_000
+#: Most entries a run keeps of each thing it works out (nodes, events, solved control, R1
+#: derivations, control walks): enough for every enterprise of 100k, bounded beyond.
+KEEP = 200_000
 #: Grades best first: a move to the left is "up".
 ORDER = "ABCD"
 
@@ -155,14 +155,12 @@ class Evaluation:
             waiting = next(prior, None)
 
     def _answers(self, keys: Iterable[str]) -> Iterator[tuple[str, ScoreAnswer]]:
-        """Each key's score answer, a chunk of `CHUNK` keys at a time: the chunk's reads at
-        once (`SCORE_PLAN`) and one `Scorer` sharing what the chunk's answers work out."""
-        kinds, remaining = catalogue(self.store), iter(keys)
-        solved: Kept[str, list[ControlLink]] = Kept(SOLVED)
+        """Each key's score answer: one `Scorer` for the run, keeping up to `KEEP` of each
+        thing it works out, reading `CHUNK` keys' neighbourhoods at a time."""
+        scorer = Scorer(self.store, self.day, catalogue(self.store), KEEP)
+        remaining = iter(keys)
         while chunk := list(islice(remaining, CHUNK)):
-            scorer = Scorer(self.store.prefetch(chunk, SCORE_PLAN), self.day, kinds, solved)
-            for uscc in chunk:
-                yield uscc, scorer.score(uscc)
+            yield from zip(chunk, scorer.scores(chunk), strict=True)
 
     def summary(self) -> dict[str, Any]:
         """The run's record: date, counts by grade and by change, content hash."""

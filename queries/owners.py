@@ -39,6 +39,7 @@ from credtrace.queries.accountability import role_step
 from credtrace.queries.common import (
     Bounds,
     Json,
+    Kept,
     Party,
     as_of_date,
     interval,
@@ -56,6 +57,7 @@ from credtrace.queries.ownership import (
     Above,
     ControllerAnswer,
     Ownership,
+    Upward,
     actual_controller,
     control_edge,
     control_graph,
@@ -250,16 +252,12 @@ class ControlLink:
 class ControlLinks:
     """Certain control relations on one date, under the one control rule (pooled votes,
     declared controllers). Who controls an enterprise depends only on what lies above it,
-    so each enterprise is solved once, on what `read_upward` of it alone reads, and kept:
-    the reads are shared (`Above`) and later questions reuse the answers."""
+    so each enterprise is solved on what `read_upward` of it alone reads (the reads of a
+    question shared: `Above`), and kept for later questions (at most `keep`; None: all)."""
 
-    def __init__(self, store: Reader, on: str,
-                 solved: dict[str, list[ControlLink]] | None = None) -> None:
+    def __init__(self, store: Reader, on: str, keep: int | None = None) -> None:
         self.store, self.on = store, on
-        self.above = Above(store, on)
-        #: immediate links into each enterprise solved (`solved`: kept by the caller for
-        #: later questions on the same date)
-        self._into = {} if solved is None else solved
+        self._into: Kept[str, list[ControlLink]] = Kept(keep)
 
     def touching(self, uids: Sequence[str], edges: list[Edge] | None = None
                  ) -> list[ControlLink]:
@@ -272,19 +270,20 @@ class ControlLinks:
             edges = self.store.adjacent(uids, CONTROL_TYPES, "both", self.on)
         held = {e.target for e in edges if e.type in CONTROL_TYPES and e.source in members
                 and e.props.get("direct") is not False}
-        targets = sorted(members | held)
-        into = {t: self._into.get(t) for t in targets}
-        self.above.read([t for t, known in into.items() if known is None])
-        for target, known in into.items():
-            if known is None:
-                into[target] = self._into[target] = self._immediate(target)
+        into = self._into.fetch(sorted(members | held), self._solve)
         links = {(k.controller, k.controlled, k.basis): k for t, known in into.items()
-                 for k in known or () if t in members or k.controller in members}
+                 for k in known if t in members or k.controller in members}
         return [links[k] for k in sorted(links)]
 
-    def _immediate(self, target: str) -> list[ControlLink]:
-        """Every immediate certain controller of `target`, with the basis and evidence."""
-        up = self.above.upward([target])
+    def _solve(self, targets: list[str]) -> dict[str, list[ControlLink]]:
+        """The immediate links into each of `targets`, what lies above them read at once."""
+        above = Above(self.store, self.on)
+        above.read(targets)
+        return {t: self._immediate(above.upward([t]), t) for t in targets}
+
+    def _immediate(self, up: Upward, target: str) -> list[ControlLink]:
+        """Every immediate certain controller of `target` (what lies above it: `up`), with
+        the basis and evidence."""
         if not up.edges:
             return []
         solution = solve(control_graph(up, self.on))

@@ -32,6 +32,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any, NotRequired
 
@@ -45,7 +46,7 @@ from credtrace.graph.timeline import possibly_valid
 from credtrace.queries.check import ROLE_NAMES, Checker, answer_for, imposed_measures
 from credtrace.queries.common import MeasureKind, Party, as_of_date, party, require_node
 from credtrace.queries.data_quality import CHECKED
-from credtrace.queries.owners import ControlLink, ControlLinks
+from credtrace.queries.owners import ControlLinks
 from credtrace.queries.ownership import CONTROL_TYPES, MAX_CHAIN
 
 START = 100.0
@@ -301,21 +302,27 @@ class ScoreAnswer(TypedDict):
 class Scorer:
     """Scores on one date that share their reads and what they work out: the catalogue,
     nodes, events and R1 derivations (`Checker`) and each enterprise's solved control
-    (`ControlLinks`; `solved` may keep it beyond this scorer). An evaluation run scores a
-    chunk of enterprises with one."""
+    (`ControlLinks`), at most `keep` of each kind (None: all)."""
 
     def __init__(self, store: Reader, day: str, kinds: dict[str, MeasureKind] | None = None,
-                 solved: dict[str, list[ControlLink]] | None = None) -> None:
+                 keep: int | None = None) -> None:
         self.store, self.day = store, day
-        self.checker = Checker(store, day, kinds)
-        self.control = ControlLinks(store, day, solved)
+        self.checker = Checker(store, day, kinds, keep)
+        self.control = ControlLinks(store, day, keep)
+
+    def scores(self, usccs: Sequence[str]) -> Iterator[ScoreAnswer]:
+        """The answer of `score` for each of `usccs`, what they read read at once
+        (`SCORE_PLAN`: one statement on a remote store) and asked through that view."""
+        self.checker.store = self.control.store = self.store.prefetch(usccs, SCORE_PLAN)
+        for uscc in usccs:
+            yield self.score(uscc)
 
     def score(self, uscc: str) -> ScoreAnswer:
         """The answer of `score` for `uscc`."""
-        enterprise = require_node(self.store, uscc, Label.ENTERPRISE)
         checker = self.checker
+        enterprise = require_node(checker.store, uscc, Label.ENTERPRISE)
         checker.limits = []  # this answer's notes (none comes from what is kept)
-        own_edges = self.store.adjacent([enterprise.uid], [Rel.IMPOSED_ON], "in")
+        own_edges = checker.store.adjacent([enterprise.uid], [Rel.IMPOSED_ON], "in")
         own_ids = {e.source for e in own_edges}
         own_nodes = checker.nodes(sorted(own_ids))
         checker.events(own_nodes)
