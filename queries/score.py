@@ -85,22 +85,26 @@ SUPERVISION = {
 Path = list[dict[str, Any]]
 
 _NEAR = (*ROLE_TYPES, Rel.HOLDS_SHARES)
-_IMPOSED: Follow = (((Rel.IMPOSED_ON,), "in"),)
-_AROUND: Hop = {Label.MEASURE: (((Rel.EVENT_OF,), "in"),),
-                Label.PERSON: (((Rel.IMPOSED_ON, *_NEAR), "both"),),
-                Label.ENTERPRISE: (*_IMPOSED, (_NEAR, "both"))}
-_ABOVE: Hop = {**_AROUND, Label.PERSON: ((CONTROL_TYPES, "in"),),
-               Label.ENTERPRISE: (*_IMPOSED, ((*CONTROL_TYPES, *CHECKED), "in"))}
+_MEASURE: Follow = (((Rel.EVENT_OF,), "in"),)
+_PERSON: Follow = (((Rel.IMPOSED_ON, *_NEAR), "both"),)
+_FIRST: Follow = (((Rel.IMPOSED_ON,), "in"), (_NEAR, "both"))
+_DOWN: Follow = ((CONTROL_TYPES, "out"),)
+_FURTHER: Follow = (((Rel.IMPOSED_ON, *_NEAR), "in"), *_DOWN)
+_ABOVE: Hop = {Label.MEASURE: _MEASURE, Label.PERSON: ((CONTROL_TYPES, "in"),),
+               Label.ENTERPRISE: ((tuple(dict.fromkeys((Rel.IMPOSED_ON, *CONTROL_TYPES,
+                                                        *CHECKED))), "in"),)}
 #: What scoring an enterprise reads, hop by hop from it (`Reader.prefetch`): the parties
-#: within two hops with their measures and events; the roles and holdings of the persons
-#: among them; the measures on, roles in and holders of the enterprises so reached (R1
-#: derivations, `REACHED_PLAN`), with the first step of control down from them; then what
-#: lies above every enterprise reached, to `MAX_CHAIN` levels.
+#: within two hops, their measures and events; the roles and holdings of the persons among
+#: them; the measures on, roles in and holders of the enterprises so reached (R1
+#: derivations: `REACHED_PLAN`) and three steps of control down from them (the persons'
+#: control walks); then what lies above every enterprise reached, to `MAX_CHAIN` levels.
 SCORE_PLAN: Plan = (
-    {Label.ENTERPRISE: _AROUND[Label.ENTERPRISE]}, _AROUND,
-    {**_AROUND, Label.ENTERPRISE: (((Rel.IMPOSED_ON, *_NEAR), "in"),)},
-    {**_ABOVE, Label.ENTERPRISE: (((Rel.IMPOSED_ON, *_NEAR), "in"), (CONTROL_TYPES, "out"))},
-    *[_ABOVE] * (MAX_CHAIN - 1))
+    {Label.ENTERPRISE: _FIRST},
+    {Label.MEASURE: _MEASURE, Label.PERSON: _PERSON, Label.ENTERPRISE: _FIRST},
+    {Label.MEASURE: _MEASURE, Label.PERSON: _PERSON, Label.ENTERPRISE: _FURTHER},
+    {**_ABOVE, Label.ENTERPRISE: _FURTHER},
+    {**_ABOVE, Label.ENTERPRISE: (*_ABOVE[Label.ENTERPRISE], *_DOWN)},
+    *[_ABOVE] * (MAX_CHAIN - 2))
 
 
 def _years(start: str, day: str) -> float:
