@@ -233,7 +233,8 @@ class Checker:
             kind = self.kind(measure)
             if kind is None or not kind.reaches_persons:
                 continue
-            who = {p for p, held in roles[enterprise.uid].items() if held & set(kind.roles)}
+            reached_roles = set(kind.roles)
+            who = {p for p, held in roles[enterprise.uid].items() if held & reached_roles}
             if "actual_controller" in kind.roles:
                 who |= controllers[enterprise.uid]
             if who:

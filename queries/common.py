@@ -49,10 +49,10 @@ class Kept(dict[K, V]):
         (a key it gives no value for has none, and is asked again next time)."""
         wanted = list(dict.fromkeys(keys))
         found = {k: self[k] for k in wanted if k in self}
-        missing = [k for k in wanted if k not in found]
-        if missing:
-            for key, value in work(missing).items():
-                found[key] = self[key] = value
+        if len(found) == len(wanted):
+            return found
+        for key, value in work([k for k in wanted if k not in found]).items():
+            found[key] = self[key] = value
         return {k: found[k] for k in wanted if k in found}
 
 

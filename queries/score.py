@@ -208,6 +208,8 @@ def _exposure(checker: Checker, control: ControlLinks, uscc: str,
     checker.events(measures)
     best: dict[str, Contribution] = {}
     for uid in sorted(near):
+        if uid not in own and not derived.get(uid):
+            continue  # nothing on this party
         weight, path = near[uid]
         mine = sorted((measures[m] for m in own.get(uid, [])), key=lambda n: n.uid)
         for item in answer_for(checker, nodes[uid], mine, derived.get(uid, []), None)["measures"]:
