@@ -142,7 +142,8 @@ class Checker:
     def controlled(self, persons: Sequence[str], edges: list[Edge]) -> dict[str, set[str]]:
         """Enterprises each person may control on some date: declared-controlled or held
         by the person, or by an enterprise so reached (bounded depth); the walk stops for
-        the whole batch once it has reached `MAX_CONTROLLED` enterprises."""
+        the whole batch once it has reached `MAX_CONTROLLED` enterprises. `edges`: the
+        persons' `person_edges`."""
         return self._controlled(persons, edges)[0]
 
     def _controlled(self, persons: Sequence[str],

@@ -299,12 +299,6 @@ class ControlLinks:
         return links
 
 
-def control_links(store: Reader, uids: Sequence[str], on: str,
-                  edges: list[Edge] | None = None) -> list[ControlLink]:
-    """`ControlLinks.touching` for one question."""
-    return ControlLinks(store, on).touching(uids, edges)
-
-
 Relation = Literal["self", "parent", "subsidiary", "affiliate"]
 
 
