@@ -101,6 +101,7 @@ class Checker:
         # what the reads and derivations gave, at most `keep` of each (None: all)
         self._nodes: Kept[str, Node] = Kept(keep)
         self._events: Kept[str, list[dict[str, Any]]] = Kept(keep)
+        self._imposed: Kept[str, list[Edge]] = Kept(keep)
         self._reached: Kept[tuple[str, str], Reach] = Kept(keep)
         self._walks: Kept[str, list[set[str]]] = Kept(keep)  # enterprises new at each level
         self._steps: Kept[str, set[str]] = Kept(keep)  # enterprise -> where control may step
@@ -114,6 +115,16 @@ class Checker:
     def events(self, measure_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         """Due-process events per measure (fetched once per measure)."""
         return self._events.fetch(measure_ids, lambda missing: events_of(self.store, missing))
+
+    def imposed(self, uids: Iterable[str]) -> list[Edge]:
+        """The measures' IMPOSED_ON relationships into `uids`, any date (read once per key)."""
+        def read(missing: list[str]) -> dict[str, list[Edge]]:
+            found: dict[str, list[Edge]] = {u: [] for u in missing}
+            for edge in self.store.adjacent(missing, [Rel.IMPOSED_ON], "in"):
+                found[edge.target].append(edge)
+            return found
+
+        return [e for edges in self._imposed.fetch(uids, read).values() for e in edges]
 
     def state(self, measure: Node) -> MeasureState:
         return state(measure.props, self.events([measure.uid])[measure.uid], self.day,
@@ -226,7 +237,7 @@ class Checker:
             for uscc in reach[person]:
                 controllers[uscc].add(person)
         candidates = sorted(set(roles) | set(controllers))
-        imposed = self.store.adjacent(candidates, [Rel.IMPOSED_ON], "in") if candidates else []
+        imposed = self.imposed(candidates)
         loaded = self.nodes([*(e.source for e in imposed), *(e.target for e in imposed)])
         wanted: list[tuple[Node, Node, MeasureKind, set[str]]] = []
         for edge in sorted(imposed, key=lambda e: (e.target, e.source)):

@@ -201,7 +201,7 @@ def _exposure(checker: Checker, control: ControlLinks, uscc: str,
     enterprises = [u for u in sorted(near) if nodes[u].kind == Label.ENTERPRISE]
     persons = [u for u in sorted(near) if nodes[u].kind == Label.PERSON]
     person_edges = checker.person_edges(persons)
-    ent_edges = checker.store.adjacent(enterprises, [Rel.IMPOSED_ON], "in") if enterprises else []
+    ent_edges = checker.imposed(enterprises)
     own = imposed_measures([*ent_edges, *person_edges])
     measures = checker.nodes(m for ms in own.values() for m in ms)
     derived = checker.derived(persons, person_edges)
@@ -328,8 +328,7 @@ class Scorer:
         checker = self.checker
         enterprise = require_node(checker.store, uscc, Label.ENTERPRISE)
         checker.limits = []  # this answer's notes (none comes from what is kept)
-        own_edges = checker.store.adjacent([enterprise.uid], [Rel.IMPOSED_ON], "in")
-        own_ids = {e.source for e in own_edges}
+        own_ids = {e.source for e in checker.imposed([enterprise.uid])}
         own_nodes = checker.nodes(sorted(own_ids))
         checker.events(own_nodes)
         own = sorted(_own(checker, list(own_nodes.values())),
