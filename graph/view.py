@@ -36,14 +36,14 @@ from credtrace.graph.timeline import possibly_valid
 class Subgraph:
     """What a plan read: nodes, relationships and where they are complete.
 
-    `covered` holds (node key, relationship type, side) triples whose every relationship,
-    on any date, is in `edges`; `kinds` the node kinds whose every node is in `nodes`;
-    `missing` the starting keys no node has.
+    `covered` holds, per node key, the (relationship type, side) pairs whose every
+    relationship, on any date, is in `edges`; `kinds` the node kinds whose every node is
+    in `nodes`; `missing` the starting keys no node has.
     """
 
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: dict[str, Edge] = field(default_factory=dict)
-    covered: set[tuple[str, str, Side]] = field(default_factory=set)
+    covered: dict[str, set[tuple[str, Side]]] = field(default_factory=dict)
     kinds: set[str] = field(default_factory=set)
     missing: set[str] = field(default_factory=set)
 
@@ -51,7 +51,20 @@ class Subgraph:
         """Record that `hop` was followed from every node of `frontier`."""
         for node in frontier:
             for types, direction in hop.get(node.kind, ()):
-                self.covered.update((node.uid, t, s) for t in types for s in SIDES[direction])
+                self.covered.setdefault(node.uid, set()).update(_pairs(types, direction))
+
+    def covering(self, uids: Iterable[str], types: Sequence[str],
+                 direction: Direction) -> set[str]:
+        """Those of `uids` whose relationships of `types` on `direction`'s sides are all here."""
+        needed = _pairs(types, direction)
+        return {u for u in uids if needed <= self.covered.get(u, _NONE)}
+
+
+_NONE: frozenset[tuple[str, Side]] = frozenset()
+
+
+def _pairs(types: Sequence[str], direction: Direction) -> set[tuple[str, Side]]:
+    return {(t, s) for t in types for s in SIDES[direction]}
 
 
 def gather(store: Reader, uids: Sequence[str], plan: Plan,
@@ -111,8 +124,7 @@ class Prefetched(Reader):
         wanted = list(dict.fromkeys(uids))
         if types is None:
             return self.store.adjacent(wanted, types, direction, on)
-        sides, covered = SIDES[direction], self.sub.covered
-        here = {u for u in wanted if all((u, t, s) in covered for t in types for s in sides)}
+        here = self.sub.covering(wanted, types, direction)
         found: dict[str, Edge] = {}
         for uid in here:
             for edge in self._touching.get(uid, ()):
@@ -149,8 +161,7 @@ class Prefetched(Reader):
             reached: set[str] = set()
             for uid in frontier:
                 for types, direction in hop.get(sub.nodes[uid].kind, ()):
-                    if not all((uid, t, s) in sub.covered for t in types
-                               for s in SIDES[direction]):
+                    if not sub.covering([uid], types, direction):
                         return False
                     reached.update(e.other(uid) for e in self._touching.get(uid, ())
                                    if e.type in types and _follows(e, uid, direction))
