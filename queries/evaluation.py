@@ -1,9 +1,12 @@
 """City-wide credit evaluation (公共信用综合评价): every enterprise scored and graded on one
 date, streamed in key order, each row compared with the previous run's row.
 
-Rows come one at a time from `queries.score.score` (the store's key list is the only thing
-held for the whole run), so memory stays bounded whatever the number of enterprises. A
-previous run is read as a stream in the same order and joined row by row.
+Each row is the answer `queries.score.score` gives for the enterprise, worked out by one
+`Scorer` for the run: the neighbourhoods of `CHUNK` keys read at once, what the answers
+work out (solved control, R1 derivations, nodes read) kept for the enterprises after, at
+most `KEEP` of each kind; with the store's key list that is all the run holds, so memory
+stays bounded whatever the number of enterprises. A previous run is read as a stream in
+the same order and joined row by row.
 
 The run's content hash is the SHA-256 of the canonical JSON of every row's evaluation (key,
 name, score, grade, contributions) and the as-of date, without the comparison: the same
