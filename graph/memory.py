@@ -119,12 +119,13 @@ class MemoryStore(Store):
 
     # --- reads --------------------------------------------------------------------
     def _node(self, uid: str) -> Node:
-        attrs = self.graph.nodes[uid]
-        return Node(attrs[KIND], uid, {k: v for k, v in attrs.items() if k != KIND})
+        props = dict(self.graph.nodes[uid])
+        return Node(props.pop(KIND), uid, props)
 
     @staticmethod
     def _edge(s: str, t: str, key: str, attrs: dict[str, Any]) -> Edge:
-        return Edge(attrs[TYPE], s, t, key, {k: v for k, v in attrs.items() if k != TYPE})
+        props = dict(attrs)
+        return Edge(props.pop(TYPE), s, t, key, props)
 
     def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
         return {uid: self._node(uid) for uid in uids if uid in self.graph}
@@ -141,23 +142,24 @@ class MemoryStore(Store):
         on: str | None = None,
     ) -> list[Edge]:
         check_types(types)
+        wanted = None if types is None else set(types)
+        # networkx's own adjacency dicts (node -> neighbour -> key -> attributes), read
+        # directly: its edge views cost more than the reading itself
+        succ, pred = (True, self.graph._succ), (False, self.graph._pred)
+        sides = {"out": (succ,), "in": (pred,), "both": (succ, pred)}[direction]
         found: dict[str, Edge] = {}
         for uid in uids:
-            if uid not in self.graph:
-                continue
-            views = []
-            if direction in ("out", "both"):
-                views.append(self.graph.out_edges(uid, keys=True, data=True))
-            if direction in ("in", "both"):
-                views.append(self.graph.in_edges(uid, keys=True, data=True))
-            for view in views:
-                for s, t, key, attrs in view:
-                    if types is not None and attrs[TYPE] not in types:
-                        continue
-                    start, end = attrs.get("start"), attrs.get("end")
-                    if on is not None and not possibly_valid(start, end, on):
-                        continue
-                    found.setdefault(key, self._edge(s, t, key, attrs))
+            for out, adjacency in sides:
+                for other, keyed in adjacency.get(uid, {}).items():
+                    for key, attrs in keyed.items():
+                        if wanted is not None and attrs[TYPE] not in wanted:
+                            continue
+                        if on is not None and not possibly_valid(attrs.get("start"),
+                                                                 attrs.get("end"), on):
+                            continue
+                        if key not in found:
+                            found[key] = (self._edge(uid, other, key, attrs) if out
+                                          else self._edge(other, uid, key, attrs))
         return list(found.values())
 
     def nodes(self, kind: str) -> Iterator[Node]:

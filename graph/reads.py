@@ -18,8 +18,10 @@ Side = Literal["in", "out"]
 #: The sides of a node a direction reads.
 SIDES: dict[str, tuple[Side, ...]] = {"in": ("in",), "out": ("out",), "both": ("in", "out")}
 
-#: One hop of a plan: for each node kind, the (relationship types, direction) to follow.
-Hop = Mapping[str, Sequence[tuple[Sequence[str], Direction]]]
+#: What a plan follows from a node: (relationship types, direction) pairs.
+Follow = Sequence[tuple[Sequence[str], Direction]]
+#: One hop of a plan: for each node kind, what to follow.
+Hop = Mapping[str, Follow]
 #: Hops from the starting keys: hop i follows, from every node the hop before reached
 #: (the starting nodes for the first), what its kind names in hop i.
 Plan = Sequence[Hop]

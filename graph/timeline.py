@@ -32,8 +32,9 @@ def validity(start: str | None, end: str | None, on: str) -> Validity:
 
 
 def possibly_valid(start: str | None, end: str | None, on: str) -> bool:
-    """True unless the interval certainly does not hold on `on` (the stores' date filter)."""
-    return validity(start, end, on) is not Validity.NO
+    """True unless the interval certainly does not hold on `on` (the stores' date filter):
+    `validity` is not NO, written out (every read filters with it)."""
+    return (end is None or on < end) and (start is None or start <= on)
 
 
 def uncertainty_reason(start: str | None, end: str | None, on: str) -> str:

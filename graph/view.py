@@ -37,8 +37,8 @@ class Subgraph:
     """What a plan read: nodes, relationships and where they are complete.
 
     `covered` holds, per node key, the (relationship type, side) pairs whose every
-    relationship, on any date, is in `edges`; `kinds` the node kinds whose every node is in
-    `nodes`; `missing` the starting keys no node has.
+    relationship, on any date, is in `edges`; `kinds` the node kinds whose every node is
+    in `nodes`; `missing` the starting keys no node has.
     """
 
     nodes: dict[str, Node] = field(default_factory=dict)
@@ -49,11 +49,24 @@ class Subgraph:
 
     def cover(self, frontier: Iterable[Node], hop: Hop) -> None:
         """Record that `hop` was followed from every node of `frontier`."""
-        pairs = {kind: {(t, s) for types, direction in follow for t in types
-                        for s in SIDES[direction]} for kind, follow in hop.items()}
+        pairs = {kind: {pair for types, direction in follow for pair in _pairs(types, direction)}
+                 for kind, follow in hop.items()}
         for node in frontier:
             if pairs.get(node.kind):
                 self.covered.setdefault(node.uid, set()).update(pairs[node.kind])
+
+    def covering(self, uids: Iterable[str], types: Sequence[str],
+                 direction: Direction) -> set[str]:
+        """Those of `uids` whose relationships of `types` on `direction`'s sides are all here."""
+        needed = _pairs(types, direction)
+        return {u for u in uids if needed <= self.covered.get(u, _NONE)}
+
+
+_NONE: frozenset[tuple[str, Side]] = frozenset()
+
+
+def _pairs(types: Sequence[str], direction: Direction) -> set[tuple[str, Side]]:
+    return {(t, s) for t in types for s in SIDES[direction]}
 
 
 def gather(store: Reader, uids: Sequence[str], plan: Plan,
@@ -113,9 +126,7 @@ class Prefetched(Reader):
         wanted = list(dict.fromkeys(uids))
         if types is None:
             return self.store.adjacent(wanted, types, direction, on)
-        needed = {(t, s) for t in types for s in SIDES[direction]}
-        covered = self.sub.covered
-        here = {u for u in wanted if u in covered and needed <= covered[u]}
+        here = self.sub.covering(wanted, types, direction)
         found: dict[str, Edge] = {}
         for uid in here:
             for edge in self._touching.get(uid, ()):
@@ -134,9 +145,32 @@ class Prefetched(Reader):
                            key=lambda n: n.uid))
 
     def prefetch(self, uids: Sequence[str], plan: Plan, kinds: Sequence[str] = ()) -> Reader:
-        """More read at once, on top of this view (which answers what the new read lacks)."""
+        """More read at once, on top of this view (which answers what the new read lacks);
+        this view itself when it already holds all that `plan` reads."""
+        if self._holds(uids, plan, kinds):
+            return self
         more = self.store.prefetch(uids, plan, kinds)
         return Prefetched(self, more.sub) if isinstance(more, Prefetched) else self
+
+    def _holds(self, uids: Sequence[str], plan: Plan, kinds: Sequence[str]) -> bool:
+        """Whether reading `plan` from `uids` (`gather`) would read nothing new."""
+        sub = self.sub
+        if not sub.kinds.issuperset(kinds) or not all(u in sub.nodes or u in sub.missing
+                                                      for u in uids):
+            return False
+        frontier = {u for u in uids if u in sub.nodes}
+        for hop in plan:
+            reached: set[str] = set()
+            for uid in frontier:
+                for types, direction in hop.get(sub.nodes[uid].kind, ()):
+                    if not sub.covering([uid], types, direction):
+                        return False
+                    reached.update(e.other(uid) for e in self._touching.get(uid, ())
+                                   if e.type in types and _follows(e, uid, direction))
+            if not reached <= sub.nodes.keys():
+                return False
+            frontier = reached
+        return True
 
     # --- everything else is the store's ------------------------------------------
     def edges(self, rel_type: str) -> Iterator[Edge]:

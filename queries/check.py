@@ -31,7 +31,7 @@ from typing_extensions import TypedDict
 
 from credtrace.graph.limits import DEFAULT_LIMITS, Limits
 from credtrace.graph.model import MODEL, PARTIES, ROLE_TYPES, Label, Rel
-from credtrace.graph.reads import Direction, Hop, Plan
+from credtrace.graph.reads import Follow, Hop, Plan
 from credtrace.graph.records import Edge, Node
 from credtrace.graph.store import Reader
 from credtrace.graph.timeline import possibly_valid
@@ -40,6 +40,7 @@ from credtrace.queries.common import (
     EntityNotFound,
     InvalidInput,
     Json,
+    Kept,
     MeasureKind,
     Party,
     QueryError,
@@ -68,14 +69,15 @@ MAX_CONTROLLED = 5000
 
 Derived = tuple[Node, Node, Reached]  # (enterprise, source measure, reached_by entry)
 
-_PARTY: Sequence[tuple[Sequence[str], Direction]] = (  # what `Checker.person_edges` reads
+_PARTY: Follow = (  # what `Checker.person_edges` reads
     ((Rel.IMPOSED_ON, *ROLE_TYPES, Rel.HOLDS_SHARES), "both"),)
 _LATER: Hop = {Label.ENTERPRISE: (((Rel.IMPOSED_ON,), "in"), (CONTROL_TYPES, "out")),
                Label.MEASURE: (((Rel.EVENT_OF,), "in"),)}
 
 
 #: What `Checker.controlled` reads below the enterprises a person holds or controls.
-DOWNWARD_PLAN: Plan = ({Label.ENTERPRISE: ((CONTROL_TYPES, "out"),)},) * MAX_CHAIN
+_DOWN: Follow = ((CONTROL_TYPES, "out"),)
+DOWNWARD_PLAN: Plan = ({Label.ENTERPRISE: _DOWN},) * MAX_CHAIN
 
 
 def read_plan(with_risk: bool) -> Plan:
@@ -97,30 +99,38 @@ class Checker:
     Score and other queries build on it to learn which parties are under measures.
     """
 
-    def __init__(self, store: Reader, day: str, kinds: dict[str, MeasureKind] | None = None):
+    def __init__(self, store: Reader, day: str, kinds: dict[str, MeasureKind] | None = None,
+                 keep: int | None = None) -> None:
         self.store, self.day = store, day
         self.kinds = catalogue(store) if kinds is None else kinds
         self.limits: list[str] = []
-        self._nodes: dict[str, Node] = {}
-        self._events: dict[str, list[dict[str, Any]]] = {}
-        self._reached: dict[tuple[str, str], Reach] = {}
+        # what the reads and derivations gave, at most `keep` of each (None: all)
+        self._nodes: Kept[str, Node] = Kept(keep)
+        self._events: Kept[str, list[dict[str, Any]]] = Kept(keep)
+        self._imposed: Kept[str, list[Edge]] = Kept(keep)
+        self._reached: Kept[tuple[str, str], Reach] = Kept(keep)
+        self._walks: Kept[str, list[set[str]]] = Kept(keep)  # enterprises new at each level
+        self._steps: Kept[str, set[str]] = Kept(keep)  # enterprise -> where control may step
+        self._derived: Kept[str, list[Derived]] = Kept(keep)
 
     # --- cached reads -------------------------------------------------------------
     def nodes(self, uids: Iterable[str]) -> dict[str, Node]:
         """The nodes with these keys that exist (fetched once per key)."""
-        wanted = list(dict.fromkeys(uids))
-        missing = [u for u in wanted if u not in self._nodes]
-        if missing:
-            self._nodes.update(self.store.get_nodes(missing))
-        return {u: self._nodes[u] for u in wanted if u in self._nodes}
+        return self._nodes.fetch(uids, self.store.get_nodes)
 
     def events(self, measure_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         """Due-process events per measure (fetched once per measure)."""
-        wanted = list(dict.fromkeys(measure_ids))
-        missing = [m for m in wanted if m not in self._events]
-        if missing:
-            self._events.update(events_of(self.store, missing))
-        return {m: self._events[m] for m in wanted}
+        return self._events.fetch(measure_ids, lambda missing: events_of(self.store, missing))
+
+    def imposed(self, uids: Iterable[str]) -> list[Edge]:
+        """The measures' IMPOSED_ON relationships into `uids`, any date (read once per key)."""
+        def read(missing: list[str]) -> dict[str, list[Edge]]:
+            found: dict[str, list[Edge]] = {u: [] for u in missing}
+            for edge in self.store.adjacent(missing, [Rel.IMPOSED_ON], "in"):
+                found[edge.target].append(edge)
+            return found
+
+        return [e for edges in self._imposed.fetch(uids, read).values() for e in edges]
 
     def state(self, measure: Node) -> MeasureState:
         return state(measure.props, self.events([measure.uid])[measure.uid], self.day,
@@ -130,14 +140,14 @@ class Checker:
         """The catalogue version that applies to `measure` (by its decision date)."""
         return kind_of(self.kinds, measure)
 
-    def reached(self, enterprise: Node, measure: Node,
-                kind: MeasureKind) -> Reach:
-        """`queries.accountability.reached_by`, once per enterprise measure."""
-        key = (enterprise.uid, measure.uid)
-        if key not in self._reached:
-            self._reached[key] = reached_by(self.store, enterprise, measure, kind, self.day,
-                                            events=self.events([measure.uid])[measure.uid])
-        return self._reached[key]
+    def reached(self, enterprise: Node, measure: Node, kind: MeasureKind,
+                store: Reader | None = None) -> Reach:
+        """`queries.accountability.reached_by`, once per enterprise measure (read through
+        `store`, e.g. a prefetched view, when given)."""
+        return self._reached.fetch([(enterprise.uid, measure.uid)], lambda todo: {
+            key: reached_by(store or self.store, enterprise, measure, kind, self.day,
+                            events=self.events([measure.uid])[measure.uid]) for key in todo}
+        )[enterprise.uid, measure.uid]
 
     # --- who is under what ----------------------------------------------------------
     def person_edges(self, persons: Sequence[str]) -> list[Edge]:
@@ -148,38 +158,83 @@ class Checker:
 
     def controlled(self, persons: Sequence[str], edges: list[Edge]) -> dict[str, set[str]]:
         """Enterprises each person may control on some date: declared-controlled or held
-        by the person, or by an enterprise so reached (bounded depth, one read per level).
-        """
+        by the person, or by an enterprise so reached (bounded depth); the walk stops for
+        the whole batch once it has reached `MAX_CONTROLLED` enterprises. `edges`: the
+        persons' `person_edges`."""
+        return self._controlled(persons, edges)[0]
+
+    def _controlled(self, persons: Sequence[str],
+                    edges: list[Edge]) -> tuple[dict[str, set[str]], bool]:
+        """`controlled`, and whether the walk was stopped."""
+        walks = self._walked(persons, edges)
         reach: dict[str, set[str]] = {p: set() for p in persons}
-        frontier: dict[str, set[str]] = defaultdict(set)
-        for source, target in _control_steps(e for e in edges if e.source in reach):
-            frontier[target].add(source)
-        if frontier:  # the levels below, read at once where reads are remote
-            self.store = self.store.prefetch(sorted(frontier), DOWNWARD_PLAN)
-        for _ in range(MAX_CHAIN):
-            fresh: dict[str, set[str]] = defaultdict(set)
-            for uscc, holders in frontier.items():
-                for person in holders:
-                    if uscc not in reach[person]:
-                        reach[person].add(uscc)
-                        fresh[uscc].add(person)
+        total = 0
+        for depth in range(MAX_CHAIN):
+            fresh = [(p, walk[depth]) for p, walk in walks.items() if depth < len(walk)]
             if not fresh:
                 break
-            if sum(map(len, reach.values())) > MAX_CONTROLLED:
+            for person, found in fresh:
+                reach[person] |= found
+                total += len(found)
+            if total > MAX_CONTROLLED:
                 self.limits.append(f"control walk stopped after {MAX_CONTROLLED} enterprises")
+                return reach, True
+        return reach, False
+
+    def _walked(self, persons: Sequence[str], edges: list[Edge]) -> dict[str, list[set[str]]]:
+        """Each person's own control walk: the enterprises it newly reaches at each level
+        (kept; one read per level for the persons not walked yet). A walk ends where it
+        alone passes `MAX_CONTROLLED`: a batch holding the person stops there anyway."""
+        return self._walks.fetch(persons, lambda todo: self._walk_all(todo, edges))
+
+    def _walk_all(self, persons: list[str], edges: list[Edge]) -> dict[str, list[set[str]]]:
+        """The walks of `persons`, together."""
+        frontier: dict[str, set[str]] = {p: set() for p in persons}
+        for source, target in _control_steps(e for e in edges if e.source in frontier):
+            frontier[source].add(target)
+        first = sorted(set().union(*frontier.values()))
+        if first:  # the levels below, read at once where reads are remote
+            self.store = self.store.prefetch(first, DOWNWARD_PLAN)
+        walks: dict[str, list[set[str]]] = {p: [] for p in persons}
+        seen: dict[str, set[str]] = {p: set() for p in persons}
+        for _ in range(MAX_CHAIN):
+            frontier = {p: found for p, found in frontier.items() if found}
+            for person, found in frontier.items():
+                walks[person].append(found)
+                seen[person] |= found
+            frontier = {p: found for p, found in frontier.items()
+                        if len(seen[p]) <= MAX_CONTROLLED}
+            if not frontier:
                 break
-            frontier = defaultdict(set)
-            steps = _control_steps(self.store.adjacent(sorted(fresh), CONTROL_TYPES, "out"))
-            for source, target in steps:
-                frontier[target] |= fresh[source]
-        return reach
+            steps = self._steps.fetch(set().union(*frontier.values()), self._read_steps)
+            frontier = {p: {t for u in found for t in steps[u]} - seen[p]
+                        for p, found in frontier.items()}
+        return walks
+
+    def _read_steps(self, enterprises: list[str]) -> dict[str, set[str]]:
+        """The enterprises control may step to from each of `enterprises`."""
+        steps: dict[str, set[str]] = {u: set() for u in enterprises}
+        for source, target in _control_steps(
+                self.store.adjacent(sorted(enterprises), CONTROL_TYPES, "out")):
+            steps[source].add(target)
+        return steps
 
     def derived(self, persons: Sequence[str], edges: list[Edge]) -> dict[str, list[Derived]]:
         """R1 entries (certain and uncertain) reaching each of `persons`, any state.
 
         Only measures that can reach a person are resolved: the person held one of the
-        kind's roles at the enterprise on some date, or may control it.
+        kind's roles at the enterprise on some date, or may control it. A person's entries
+        depend on nothing but their own roles and control walk, so they are kept, unless
+        the walk was stopped for the batch.
         """
+        reach, stopped = self._controlled(persons, edges)
+        if stopped:
+            return self._derive(list(reach), edges, reach)
+        return self._derived.fetch(reach, lambda todo: self._derive(todo, edges, reach))
+
+    def _derive(self, persons: list[str], edges: list[Edge],
+                reach: dict[str, set[str]]) -> dict[str, list[Derived]]:
+        """`derived` for `persons`, given the enterprises each may control."""
         members = set(persons)
         roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for edge in edges:  # enterprise -> person -> role names held on some date
@@ -187,11 +242,11 @@ class Checker:
                     and edge.source in members:
                 roles[edge.target][edge.source].add(ROLE_NAMES[edge.type])
         controllers: dict[str, set[str]] = defaultdict(set)  # enterprise -> persons
-        for person, enterprises in self.controlled(persons, edges).items():
-            for uscc in enterprises:
+        for person in persons:
+            for uscc in reach[person]:
                 controllers[uscc].add(person)
         candidates = sorted(set(roles) | set(controllers))
-        imposed = self.store.adjacent(candidates, [Rel.IMPOSED_ON], "in") if candidates else []
+        imposed = self.imposed(candidates)
         loaded = self.nodes([*(e.source for e in imposed), *(e.target for e in imposed)])
         wanted: list[tuple[Node, Node, MeasureKind, set[str]]] = []
         for edge in sorted(imposed, key=lambda e: (e.target, e.source)):
@@ -199,18 +254,19 @@ class Checker:
             kind = self.kind(measure)
             if kind is None or not kind.reaches_persons:
                 continue
-            who = {p for p, held in roles[enterprise.uid].items() if held & set(kind.roles)}
+            reached_roles = set(kind.roles)
+            who = {p for p, held in roles[enterprise.uid].items() if held & reached_roles}
             if "actual_controller" in kind.roles:
                 who |= controllers[enterprise.uid]
             if who:
                 wanted.append((enterprise, measure, kind, who))
-        if wanted:  # what `reached_by` reads of these enterprises, at once
-            self.store = self.store.prefetch(sorted({e.uid for e, _, _, _ in wanted}),
-                                             REACHED_PLAN)
+        unknown = sorted({e.uid for e, m, _, _ in wanted if (e.uid, m.uid) not in self._reached})
+        # what `reached_by` reads of these enterprises, at once
+        view = self.store.prefetch(unknown, REACHED_PLAN) if unknown else self.store
         self.events(m.uid for _, m, _, _ in wanted)
         result: dict[str, list[Derived]] = {p: [] for p in persons}
         for enterprise, measure, kind, who in wanted:
-            answer = self.reached(enterprise, measure, kind)
+            answer = self.reached(enterprise, measure, kind, view)
             for entry in answer["reached"] + answer["uncertain"]:
                 if entry["person"] in who:
                     result[entry["person"]].append((enterprise, measure, entry))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from typing_extensions import TypedDict
 
@@ -17,6 +18,42 @@ from credtrace.graph.model import PROVENANCE, Label, Rel
 from credtrace.graph.personal import mask_id
 from credtrace.graph.records import Edge, Node
 from credtrace.graph.store import Reader
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Kept(dict[K, V]):
+    """Values worked out (or read) once and kept for reuse: at most `size` of them (None:
+    all), the oldest let go first, so that a long run keeps what it reuses without
+    growing with the run. Fill it through `fetch`.
+
+    >>> kept: Kept[str, int] = Kept(2)
+    >>> kept.fetch("ab", lambda keys: {k: ord(k) for k in keys})
+    {'a': 97, 'b': 98}
+    >>> kept.fetch("ca", lambda keys: {k: 0 for k in keys}), sorted(kept)
+    ({'c': 0, 'a': 97}, ['b', 'c'])
+    """
+
+    def __init__(self, size: int | None = None) -> None:
+        super().__init__()
+        self.size = size
+
+    def __setitem__(self, key: K, value: V) -> None:
+        if self.size is not None and key not in self and len(self) >= self.size:
+            del self[next(iter(self))]
+        super().__setitem__(key, value)
+
+    def fetch(self, keys: Iterable[K], work: Callable[[list[K]], Mapping[K, V]]) -> dict[K, V]:
+        """The values of `keys` in their order, `work` called once with those not kept
+        (a key it gives no value for has none, and is asked again next time)."""
+        wanted = list(dict.fromkeys(keys))
+        found = {k: self[k] for k in wanted if k in self}
+        if len(found) == len(wanted):
+            return found
+        for key, value in work([k for k in wanted if k not in found]).items():
+            found[key] = self[key] = value
+        return {k: found[k] for k in wanted if k in found}
 
 
 class QueryError(ValueError):

@@ -142,12 +142,13 @@ class Solution:
     def weigh(self, party: str, enterprise: str) -> Weighing:
         """The final weighing of `party` in `enterprise` (for explanations)."""
         votes = self._votes.get(enterprise, {})
-        w = _weigh(party, votes, self._bmin, self._bmax,
-                   _candidates(votes, self._possible_into))
+        balance = _Balance(party, votes, self._bmin, self._bmax,
+                           _candidates(votes, self._possible_into))
+        verdict, rule = balance.verdict()
         if any(d.controller == party for d in self.declared(enterprise)):
-            return Weighing(w.low, w.high, w.rival_low, w.rival_high,
-                            self.status(party, enterprise), "declared")
-        return w
+            verdict, rule = self.status(party, enterprise), "declared"
+        return Weighing(balance.low, balance.high, balance.rival(0), balance.rival(1),
+                        verdict, rule)
 
     @cached_property
     def _bmin(self) -> dict[str, set[str]]:
@@ -220,25 +221,39 @@ def _sum(votes: dict[str, tuple[float, float]], members: Iterable[str], side: in
     return sum(votes[h][side] for h in members if h in votes)
 
 
-def _weigh(party: str, votes: dict[str, tuple[float, float]], bmin: dict[str, set[str]],
-           bmax: dict[str, set[str]], candidates: set[str]) -> Weighing:
-    sure = bmin.get(party, set()) | {party}
-    maybe = bmax.get(party, set()) | {party}
-    low, high = _sum(votes, sure, 0), _sum(votes, maybe, 1)
-    rival_high = max((_sum(votes, (bmax.get(q, set()) | {q}) - sure, 1)
-                      for q in candidates if q not in sure), default=0.0)
-    rival_low = max((_sum(votes, (bmin.get(q, set()) | {q}) - maybe, 0)
-                     for q in candidates if q not in maybe), default=0.0)
-    if low > MAJORITY:
-        return Weighing(low, high, rival_low, rival_high, Tri.YES, "majority")
-    if low >= LARGEST and low > rival_high:
-        return Weighing(low, high, rival_low, rival_high, Tri.YES, "largest")
-    if high > MAJORITY:
-        return Weighing(low, high, rival_low, rival_high, Tri.UNCERTAIN, "majority")
-    if high >= LARGEST and high >= rival_low:
-        rule = "tie" if low == high and high == rival_low else "largest"
-        return Weighing(low, high, rival_low, rival_high, Tri.UNCERTAIN, rule)
-    return Weighing(low, high, rival_low, rival_high, Tri.NO, "none")
+class _Balance:
+    """One party weighed in one enterprise: the votes its bloc directs for certain (low)
+    and at most (high); the largest rival outside its bloc is summed only where the rule
+    needs it (the solver asks for verdicts only)."""
+
+    def __init__(self, party: str, votes: dict[str, tuple[float, float]],
+                 bmin: dict[str, set[str]], bmax: dict[str, set[str]],
+                 candidates: set[str]) -> None:
+        self.votes, self.bmin, self.bmax, self.candidates = votes, bmin, bmax, candidates
+        self.sure = bmin.get(party, set()) | {party}
+        self.maybe = bmax.get(party, set()) | {party}
+        self.low, self.high = _sum(votes, self.sure, 0), _sum(votes, self.maybe, 1)
+
+    def rival(self, side: int) -> float:
+        """The most votes another party directs outside this party's bloc: at their lows
+        (`side` 0) outside all it may control, or at their highs (1) outside what it
+        controls for certain."""
+        blocs, own = (self.bmin, self.maybe) if side == 0 else (self.bmax, self.sure)
+        return max((_sum(self.votes, (blocs.get(q, set()) | {q}) - own, side)
+                    for q in self.candidates if q not in own), default=0.0)
+
+    def verdict(self) -> tuple[Tri, str]:
+        """The verdict and the rule that gave it."""
+        low, high = self.low, self.high
+        if low > MAJORITY:
+            return Tri.YES, "majority"
+        if low >= LARGEST and low > self.rival(1):
+            return Tri.YES, "largest"
+        if high > MAJORITY:
+            return Tri.UNCERTAIN, "majority"
+        if high >= LARGEST and high >= (rival_low := self.rival(0)):
+            return Tri.UNCERTAIN, "tie" if low == high and high == rival_low else "largest"
+        return Tri.NO, "none"
 
 
 def solve(graph: ControlGraph) -> Solution:
@@ -261,7 +276,7 @@ def solve(graph: ControlGraph) -> Solution:
             here = votes.get(y, {})
             candidates = _candidates(here, into)
             for p in sorted(candidates - {y}):
-                verdict = _weigh(p, here, bmin, bmax, candidates).verdict
+                verdict = _Balance(p, here, bmin, bmax, candidates).verdict()[0]
                 if verdict is not Tri.NO:
                     maybe.add((p, y))
                 if verdict is Tri.YES and all(d.controller == p for d in decl):

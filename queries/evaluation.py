@@ -1,9 +1,12 @@
 """City-wide credit evaluation (公共信用综合评价): every enterprise scored and graded on one
 date, streamed in key order, each row compared with the previous run's row.
 
-Rows come one at a time from `queries.score.score` (the store's key list is the only thing
-held for the whole run), so memory stays bounded whatever the number of enterprises. A
-previous run is read as a stream in the same order and joined row by row.
+Each row is the answer `queries.score.score` gives for the enterprise, worked out by one
+`Scorer` for the run: the neighbourhoods of `CHUNK` keys read at once, what the answers
+work out (solved control, R1 derivations, nodes read) kept for the enterprises after, at
+most `KEEP` of each kind; with the store's key list that is all the run holds, so memory
+stays bounded whatever the number of enterprises. A previous run is read as a stream in
+the same order and joined row by row.
 
 The run's content hash is the SHA-256 of the canonical JSON of every row's evaluation (key,
 name, score, grade, contributions) and the as-of date, without the comparison: the same
@@ -29,17 +32,23 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from credtrace.graph.model import Label
 from credtrace.graph.store import Reader
-from credtrace.queries.common import as_of_date
-from credtrace.queries.score import ScoreAnswer, score
+from credtrace.queries.common import as_of_date, catalogue
+from credtrace.queries.score import ScoreAnswer, Scorer
 
 #: Contributions named as the main ones of a row.
 MAIN = 3
 #: Contribution changes named as the reasons of a grade change.
 REASONS = 5
+#: Enterprises whose neighbourhoods are read at once (one statement on Neo4j).
+CHUNK = 1000
+#: Most entries a run keeps of each thing it works out (nodes, events, solved control, R1
+#: derivations, control walks): enough for every enterprise of 100k, bounded beyond.
+KEEP = 200_000
 #: Grades best first: a move to the left is "up".
 ORDER = "ABCD"
 
@@ -126,14 +135,15 @@ class Evaluation:
         """Each enterprise's row with its `change`, in key order."""
         prior = iter(self.previous or ())
         waiting = next(prior, None)
-        for uscc in self.keys if self.keys is not None else self.store.uids(Label.ENTERPRISE):
+        keys = self.keys if self.keys is not None else self.store.uids(Label.ENTERPRISE)
+        for uscc, answer in self._answers(keys):
             while waiting is not None and waiting["uscc"] < uscc:
                 self.gone.append(waiting["uscc"])
                 waiting = next(prior, None)
             previous = None
             if waiting is not None and waiting["uscc"] == uscc:
                 previous, waiting = waiting, next(prior, None)
-            row = evaluated(score(self.store, uscc, as_of=self.day))
+            row = evaluated(answer)
             self._hash.update(canonical({k: row[k] for k in
                                          ("uscc", "name", "score", "grade", "contributions")}))
             row["change"] = change(previous, row)
@@ -146,6 +156,14 @@ class Evaluation:
         while waiting is not None:
             self.gone.append(waiting["uscc"])
             waiting = next(prior, None)
+
+    def _answers(self, keys: Iterable[str]) -> Iterator[tuple[str, ScoreAnswer]]:
+        """Each key's score answer: one `Scorer` for the run, keeping up to `KEEP` of each
+        thing it works out, reading `CHUNK` keys' neighbourhoods at a time."""
+        scorer = Scorer(self.store, self.day, catalogue(self.store), KEEP)
+        remaining = iter(keys)
+        while chunk := list(islice(remaining, CHUNK)):
+            yield from zip(chunk, scorer.scores(chunk), strict=True)
 
     def summary(self) -> dict[str, Any]:
         """The run's record: date, counts by grade and by change, content hash."""

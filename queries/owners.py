@@ -39,6 +39,7 @@ from credtrace.queries.accountability import role_step
 from credtrace.queries.common import (
     Bounds,
     Json,
+    Kept,
     Party,
     as_of_date,
     interval,
@@ -53,8 +54,10 @@ from credtrace.queries.ownership import (
     CONTROL_TYPES,
     MAX_CHAIN,
     STATE_BODY,
+    Above,
     ControllerAnswer,
     Ownership,
+    Upward,
     actual_controller,
     control_edge,
     control_graph,
@@ -62,7 +65,6 @@ from credtrace.queries.ownership import (
     effective_ownership,
     holdings_into,
     immediate_controllers,
-    read_upward,
     share_bounds,
     shareholding_step,
     upward_plan,
@@ -247,32 +249,54 @@ class ControlLink:
                 "basis": self.basis, "share": self.share, "evidence": evidence}
 
 
-def control_links(store: Reader, uids: Sequence[str], on: str,
-                  edges: list[Edge] | None = None) -> list[ControlLink]:
-    """Certain control relations touching `uids` on `on`, in both directions, under the
-    one control rule (pooled votes, declared controllers): who controls each of `uids`
-    and which enterprises each controls, immediate links only (not through another
-    controller). `edges` may pass the holdings and declared-controller relationships of
-    `uids` (both directions, possibly valid on `on`) when the caller already read them.
-    """
-    members = set(uids)
-    if edges is None:
-        edges = store.adjacent(uids, CONTROL_TYPES, "both", on)
-    held = {e.target for e in edges if e.type in CONTROL_TYPES and e.source in members
-            and e.props.get("direct") is not False}
-    targets = sorted(members | held)
-    solution = solve(control_graph(read_upward(store, targets, on), on))
-    links: dict[tuple[str, str, str], ControlLink] = {}
-    for target in targets:
+class ControlLinks:
+    """Certain control relations on one date, under the one control rule (pooled votes,
+    declared controllers). Who controls an enterprise depends only on what lies above it,
+    so each enterprise is solved on what `read_upward` of it alone reads (the reads of a
+    question shared: `Above`), and kept for later questions (at most `keep`; None: all)."""
+
+    def __init__(self, store: Reader, on: str, keep: int | None = None) -> None:
+        self.store, self.on = store, on
+        self._into: Kept[str, list[ControlLink]] = Kept(keep)
+
+    def touching(self, uids: Sequence[str], edges: list[Edge] | None = None
+                 ) -> list[ControlLink]:
+        """Who controls each of `uids` and which enterprises each controls, immediate
+        links only (not through another controller). `edges` may pass the holdings and
+        declared-controller relationships of `uids` (both directions, possibly valid on
+        the date) when the caller already read them."""
+        members = set(uids)
+        if edges is None:
+            edges = self.store.adjacent(uids, CONTROL_TYPES, "both", self.on)
+        held = {e.target for e in edges if e.type in CONTROL_TYPES and e.source in members
+                and e.props.get("direct") is not False}
+        into = self._into.fetch(sorted(members | held), self._solve)
+        links = {(k.controller, k.controlled, k.basis): k for t, known in into.items()
+                 for k in known if t in members or k.controller in members}
+        return [links[k] for k in sorted(links)]
+
+    def _solve(self, targets: list[str]) -> dict[str, list[ControlLink]]:
+        """The immediate links into each of `targets`, what lies above them read at once."""
+        above = Above(self.store, self.on)
+        above.read(targets)
+        return {t: self._immediate(above.upward([t]), t) for t in targets}
+
+    def _immediate(self, up: Upward, target: str) -> list[ControlLink]:
+        """Every immediate certain controller of `target` (what lies above it: `up`), with
+        the basis and evidence."""
+        if not up.edges:
+            return []
+        solution = solve(control_graph(up, self.on))
+        links = []
         for x in immediate_controllers(solution, target):
             edge = control_edge(solution, x, target)
-            if edge is None or not (target in members or x in members):
+            if edge is None:
                 continue
             w = solution.weigh(x, target)
             basis = "declared" if edge.type == Rel.ACTUAL_CONTROLLER else w.rule
-            links[x, target, basis] = ControlLink(
-                x, target, basis, None if basis == "declared" else round(w.low, 4), edge)
-    return [links[k] for k in sorted(links)]
+            links.append(ControlLink(x, target, basis,
+                                     None if basis == "declared" else round(w.low, 4), edge))
+        return links
 
 
 Relation = Literal["self", "parent", "subsidiary", "affiliate"]
@@ -312,12 +336,13 @@ def group(store: Reader, uscc: str, *, as_of: str | None = None) -> GroupAnswer:
     members: dict[str, Membership] = {start.uid: {"depth": 0, "relation": "self"}}
     links: dict[tuple[str, str, str], ControlLink] = {}
     frontier, truncated = [start.uid], False
+    control = ControlLinks(store, day)
     for depth in range(1, MAX_GROUP_DEPTH + 1):
         expand = [u for u in frontier
                   if u == start.uid or nodes[u].props.get("kind") != STATE_BODY]
         if not expand:
             break
-        found = control_links(store, expand, day)
+        found = control.touching(expand)
         unseen = {x for k in found for x in (k.controller, k.controlled)} - set(nodes)
         nodes |= store.get_nodes(unseen) if unseen else {}
         frontier = []

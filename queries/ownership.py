@@ -16,7 +16,7 @@ from typing import Any
 
 from credtrace.graph.consistency import over_allocations
 from credtrace.graph.model import Label, Rel
-from credtrace.graph.reads import Direction, Hop, Plan
+from credtrace.graph.reads import Follow, Hop, Plan
 from credtrace.graph.records import Edge, Node
 from credtrace.graph.store import Reader
 from credtrace.graph.timeline import Validity, uncertainty_reason, validity
@@ -50,8 +50,8 @@ def upward_plan(first: Sequence[str], also: Hop | None = None,
     by level to `MAX_CHAIN` (and `also` from whatever the hop before reached). Persons are
     asked too: a walk asks every holder, and learns from the answer that nobody holds a
     person."""
-    up: Sequence[tuple[Sequence[str], Direction]] = ((CONTROL_TYPES, "in"),)
-    upper: Sequence[tuple[Sequence[str], Direction]] = (
+    up: Follow = ((CONTROL_TYPES, "in"),)
+    upper: Follow = (
         (tuple(dict.fromkeys((*CONTROL_TYPES, *above))), "in"),)
     later: Hop = {Label.ENTERPRISE: upper, Label.PERSON: up, **(also or {})}
     return ({Label.ENTERPRISE: (((*CONTROL_TYPES, *first), "in"),)}, *[later] * (MAX_CHAIN - 1))
@@ -213,30 +213,71 @@ class Upward:
         return sorted({lo, hi} | inner)
 
 
+class Above:
+    """`read_upward` on one date or window for many questions, sharing the reads: the
+    holdings and declared controllers into each party are read once (one store call per
+    level for the parties not read yet) and kept, as are the parties' nodes."""
+
+    def __init__(self, store: Reader, lo: str, hi: str | None = None) -> None:
+        self.store, self.lo, self.hi = store, lo, hi or lo
+        self._into: dict[str, list[Edge]] = {}
+        self._nodes: dict[str, Node | None] = {}
+
+    def upward(self, roots: Sequence[str]) -> Upward:
+        """What lies above `roots` (the first is the root), walked from all of them at once
+        to `MAX_CHAIN` levels: what `read_upward` answers."""
+        edges, seen, cut = self._walk(roots)
+        notes = [f"control chain longer than {MAX_CHAIN} levels: parties above were not "
+                 "read"] if cut else []
+        ordered = sorted(edges.values(), key=lambda e: (e.target, e.source, e.eid))
+        nodes = self._get(seen)
+        return Upward(roots[0] if roots else "", ordered, nodes, notes)
+
+    def read(self, roots: Sequence[str]) -> None:
+        """Read at once what lies above each of `roots` (so `upward` of any of them alone
+        then reads nothing)."""
+        self._get(self._walk(roots)[1])
+
+    def _walk(self, roots: Sequence[str]) -> tuple[dict[str, Edge], set[str], bool]:
+        """The edges above `roots`, the parties seen, and whether parties were left above."""
+        edges: dict[str, Edge] = {}
+        seen, frontier = set(roots), sorted(set(roots))
+        for _ in range(MAX_CHAIN):
+            if not frontier:
+                break
+            self._read_into(frontier)
+            fresh = [e for u in frontier for e in self._into[u]]
+            edges.update((e.eid, e) for e in fresh)
+            frontier = sorted({e.source for e in fresh} - seen)
+            seen.update(frontier)
+        return edges, seen, bool(frontier)
+
+    def _read_into(self, uids: list[str]) -> None:
+        unknown = [u for u in uids if u not in self._into]
+        if not unknown:
+            return
+        lo, hi = self.lo, self.hi
+        for uid in unknown:
+            self._into[uid] = []
+        for e in self.store.adjacent(unknown, CONTROL_TYPES, "in", lo if lo == hi else None):
+            if overlaps(e, lo, hi) and e.props.get("direct") is not False:
+                self._into[e.target].append(e)
+
+    def _get(self, uids: set[str]) -> dict[str, Node]:
+        unknown = [u for u in uids if u not in self._nodes]
+        if unknown:
+            found = self.store.get_nodes(unknown)
+            self._nodes.update((u, found.get(u)) for u in unknown)
+        return {u: node for u in uids if (node := self._nodes[u]) is not None}
+
+
 def read_upward(store: Reader, uscc: str | Sequence[str], lo: str,
                 hi: str | None = None) -> Upward:
     """The holdings and declared controllers above `uscc` that may hold on some day of
     `[lo, hi]` (one date when `hi` is None), one store call per level, to `MAX_CHAIN`.
     Several enterprises may be read at once (the first is the root; `controllers_on`
     answers for any of them: control of a party depends only on what lies above it)."""
-    hi = hi or lo
-    roots = [uscc] if isinstance(uscc, str) else list(uscc)
-    edges: dict[str, Edge] = {}
-    seen, frontier, notes = set(roots), sorted(set(roots)), []
-    for _ in range(MAX_CHAIN):
-        if not frontier:
-            break
-        found = store.adjacent(frontier, CONTROL_TYPES, "in", lo if lo == hi else None)
-        fresh = [e for e in found if overlaps(e, lo, hi) and e.props.get("direct") is not False]
-        edges.update((e.eid, e) for e in fresh)
-        frontier = sorted({e.source for e in fresh} - seen)
-        seen.update(frontier)
-    else:
-        if frontier:
-            notes.append(f"control chain longer than {MAX_CHAIN} levels: parties above "
-                         "were not read")
-    ordered = sorted(edges.values(), key=lambda e: (e.target, e.source, e.eid))
-    return Upward(roots[0] if roots else "", ordered, store.get_nodes(seen), notes)
+    return Above(store, lo, hi).upward([uscc] if isinstance(uscc, str) else list(uscc))
 
 
 def control_graph(up: Upward, day: str) -> ControlGraph:
@@ -248,6 +289,9 @@ def control_graph(up: Upward, day: str) -> ControlGraph:
         node = up.nodes.get(uid)
         return node.name if node and node.name else uid
 
+    def held(edge: Edge) -> str:  # named only where there is a doubt
+        return f"holding {name(edge.source)} → {name(edge.target)}"
+
     for edge in up.edges:
         valid = validity(edge.start, edge.end, day)
         if valid is Validity.NO:
@@ -258,10 +302,9 @@ def control_graph(up: Upward, day: str) -> ControlGraph:
             declared.append(Declaration(edge.source, edge.target, doubt is None, edge, why))
             continue
         low, high = share_bounds(edge)
-        held = f"holding {name(edge.source)} → {name(edge.target)}"
-        doubts = [] if low == high else [f"{held} is a range {low:g}–{high:g} %"]
+        doubts = [] if low == high else [f"{held(edge)} is a range {low:g}–{high:g} %"]
         if doubt:
-            doubts.append(f"{held}: {doubt}")
+            doubts.append(f"{held(edge)}: {doubt}")
             low = 0.0
         stakes.append(Stake(edge.source, edge.target, low, high, edge, tuple(doubts)))
     return doubt_contradictions(ControlGraph(stakes, declared), day)

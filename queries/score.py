@@ -32,18 +32,22 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any, NotRequired
 
 from typing_extensions import TypedDict
 
 from credtrace.graph.model import EXECUTIVE_ROLES, ROLE_TYPES, Label, Rel
+from credtrace.graph.reads import Follow, Hop, Plan
 from credtrace.graph.records import Node
 from credtrace.graph.store import Reader
 from credtrace.graph.timeline import possibly_valid
 from credtrace.queries.check import ROLE_NAMES, Checker, answer_for, imposed_measures
-from credtrace.queries.common import Party, as_of_date, party, require_node
-from credtrace.queries.owners import control_links
+from credtrace.queries.common import MeasureKind, Party, as_of_date, party, require_node
+from credtrace.queries.data_quality import CHECKED
+from credtrace.queries.owners import ControlLinks
+from credtrace.queries.ownership import CONTROL_TYPES, MAX_CHAIN
 
 START = 100.0
 #: Own measure: points per unit of catalogue severity (severity 3 → 30 points when new).
@@ -79,6 +83,28 @@ SUPERVISION = {
 }
 
 Path = list[dict[str, Any]]
+
+_NEAR = (*ROLE_TYPES, Rel.HOLDS_SHARES)
+_MEASURE: Follow = (((Rel.EVENT_OF,), "in"),)
+_PERSON: Follow = (((Rel.IMPOSED_ON, *_NEAR), "both"),)
+_FIRST: Follow = (((Rel.IMPOSED_ON,), "in"), (_NEAR, "both"))
+_DOWN: Follow = ((CONTROL_TYPES, "out"),)
+_FURTHER: Follow = (((Rel.IMPOSED_ON, *_NEAR), "in"), *_DOWN)
+_ABOVE: Hop = {Label.MEASURE: _MEASURE, Label.PERSON: ((CONTROL_TYPES, "in"),),
+               Label.ENTERPRISE: ((tuple(dict.fromkeys((Rel.IMPOSED_ON, *CONTROL_TYPES,
+                                                        *CHECKED))), "in"),)}
+#: What scoring an enterprise reads, hop by hop from it (`Reader.prefetch`): the parties
+#: within two hops, their measures and events; the roles and holdings of the persons among
+#: them; the measures on, roles in and holders of the enterprises so reached (R1
+#: derivations: `REACHED_PLAN`) and three steps of control down from them (the persons'
+#: control walks); then what lies above every enterprise reached, to `MAX_CHAIN` levels.
+SCORE_PLAN: Plan = (
+    {Label.ENTERPRISE: _FIRST},
+    {Label.MEASURE: _MEASURE, Label.PERSON: _PERSON, Label.ENTERPRISE: _FIRST},
+    {Label.MEASURE: _MEASURE, Label.PERSON: _PERSON, Label.ENTERPRISE: _FURTHER},
+    {**_ABOVE, Label.ENTERPRISE: _FURTHER},
+    {**_ABOVE, Label.ENTERPRISE: (*_ABOVE[Label.ENTERPRISE], *_DOWN)},
+    *[_ABOVE] * (MAX_CHAIN - 2))
 
 
 def _years(start: str, day: str) -> float:
@@ -133,7 +159,8 @@ def _own(checker: Checker, measures: list[Node]) -> list[Contribution]:
     return result
 
 
-def neighbourhood(checker: Checker, uscc: str) -> dict[str, tuple[float, Path]]:
+def neighbourhood(checker: Checker, control: ControlLinks,
+                  uscc: str) -> dict[str, tuple[float, Path]]:
     """Parties within two hops of `uscc` on the as-of date, each with the weight of its
     strongest path and the path (links: roles held, control of or by the enterprise)."""
     best: dict[str, tuple[float, Path]] = {uscc: (1.0, [])}
@@ -146,9 +173,8 @@ def neighbourhood(checker: Checker, uscc: str) -> dict[str, tuple[float, Path]]:
                  else (e.source, e.target, ROLE_NAMES[e.type])
                  for e in edges if e.type in ROLE_TYPES and e.type != Rel.ACTUAL_CONTROLLER
                  and possibly_valid(e.start, e.end, checker.day)]
-        for link in control_links(checker.store, frontier, checker.day,
-                                  [e for e in edges if e.type != Rel.HOLDS_SHARES
-                                   or e.source in members or e.target in members]):
+        for link in control.touching(frontier, [e for e in edges if e.type != Rel.HOLDS_SHARES
+                                                or e.source in members or e.target in members]):
             if link.controlled in members:
                 links.append((link.controlled, link.controller, "controlled_by"))
             if link.controller in members:
@@ -167,20 +193,23 @@ def neighbourhood(checker: Checker, uscc: str) -> dict[str, tuple[float, Path]]:
     return best
 
 
-def _exposure(checker: Checker, uscc: str, own_ids: set[str]) -> list[Contribution]:
+def _exposure(checker: Checker, control: ControlLinks, uscc: str,
+              own_ids: set[str]) -> list[Contribution]:
     """One contribution per measure in force on a neighbour, on its strongest path."""
-    near = neighbourhood(checker, uscc)
+    near = neighbourhood(checker, control, uscc)
     nodes = checker.nodes([uscc, *near])
     enterprises = [u for u in sorted(near) if nodes[u].kind == Label.ENTERPRISE]
     persons = [u for u in sorted(near) if nodes[u].kind == Label.PERSON]
     person_edges = checker.person_edges(persons)
-    ent_edges = checker.store.adjacent(enterprises, [Rel.IMPOSED_ON], "in") if enterprises else []
+    ent_edges = checker.imposed(enterprises)
     own = imposed_measures([*ent_edges, *person_edges])
     measures = checker.nodes(m for ms in own.values() for m in ms)
     derived = checker.derived(persons, person_edges)
     checker.events(measures)
     best: dict[str, Contribution] = {}
     for uid in sorted(near):
+        if uid not in own and not derived.get(uid):
+            continue  # nothing on this party
         weight, path = near[uid]
         mine = sorted((measures[m] for m in own.get(uid, [])), key=lambda n: n.uid)
         for item in answer_for(checker, nodes[uid], mine, derived.get(uid, []), None)["measures"]:
@@ -276,6 +305,52 @@ class ScoreAnswer(TypedDict):
     limits: list[str]
 
 
+class Scorer:
+    """Scores on one date that share their reads and what they work out: the catalogue,
+    nodes, events and R1 derivations (`Checker`) and each enterprise's solved control
+    (`ControlLinks`), at most `keep` of each kind (None: all)."""
+
+    def __init__(self, store: Reader, day: str, kinds: dict[str, MeasureKind] | None = None,
+                 keep: int | None = None) -> None:
+        self.store, self.day = store, day
+        self.checker = Checker(store, day, kinds, keep)
+        self.control = ControlLinks(store, day, keep)
+
+    def scores(self, usccs: Sequence[str]) -> Iterator[ScoreAnswer]:
+        """The answer of `score` for each of `usccs`, what they read read at once
+        (`SCORE_PLAN`: one statement on a remote store) and asked through that view."""
+        self.checker.store = self.control.store = self.store.prefetch(usccs, SCORE_PLAN)
+        for uscc in usccs:
+            yield self.score(uscc)
+
+    def score(self, uscc: str) -> ScoreAnswer:
+        """The answer of `score` for `uscc`."""
+        checker = self.checker
+        enterprise = require_node(checker.store, uscc, Label.ENTERPRISE)
+        checker.limits = []  # this answer's notes (none comes from what is kept)
+        own_ids = {e.source for e in checker.imposed([enterprise.uid])}
+        own_nodes = checker.nodes(sorted(own_ids))
+        checker.events(own_nodes)
+        own = sorted(_own(checker, list(own_nodes.values())),
+                     key=lambda c: (-c["points"], c["source"]))
+        exposure = sorted(_exposure(checker, self.control, enterprise.uid, own_ids),
+                          key=lambda c: (-c["points"], c["source"]))
+        contributions = own + exposure
+        _bound(contributions, exposure, EXPOSURE_CAP, "exposure_cap",
+               "network exposure {:g} capped at {:g}")
+        _bound(contributions, contributions, START, "floor",
+               "deductions {:g} exceed {:g}; the score stops at 0")
+        value = round(START - sum(c["points"] for c in contributions), 2)
+        cap = _cap(checker, list(own_nodes.values()), value)
+        if cap is not None:
+            contributions.append(cap)
+            value = round(value - cap["points"], 2)
+        grade = grade_of(value)
+        return {"enterprise": party(enterprise), "as_of": self.day, "score": value,
+                "grade": grade, "supervision": SUPERVISION[grade],
+                "contributions": contributions, "limits": checker.limits}
+
+
 def score(store: Reader, uscc: str, *, as_of: str | None = None) -> ScoreAnswer:
     """The enterprise's score, grade, supervision intensity and the contributions.
 
@@ -284,28 +359,4 @@ def score(store: Reader, uscc: str, *, as_of: str | None = None) -> ScoreAnswer:
     Traceback (most recent call last):
     credtrace.queries.common.EntityNotFound: no enterprise with key 'X'
     """
-    day = as_of_date(as_of)
-    enterprise = require_node(store, uscc, Label.ENTERPRISE)
-    checker = Checker(store, day)
-    own_edges = store.adjacent([enterprise.uid], [Rel.IMPOSED_ON], "in")
-    own_ids = {e.source for e in own_edges}
-    own_nodes = checker.nodes(sorted(own_ids))
-    checker.events(own_nodes)
-    own = sorted(_own(checker, list(own_nodes.values())),
-                 key=lambda c: (-c["points"], c["source"]))
-    exposure = sorted(_exposure(checker, enterprise.uid, own_ids),
-                      key=lambda c: (-c["points"], c["source"]))
-    contributions = own + exposure
-    _bound(contributions, exposure, EXPOSURE_CAP, "exposure_cap",
-           "network exposure {:g} capped at {:g}")
-    _bound(contributions, contributions, START, "floor",
-           "deductions {:g} exceed {:g}; the score stops at 0")
-    value = round(START - sum(c["points"] for c in contributions), 2)
-    cap = _cap(checker, list(own_nodes.values()), value)
-    if cap is not None:
-        contributions.append(cap)
-        value = round(value - cap["points"], 2)
-    grade = grade_of(value)
-    return {"enterprise": party(enterprise), "as_of": day, "score": value, "grade": grade,
-            "supervision": SUPERVISION[grade], "contributions": contributions,
-            "limits": checker.limits}
+    return Scorer(store, as_of_date(as_of)).score(uscc)

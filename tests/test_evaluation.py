@@ -1,20 +1,33 @@
 """The city-wide evaluation run: every enterprise graded in key order, the change since
 the previous run and why, a content hash that depends on the data and the date only, and
-the files of `credtrace evaluate`."""
+the files of `credtrace evaluate`; its rows are the `score` answers, read a chunk at a time."""
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from credtrace.api.cli import app
-from credtrace.graph import Store
-from credtrace.queries.evaluation import Evaluation
+from credtrace.graph import MemoryStore, Reader, Store
+from credtrace.graph.model import Label
+from credtrace.graph.reads import Direction, Plan
+from credtrace.graph.records import Edge, Node
+from credtrace.graph.view import Prefetched, gather
+from credtrace.ingest import ingest_bundle
+from credtrace.ingest.realistic import generate_realistic
+from credtrace.queries import check, evaluation, score
+from credtrace.queries.evaluation import Evaluation, evaluated
 from tests.builders import Bundle
+from tests.conftest import EXAMPLE
+
+#: The date the generated graphs are evaluated on (their measures run around it).
+GENERATED_ON = "2026-11-01"
 
 
 def city() -> Bundle:
@@ -122,3 +135,105 @@ def test_cli_writes_jsonl_csv_xlsx_and_the_run_record(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["evaluate", "--store", spec, "--out", str(tmp_path / "x"),
                               "--previous", str(tmp_path / "nowhere")])
     assert bad.exit_code == 2 and "no earlier run" in bad.output
+
+
+# --- the rows are the score answers ------------------------------------------------------
+
+def rows_are_scores(store: Reader, day: str, keys: Sequence[str] | None = None) -> list[dict]:
+    """The run's rows (without the comparison), checked equal to `score` of each enterprise
+    on its own, in key order."""
+    rows = [{k: v for k, v in row.items() if k != "change"}
+            for row in Evaluation(store, as_of=day, keys=keys).rows()]
+    expected = [evaluated(score.score(store, uscc, as_of=day))
+                for uscc in (keys if keys is not None else store.uids(Label.ENTERPRISE))]
+    assert [r["uscc"] for r in rows] == [r["uscc"] for r in expected]
+    for row, want in zip(rows, expected, strict=True):
+        assert row == want, row["uscc"]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def realistic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2,000 enterprises of the realistic profile: groups with several parents, cycles,
+    nominee hubs, family links."""
+    out = tmp_path_factory.mktemp("realistic")
+    generate_realistic(out, 2000, seed=3)
+    return out
+
+
+def test_rows_are_the_score_answers_on_the_example(store: Store) -> None:
+    ingest_bundle(store, EXAMPLE)
+    grades = {r["grade"] for day in ("2021-06-15", "2024-01-01")
+              for r in rows_are_scores(store, day)}
+    assert grades > {"A"}
+
+
+def test_rows_are_the_score_answers_on_a_realistic_graph(
+        store: Store, realistic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ingest_bundle(store, realistic).rejected == 0
+    # several chunks, and a run that lets go of most of what it kept
+    monkeypatch.setattr(evaluation, "CHUNK", 700)
+    monkeypatch.setattr(evaluation, "KEEP", 300)
+    rows = rows_are_scores(store, GENERATED_ON)
+    assert {r["grade"] for r in rows} == set("ABCD")
+    # tight bounds: control walks stopped for a neighbourhood, neighbourhoods cut
+    monkeypatch.setattr(check, "MAX_CONTROLLED", 3)
+    monkeypatch.setattr(score, "MAX_NEIGHBOURS", 12)
+    keys = list(store.uids(Label.ENTERPRISE))[:300]
+    limits = {note for r in rows_are_scores(store, GENERATED_ON, keys) for note in r["limits"]}
+    assert limits >= {"control walk stopped after 3 enterprises",
+                      "neighbourhood limited to the 12 nearest"}
+
+
+class Remote(Reader):
+    """A memory store as a remote store serves it: each read a round trip, counted; a
+    prefetch is one (the reference reading, `gather`)."""
+
+    remote = True
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store, self.trips = store, 0
+
+    def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
+        self.trips += 1
+        return self.store.get_nodes(uids)
+
+    def adjacent(self, uids: Iterable[str], types: Sequence[str] | None = None,
+                 direction: Direction = "both", on: str | None = None) -> list[Edge]:
+        self.trips += 1
+        return self.store.adjacent(uids, types, direction, on)
+
+    def nodes(self, kind: str) -> Iterator[Node]:
+        self.trips += 1
+        return self.store.nodes(kind)
+
+    def uids(self, kind: str) -> Iterator[str]:
+        return self.store.uids(kind)
+
+    def prefetch(self, uids: Sequence[str], plan: Plan, kinds: Sequence[str] = ()) -> Reader:
+        self.trips += 1
+        return Prefetched(self, gather(self.store, uids, plan, kinds))
+
+    def edges(self, rel_type: str) -> Iterator[Edge]:
+        return self.store.edges(rel_type)
+
+    def search(self, text: str, limit: int = 20) -> list[Node]:
+        return self.store.search(text, limit)
+
+    def counts(self) -> dict[str, int]:
+        return self.store.counts()
+
+
+def test_a_chunk_is_read_in_one_statement(realistic: Path) -> None:
+    memory = MemoryStore()
+    ingest_bundle(memory, realistic)
+    keys = list(memory.uids(Label.ENTERPRISE))[:1000]
+    remote = Remote(memory)
+    rows = list(Evaluation(remote, as_of=GENERATED_ON, keys=keys).rows())
+    by_chunk = remote.trips
+    remote.trips = 0
+    for uscc in keys[:100]:
+        score.score(remote, uscc, as_of=GENERATED_ON)
+    assert len(rows) == 1000
+    assert remote.trips > 10 * 100  # each score reads its neighbourhood step by step
+    assert by_chunk <= 5  # the catalogue and the chunk's prefetch (a read or two beyond it)

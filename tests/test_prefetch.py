@@ -19,6 +19,7 @@ from credtrace.queries.accountability import REACHED_PLAN, READ_PLAN
 from credtrace.queries.check import read_plan
 from credtrace.queries.owners import FALLBACK_TYPES
 from credtrace.queries.ownership import upward_plan
+from credtrace.queries.score import SCORE_PLAN
 from tests.conftest import EXAMPLE
 
 PLANS: dict[str, tuple[Plan, list[str]]] = {
@@ -27,6 +28,7 @@ PLANS: dict[str, tuple[Plan, list[str]]] = {
     "owners": (upward_plan(FALLBACK_TYPES), []),
     "accountable": (READ_PLAN, ["MeasureKind"]),
     "reached_by": (REACHED_PLAN, []),
+    "score": (SCORE_PLAN, []),
 }
 TYPES = (None, ["HOLDS_SHARES"], ["IMPOSED_ON", "EVENT_OF"], list(MODEL.rels_of("role")))
 DATES = (None, "2016-01-01", "2021-06-15", "2024-01-01")
@@ -37,9 +39,9 @@ def parties(store: Store) -> list[str]:
 
 
 def summary(sub: Subgraph) -> tuple[Any, ...]:
-    covered = sorted((uid, *pair) for uid, pairs in sub.covered.items() for pair in pairs)
-    return (sorted(sub.nodes), sorted(sub.edges), covered, sorted(sub.kinds),
-            sorted(sub.missing))
+    return (sorted(sub.nodes), sorted(sub.edges),
+            sorted((u, *pair) for u, pairs in sub.covered.items() for pair in pairs),
+            sorted(sub.kinds), sorted(sub.missing))
 
 
 def test_one_statement_reads_what_the_primitives_read(store: Store) -> None:
@@ -67,3 +69,14 @@ def test_a_view_answers_like_its_store(store: Store) -> None:
                 got = sorted(e.eid for e in view.adjacent(some, types, direction, on))
                 want = sorted(e.eid for e in store.adjacent(some, types, direction, on))
                 assert got == want, (name, types, on, direction)
+
+
+def test_a_view_holding_a_plan_reads_it_no_more(store: Store) -> None:
+    ingest_bundle(store, EXAMPLE)
+    keys = parties(store)
+    whole = Prefetched(store, gather(store, keys, SCORE_PLAN))
+    assert whole.prefetch(keys[::2], SCORE_PLAN) is whole  # no statement
+    part = Prefetched(whole, gather(store, keys[:2], SCORE_PLAN[:2]))
+    assert part.prefetch(keys[:2], SCORE_PLAN[:2]) is part
+    more = part.prefetch(keys[:2], SCORE_PLAN)  # further than it read: asked beneath,
+    assert isinstance(more, Prefetched) and more.sub is whole.sub  # where it is held
