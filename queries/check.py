@@ -75,7 +75,7 @@ _LATER: Hop = {Label.ENTERPRISE: (((Rel.IMPOSED_ON,), "in"), (CONTROL_TYPES, "ou
                Label.MEASURE: (((Rel.EVENT_OF,), "in"),)}
 
 
-#: What `Checker.controlled` reads below the enterprises a person holds or controls.
+#: What `Checker.controlled` reads below the enterprises a check's persons hold or control.
 _DOWN: Follow = ((CONTROL_TYPES, "out"),)
 DOWNWARD_PLAN: Plan = ({Label.ENTERPRISE: _DOWN},) * MAX_CHAIN
 
@@ -192,9 +192,6 @@ class Checker:
         frontier: dict[str, set[str]] = {p: set() for p in persons}
         for source, target in _control_steps(e for e in edges if e.source in frontier):
             frontier[source].add(target)
-        first = sorted(set().union(*frontier.values()))
-        if first:  # the levels below, read at once where reads are remote
-            self.store = self.store.prefetch(first, DOWNWARD_PLAN)
         walks: dict[str, list[set[str]]] = {p: [] for p in persons}
         seen: dict[str, set[str]] = {p: set() for p in persons}
         for _ in range(MAX_CHAIN):
@@ -478,6 +475,10 @@ def _run(store: Reader, ids: Sequence[str], scenario: str | None, as_of: str | N
     persons = sorted({s.uid for s in found if s.kind == Label.PERSON}
                      | {p for by_person in holders.values() for p in by_person})
     person_edges = checker.person_edges(persons)
+    asked = set(persons)
+    below = sorted({t for s, t in _control_steps(person_edges) if s in asked})
+    if below:  # the control chains below the persons' holdings, read at once
+        checker.store = checker.store.prefetch(below, DOWNWARD_PLAN)
     own = imposed_measures([*ent_edges, *person_edges])
     loaded = checker.nodes([*persons, *(m for ms in own.values() for m in ms)])
     persons = [p for p in persons if p in loaded and loaded[p].kind == Label.PERSON]
