@@ -24,16 +24,14 @@ class Validity(StrEnum):
 
 def validity(start: str | None, end: str | None, on: str) -> Validity:
     """Whether `[start, end)` holds on `on`; an unknown start makes it uncertain."""
-    if end is not None and on >= end:
+    if not possibly_valid(start, end, on):
         return Validity.NO
-    if start is None:
-        return Validity.UNCERTAIN
-    return Validity.YES if start <= on else Validity.NO
+    return Validity.UNCERTAIN if start is None else Validity.YES
 
 
 def possibly_valid(start: str | None, end: str | None, on: str) -> bool:
-    """True unless the interval certainly does not hold on `on` (the stores' date filter):
-    `validity` is not NO, written out (every read filters with it)."""
+    """True unless the interval certainly does not hold on `on` (the stores' date filter,
+    and where `validity` says NO)."""
     return (end is None or on < end) and (start is None or start <= on)
 
 

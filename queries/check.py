@@ -56,6 +56,7 @@ from credtrace.queries.explain import explanation
 from credtrace.queries.measures import MeasureState, State, events_of, state
 from credtrace.queries.ownership import (
     CONTROL_TYPES,
+    DOWNWARD_PLAN,
     MAX_CHAIN,
     controllers_of_each,
     read_upward,
@@ -73,11 +74,6 @@ _PARTY: Follow = (  # what `Checker.person_edges` reads
     ((Rel.IMPOSED_ON, *ROLE_TYPES, Rel.HOLDS_SHARES), "both"),)
 _LATER: Hop = {Label.ENTERPRISE: (((Rel.IMPOSED_ON,), "in"), (CONTROL_TYPES, "out")),
                Label.MEASURE: (((Rel.EVENT_OF,), "in"),)}
-
-
-#: What `Checker.controlled` reads below the enterprises a check's persons hold or control.
-_DOWN: Follow = ((CONTROL_TYPES, "out"),)
-DOWNWARD_PLAN: Plan = ({Label.ENTERPRISE: _DOWN},) * MAX_CHAIN
 
 
 def read_plan(with_risk: bool) -> Plan:

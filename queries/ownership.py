@@ -57,6 +57,12 @@ def upward_plan(first: Sequence[str], also: Hop | None = None,
     return ({Label.ENTERPRISE: (((*CONTROL_TYPES, *first), "in"),)}, *[later] * (MAX_CHAIN - 1))
 
 
+#: Control followed down: holdings and declared control out of an enterprise.
+DOWN: Follow = ((CONTROL_TYPES, "out"),)
+#: What a walk down the control chains reads, level by level to `MAX_CHAIN`.
+DOWNWARD_PLAN: Plan = ({Label.ENTERPRISE: DOWN},) * MAX_CHAIN
+
+
 def share_bounds(edge: Edge) -> tuple[float, float]:
     """(low, high) percentage of a shareholding as a link of a chain; an exact figure gives
     low == high. A declared indirect figure (`direct` false) is no link: (0, 0)."""

@@ -47,7 +47,7 @@ from credtrace.queries.check import ROLE_NAMES, Checker, answer_for, imposed_mea
 from credtrace.queries.common import MeasureKind, Party, as_of_date, party, require_node
 from credtrace.queries.data_quality import CHECKED
 from credtrace.queries.owners import ControlLinks
-from credtrace.queries.ownership import CONTROL_TYPES, MAX_CHAIN
+from credtrace.queries.ownership import CONTROL_TYPES, DOWN, MAX_CHAIN
 
 START = 100.0
 #: Own measure: points per unit of catalogue severity (severity 3 → 30 points when new).
@@ -88,8 +88,7 @@ _NEAR = (*ROLE_TYPES, Rel.HOLDS_SHARES)
 _MEASURE: Follow = (((Rel.EVENT_OF,), "in"),)
 _PERSON: Follow = (((Rel.IMPOSED_ON, *_NEAR), "both"),)
 _FIRST: Follow = (((Rel.IMPOSED_ON,), "in"), (_NEAR, "both"))
-_DOWN: Follow = ((CONTROL_TYPES, "out"),)
-_FURTHER: Follow = (((Rel.IMPOSED_ON, *_NEAR), "in"), *_DOWN)
+_FURTHER: Follow = (((Rel.IMPOSED_ON, *_NEAR), "in"), *DOWN)
 _ABOVE: Hop = {Label.MEASURE: _MEASURE, Label.PERSON: ((CONTROL_TYPES, "in"),),
                Label.ENTERPRISE: ((tuple(dict.fromkeys((Rel.IMPOSED_ON, *CONTROL_TYPES,
                                                         *CHECKED))), "in"),)}
@@ -103,7 +102,7 @@ SCORE_PLAN: Plan = (
     {Label.MEASURE: _MEASURE, Label.PERSON: _PERSON, Label.ENTERPRISE: _FIRST},
     {Label.MEASURE: _MEASURE, Label.PERSON: _PERSON, Label.ENTERPRISE: _FURTHER},
     {**_ABOVE, Label.ENTERPRISE: _FURTHER},
-    {**_ABOVE, Label.ENTERPRISE: (*_ABOVE[Label.ENTERPRISE], *_DOWN)},
+    {**_ABOVE, Label.ENTERPRISE: (*_ABOVE[Label.ENTERPRISE], *DOWN)},
     *[_ABOVE] * (MAX_CHAIN - 2))
 
 
