@@ -2,7 +2,8 @@
 date, streamed in key order, each row compared with the previous run's row.
 
 Each row is the answer `queries.score.score` gives for the enterprise, worked out by one
-`Scorer` for the run: the neighbourhoods of `CHUNK` keys read at once, what the answers
+`Scorer` for the run: the neighbourhoods of `CHUNK` keys read at once (the next chunk's
+while this one is scored), what the answers
 work out (solved control, R1 derivations, nodes read) kept for the enterprises after, at
 most `KEEP` of each kind; with the store's key list that is all the run holds, so memory
 stays bounded whatever the number of enterprises. A previous run is read as a stream in
@@ -32,6 +33,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from typing import Any
 
@@ -159,11 +161,17 @@ class Evaluation:
 
     def _answers(self, keys: Iterable[str]) -> Iterator[tuple[str, ScoreAnswer]]:
         """Each key's score answer: one `Scorer` for the run, keeping up to `KEEP` of each
-        thing it works out, reading `CHUNK` keys' neighbourhoods at a time."""
+        thing it works out, reading `CHUNK` keys' neighbourhoods at a time; the next
+        chunk is read (on a server, while the server works) as this one is scored."""
         scorer = Scorer(self.store, self.day, catalogue(self.store), KEEP)
         remaining = iter(keys)
-        while chunk := list(islice(remaining, CHUNK)):
-            yield from zip(chunk, scorer.scores(chunk), strict=True)
+        chunks = iter(lambda: list(islice(remaining, CHUNK)), [])
+        with ThreadPoolExecutor(max_workers=1) as reader:
+            ahead = [(chunk, reader.submit(scorer.read, chunk)) for chunk in islice(chunks, 1)]
+            while ahead:
+                chunk, view = ahead.pop()
+                ahead = [(c, reader.submit(scorer.read, c)) for c in islice(chunks, 1)]
+                yield from zip(chunk, scorer.scores(chunk, view.result()), strict=True)
 
     def summary(self) -> dict[str, Any]:
         """The run's record: date, counts by grade and by change, content hash."""

@@ -43,6 +43,8 @@ from credtrace.graph.reads import Follow, Hop, Plan
 from credtrace.graph.records import Node
 from credtrace.graph.store import Reader
 from credtrace.graph.timeline import possibly_valid
+from credtrace.graph.view import Prefetched
+from credtrace.queries.accountability import REACHED_PLAN
 from credtrace.queries.check import ROLE_NAMES, Checker, answer_for, imposed_measures
 from credtrace.queries.common import MeasureKind, Party, as_of_date, party, require_node
 from credtrace.queries.data_quality import CHECKED
@@ -88,22 +90,35 @@ _NEAR = (*ROLE_TYPES, Rel.HOLDS_SHARES)
 _MEASURE: Follow = (((Rel.EVENT_OF,), "in"),)
 _PERSON: Follow = (((Rel.IMPOSED_ON, *_NEAR), "both"),)
 _FIRST: Follow = (((Rel.IMPOSED_ON,), "in"), (_NEAR, "both"))
-_FURTHER: Follow = (((Rel.IMPOSED_ON, *_NEAR), "in"), *DOWN)
 _ABOVE: Hop = {Label.MEASURE: _MEASURE, Label.PERSON: ((CONTROL_TYPES, "in"),),
                Label.ENTERPRISE: ((tuple(dict.fromkeys((Rel.IMPOSED_ON, *CONTROL_TYPES,
                                                         *CHECKED))), "in"),)}
+_FURTHER: Follow = (*_ABOVE[Label.ENTERPRISE], *DOWN)
 #: What scoring an enterprise reads, hop by hop from it (`Reader.prefetch`): the parties
 #: within two hops, their measures and events; the roles and holdings of the persons among
-#: them; the measures on, roles in and holders of the enterprises so reached (R1
-#: derivations: `REACHED_PLAN`) and three steps of control down from them (the persons'
-#: control walks); then what lies above every enterprise reached, to `MAX_CHAIN` levels.
+#: them; the measures on and holders of the enterprises so reached and three steps of
+#: control down from them (the persons' control walks); then what lies above every
+#: enterprise reached, to `MAX_CHAIN` levels. The officers of the enterprises beyond the
+#: parties are read only where an R1 derivation needs them (`Scorer.read`: the enterprises
+#: with a measure, `REACHED_PLAN`): they are most of the graph around a hub, and few of
+#: those enterprises have a measure.
 SCORE_PLAN: Plan = (
     {Label.ENTERPRISE: _FIRST},
     {Label.MEASURE: _MEASURE, Label.PERSON: _PERSON, Label.ENTERPRISE: _FIRST},
     {Label.MEASURE: _MEASURE, Label.PERSON: _PERSON, Label.ENTERPRISE: _FURTHER},
     {**_ABOVE, Label.ENTERPRISE: _FURTHER},
-    {**_ABOVE, Label.ENTERPRISE: (*_ABOVE[Label.ENTERPRISE], *DOWN)},
+    {**_ABOVE, Label.ENTERPRISE: _FURTHER},
     *[_ABOVE] * (MAX_CHAIN - 2))
+
+
+def sanctioned_in(view: Reader) -> list[str]:
+    """The enterprises with a measure among what `view` read (none where a store reads
+    as it goes)."""
+    if not isinstance(view, Prefetched):
+        return []
+    nodes = view.sub.nodes
+    return sorted({e.target for e in view.sub.edges.values() if e.type == Rel.IMPOSED_ON
+                   and e.target in nodes and nodes[e.target].kind == Label.ENTERPRISE})
 
 
 def _years(start: str, day: str) -> float:
@@ -315,10 +330,19 @@ class Scorer:
         self.checker = Checker(store, day, kinds, keep)
         self.control = ControlLinks(store, day, keep)
 
-    def scores(self, usccs: Sequence[str]) -> Iterator[ScoreAnswer]:
-        """The answer of `score` for each of `usccs`, what they read read at once
-        (`SCORE_PLAN`: one statement on a remote store) and asked through that view."""
-        self.checker.store = self.control.store = self.store.prefetch(usccs, SCORE_PLAN)
+    def read(self, usccs: Sequence[str]) -> Reader:
+        """What scoring `usccs` reads, read at once (on a remote store two statements:
+        `SCORE_PLAN`, then `REACHED_PLAN` from the enterprises it found with a measure).
+        Touches nothing of this scorer's but the store, so a run may read its next keys
+        while it scores these."""
+        view = self.store.prefetch(usccs, SCORE_PLAN)
+        sanctioned = sanctioned_in(view)
+        return view.prefetch(sanctioned, REACHED_PLAN) if sanctioned else view
+
+    def scores(self, usccs: Sequence[str], view: Reader | None = None) -> Iterator[ScoreAnswer]:
+        """The answer of `score` for each of `usccs`, asked through `view` (by default
+        `read(usccs)`)."""
+        self.checker.store = self.control.store = view or self.read(usccs)
         for uscc in usccs:
             yield self.score(uscc)
 
